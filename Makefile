@@ -1,0 +1,35 @@
+# The one list of commands. `make run` and `make test` are the front door.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv model bench reading ner-eval lint typecheck clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## The main job: read the bundled case reports, write case rows, print the score.
+run: $(STAMP)
+	$(VENV)/bin/case-extract run corpus/seed/shimizu2018.pdf corpus/dev/pdf --out outputs \
+	    --gold corpus/gold/seed.jsonl --gold corpus/gold/dev.jsonl
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check extract tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy extract
+
+reading: $(STAMP)
+	$(PY) benchmarks/reading.py
+
+clean:
+	rm -rf outputs/* build *.egg-info

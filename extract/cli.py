@@ -1,0 +1,95 @@
+"""``case-extract``: parses arguments and calls the library. Errors print as one line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+
+from extract.errors import CaseExtractError
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from extract import ingest
+
+    doc = ingest.read(args.file, max_pages=args.max_pages)
+    for w in doc.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.json:
+        json.dump(doc.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(doc.text)
+        if not doc.text.endswith("\n"):
+            sys.stdout.write("\n")
+    return 0
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from extract import score
+
+    fields = args.fields.split(",") if args.fields else None
+    result = score.score_files(args.pred, args.gold, fields=fields)
+    if args.json:
+        json.dump(result, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(score.format_table(result))
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from extract import run as run_mod
+
+    return run_mod.run_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="case-extract", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="read one file and print its text (or the Document as JSON)")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true", help="print the whole Document as JSON")
+    p.add_argument("--max-pages", type=int, default=200)
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("score", help="score predicted case rows against gold (FIELDS.md)")
+    p.add_argument("pred")
+    p.add_argument("gold")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--fields", help="comma-separated fields to report (default: all)")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("run", help="extract case rows from files and folders")
+    p.add_argument("inputs", nargs="+")
+    p.add_argument("--out", default="outputs", help="folder for cases.jsonl, cases.csv, score.json")
+    p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable)")
+    p.add_argument("--max-pages", type=int, default=200)
+    p.add_argument("--no-nlp", action="store_true", help="skip the spaCy pipeline (rules only)")
+    p.set_defaults(func=_cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CaseExtractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as exc:
+        print(f"error: {exc.filename}: no such file", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+
+
