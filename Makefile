@@ -31,5 +31,12 @@ typecheck: $(STAMP)
 reading: $(STAMP)
 	$(PY) benchmarks/reading.py
 
+## Retrain the NER model on MACCROBAT from scratch (seeded); writes models/ and meta.json.
+model: $(STAMP)
+	$(PY) -m extract.training.train
+
+ner-eval: $(STAMP)
+	$(PY) benchmarks/ner.py
+
 clean:
 	rm -rf outputs/* build *.egg-info
