@@ -1,13 +1,292 @@
-"""Checks that turn a broken PDF into a one-line IngestError before (and while) it is read.
+"""Checks that turn a broken PDF into a one-line IngestError before it is read.
 
-Owned by the ingest work; ``read_pdf`` calls ``check_pdf`` first.
+``read_pdf`` calls :func:`check_pdf` first. The checks are cheap: the first kilobyte for the
+magic bytes, pypdfium2 to open the file, count pages and count the characters of the text
+layer, and pdfminer only to tell apart the files pypdfium2 refuses (no pages, truncated,
+corrupt) and to find damaged content streams. Every exception from the PDF libraries becomes
+an :class:`~extract.errors.IngestError`; a damaged file that still has text passes, and the
+damage comes back as warnings.
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from extract.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedError,
+    IngestError,
+    NoPagesError,
+    NotAPDFError,
+    NoTextLayerError,
+    TooLargeError,
+)
 
-def check_pdf(path: Path, max_pages: int) -> None:
-    """Raise the IngestError subclass that names why ``path`` cannot be read as a PDF."""
-    return None
+# The PDF header may follow some junk, but must come within the first kilobyte.
+_HEADER_WINDOW = 1024
+# Fewer printable characters than this per page (on average) is a page of images: a few
+# characters can be a stamped page number or a publisher's watermark on a scan.
+MIN_CHARS_PER_PAGE = 25
+# At most this many warnings about damaged streams are kept (one per distinct message).
+_MAX_WARNINGS = 3
+
+# pypdfium2 error codes (FPDF_ERR_*).
+_ERR_FORMAT = 3
+_ERR_PASSWORD = 4
+_ERR_SECURITY = 5
+
+_LOOKS_LIKE: list[tuple[re.Pattern[bytes], str]] = [
+    (re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.I), "an HTML page"),
+    (re.compile(rb"^\s*<\?xml|^\s*<[A-Za-z]"), "an XML/markup file"),
+    (re.compile(rb"^PK\x03\x04"), "a ZIP archive (e.g. a Word/EPUB file)"),
+    (re.compile(rb"^\xd0\xcf\x11\xe0"), "an old Microsoft Office file"),
+    (re.compile(rb"^\x89PNG"), "a PNG image"),
+    (re.compile(rb"^\xff\xd8\xff"), "a JPEG image"),
+    (re.compile(rb"^(GIF87a|GIF89a)"), "a GIF image"),
+    (re.compile(rb"^(II\*\x00|MM\x00\*)"), "a TIFF image"),
+    (re.compile(rb"^\x1f\x8b"), "a gzip archive"),
+    (re.compile(rb"^\{\\rtf"), "an RTF document"),
+    (re.compile(rb"^\s*[\[{]"), "a JSON file"),
+]
+
+
+def _looks_like(head: bytes) -> str | None:
+    for pattern, what in _LOOKS_LIKE:
+        if pattern.search(head):
+            return what
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return "a text file" if head.strip() else None
+
+
+def check_pdf(path: Path, max_pages: int) -> list[str]:
+    """Raise the IngestError subclass that names why ``path`` cannot be read as a PDF.
+
+    Returns warnings (one line each, naming the file) for a damaged file that can still be
+    read; callers that only want the check may ignore them.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(_HEADER_WINDOW)
+    except OSError as exc:
+        raise IngestError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise EmptyFileError(path)
+    if b"%PDF-" not in head:
+        what = _looks_like(head)
+        raise NotAPDFError(path, f"looks like {what}" if what else "no %PDF header")
+
+    n_pages = _open_with_pdfium(path, max_pages)
+    if n_pages is None:
+        # pypdfium2 refused the file; pdfminer tells why (or reads it after all).
+        return _check_with_pdfminer(path, max_pages)
+    return _damage_warnings(path, max_pages)
+
+
+def _open_with_pdfium(path: Path, max_pages: int) -> int | None:
+    """Page count after the page-count and text-layer checks; None when pypdfium2 cannot
+    open a file that may still be a damaged PDF."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == _ERR_PASSWORD:
+            raise EncryptedError(path) from None
+        if code == _ERR_SECURITY:
+            raise EncryptedError(path, "unsupported security handler") from None
+        return None
+    except Exception as exc:  # noqa: BLE001 - any library failure is one line
+        raise CorruptFileError(path, _short(exc)) from None
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise NoPagesError(path)
+        if n_pages > max_pages:
+            raise TooLargeError(path, f"{n_pages} pages; the limit is {max_pages}, see --max-pages")
+        if not _has_text_layer_pdfium(pdf, n_pages):
+            raise NoTextLayerError(path)
+        return n_pages
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise CorruptFileError(path, _short(exc)) from None
+    finally:
+        pdf.close()
+
+
+def _has_text_layer_pdfium(pdf: object, n_pages: int) -> bool:
+    """Enough characters over the pages: a text layer only on later pages still counts."""
+    need = MIN_CHARS_PER_PAGE * n_pages
+    found = 0
+    for i in range(n_pages):
+        page = pdf[i]  # type: ignore[index]
+        try:
+            textpage = page.get_textpage()
+            try:
+                text = textpage.get_text_range()
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+        found += sum(1 for c in text if not c.isspace())
+        if found >= need:
+            return True
+    return False
+
+
+def _check_with_pdfminer(path: Path, max_pages: int) -> list[str]:
+    """The verdict on a file pypdfium2 could not open."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    truncated = not _has_eof_marker(path)
+    if not _has_objects(path):
+        raise CorruptFileError(path, "no PDF objects after the header")
+    cause = "the file ends before its end-of-file marker: an interrupted download?" if truncated else None
+    try:
+        with capture_pdf_warnings() as warnings, path.open("rb") as fh:
+            document = PDFDocument(PDFParser(fh))
+            pages = []
+            for page in PDFPage.create_pages(document):
+                pages.append(page)
+                if len(pages) > max_pages:
+                    break
+            if not pages:
+                if truncated:
+                    raise CorruptFileError(path, cause)
+                raise NoPagesError(path)
+            if len(pages) > max_pages:
+                raise TooLargeError(path, f"more than {max_pages} pages, see --max-pages")
+            if not _has_text_layer_pdfminer(fh, pages):
+                raise CorruptFileError(path, cause or "no readable page content")
+    except IngestError:
+        raise
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedError(path) from None
+    except Exception as exc:  # noqa: BLE001
+        raise CorruptFileError(path, cause or _short(exc)) from None
+    # pdfminer reads what pypdfium2 would not: go on, with a warning.
+    first = "damaged PDF, read in part (text may be incomplete)"
+    return _format_warnings(path, [first, *warnings])
+
+
+def _has_text_layer_pdfminer(fh: object, pages: list[object]) -> bool:
+    from pdfminer.converter import TextConverter
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    import io
+
+    out = io.StringIO()
+    rsrc = PDFResourceManager()
+    device = TextConverter(rsrc, out, laparams=LAParams())
+    interpreter = PDFPageInterpreter(rsrc, device)
+    need = MIN_CHARS_PER_PAGE * len(pages)
+    for page in pages:
+        interpreter.process_page(page)  # type: ignore[arg-type]
+        if sum(1 for c in out.getvalue() if not c.isspace()) >= need:
+            return True
+    return False
+
+
+_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
+def _has_objects(path: Path) -> bool:
+    """A PDF body is a run of ``N G obj`` objects; random bytes after a header have none."""
+    with path.open("rb") as fh:
+        return _OBJECT.search(fh.read(1 << 16)) is not None
+
+
+def _has_eof_marker(path: Path) -> bool:
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 2048))
+        return b"%%EOF" in fh.read()
+
+
+def _damage_warnings(path: Path, max_pages: int) -> list[str]:
+    """Warnings for content streams that do not decode cleanly (pypdfium2 reads past them
+    silently; the text of such a page may be incomplete)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    try:
+        with capture_pdf_warnings() as warnings, path.open("rb") as fh:
+            document = PDFDocument(PDFParser(fh))
+            for number, page in enumerate(PDFPage.create_pages(document), start=1):
+                if number > max_pages:
+                    break
+                for stream in page.contents:
+                    stream = resolve1(stream)
+                    if isinstance(stream, PDFStream):
+                        stream.get_data()
+    except Exception:  # noqa: BLE001 - pypdfium2 opened it; pdfminer's doubts are no error
+        return []
+    if not warnings:
+        return []
+    return _format_warnings(path, ["damaged content stream, text may be incomplete", *warnings])
+
+
+def _format_warnings(path: Path, messages: list[str]) -> list[str]:
+    seen: list[str] = []
+    for m in messages:
+        m = " ".join(m.split())
+        if m and m not in seen:
+            seen.append(m)
+    head, *rest = seen[: _MAX_WARNINGS + 1]
+    text = head + (f" ({'; '.join(rest)})" if rest else "")
+    return [f"{path.name}: {text}"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage())
+        except Exception:  # noqa: BLE001
+            self.messages.append(str(record.msg))
+
+
+@contextmanager
+def capture_pdf_warnings() -> Iterator[list[str]]:
+    """Collect what pdfminer/pdfplumber log as warnings (damaged streams, repaired xref)
+    while the block runs, instead of letting them reach stderr."""
+    handler = _Collect()
+    loggers = [logging.getLogger(name) for name in ("pdfminer", "pdfplumber")]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+        if lg.level == logging.NOTSET or lg.level > logging.WARNING:
+            lg.setLevel(logging.WARNING)
+    try:
+        yield handler.messages
+    finally:
+        for lg, (propagate, level) in zip(loggers, saved):
+            lg.removeHandler(handler)
+            lg.propagate = propagate
+            lg.setLevel(level)
+
+
+def _short(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
+
+
+__all__ = ["check_pdf", "capture_pdf_warnings", "MIN_CHARS_PER_PAGE"]
