@@ -14,6 +14,7 @@ from extract import ingest
 from extract.errors import CaseExtractError
 from extract.pipeline import FileResult, process_file, summary
 from extract.record import CLINICAL_FIELDS, LIST_FIELDS, validation_errors
+from extract.report import ReportDocument, write_report
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -97,9 +98,18 @@ def run_command(args: argparse.Namespace) -> int:
     s = summary(results)
     print(f"{s['documents']} documents ({s['ok']} read, {s['failed']} failed), "
           f"{s['cases']} cases -> {out_dir / 'cases.jsonl'}, {out_dir / 'cases.csv'}")
-    if args.gold:
-        gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
+    gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
+    report = write_report(report_documents(results), out_dir / "report.html", gold_rows or None)
+    print(f"evidence report -> {report}")
+    if gold_rows:
         result = score.score_rows(rows, gold_rows)
         (out_dir / "score.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(score.format_table(result))
     return 0
+
+
+def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:
+    return [ReportDocument(doc_id=r.doc_id, path=r.path, pages=r.pages, error=r.error,
+                           title=r.document.title if r.document else None,
+                           text=r.document.text if r.document else None,
+                           rows=[c.to_json() for c in r.cases]) for r in results]

@@ -1,0 +1,91 @@
+"""The HTML evidence report: escaped hostile text, the dashboard, and a real headless browser."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract.report import ReportDocument, evidence_in_context, render_report
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+HOSTILE = "<script>document.title='pwned'</script> <img src=x onerror=\"document.body.innerHTML='pwned'\">"
+
+
+def _hostile_document() -> ReportDocument:
+    text = f"A 45-year-old man {HOSTILE} presented with back pain."
+    start = text.index("A 45")
+    row = {"doc_id": "h", "case_index": 1, "source": "narrative", "reference": HOSTILE,
+           "age_years": 45, "sex": "male", "metastasis_sites": ["V"],
+           "evidence": {"age_years": {"text": text[start:start + 17], "page": 1, "start": start, "end": start + 17},
+                        "metastasis_sites": {"text": HOSTILE, "page": 1, "start": None, "end": None}}}
+    return ReportDocument(doc_id="h", path=f"{HOSTILE}.pdf", title=HOSTILE, text=text, rows=[row])
+
+
+def test_report_escapes_every_document_string() -> None:
+    html = render_report([_hostile_document()])
+    assert "<script" not in html.lower()
+    assert "onerror=\"" not in html
+    assert "&lt;script&gt;" in html
+    assert "Content-Security-Policy" in html
+
+
+def test_evidence_is_shown_within_its_sentence() -> None:
+    text = "First sentence here. A 51-year-old man was admitted. Next one."
+    start = text.index("51-year-old")
+    before, ev, after = evidence_in_context(text, {"text": "51-year-old", "start": start, "end": start + 11})
+    assert (before, ev, after) == ("A ", "51-year-old", " man was admitted.")
+
+
+def test_dashboard_shows_scores_confusion_and_disagreements(corpus: Path) -> None:
+    gold = [json.loads(line) for line in (corpus / "gold" / "seed.jsonl").read_text().splitlines()][:1]
+    pred = dict(gold[0], primary_site="colon", case_index=1)
+    html = render_report([ReportDocument(doc_id=gold[0]["doc_id"], rows=[pred])], gold)
+    assert 'id="dashboard"' in html and "<svg" in html
+    assert 'id="confusion"' in html and ">rectum<" in html and ">colon<" in html
+    assert "primary_site" in html.split('id="disagreements"')[1]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (Debian package chromium; .ci/run installs it)")
+def test_report_in_headless_chromium_runs_no_document_script(corpus: Path, tmp_path: Path) -> None:
+    playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(corpus / "hostile" / "script_in_text.pdf", inputs)
+    shutil.copy(corpus / "seed" / "shimizu2018.pdf", inputs)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", "run", str(inputs), "--out", str(out),
+                           "--gold", str(corpus / "gold" / "seed.jsonl")], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    report = out / "report.html"
+    errors: list[str] = []
+    dialogs: list[str] = []
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(report.as_uri())
+        page.wait_for_load_state("load")
+        assert page.title() == "case-extract report"
+        assert page.locator("#dashboard").is_visible()
+        assert page.locator("#dashboard svg").first.is_visible()
+        assert page.locator("mark.ev").first.is_visible()
+        body = page.inner_text("body")
+        assert "pwned" != body.strip()
+        assert "<script>" in body  # the hostile text is shown, as text
+        assert page.evaluate("document.querySelectorAll('script').length") == 0
+        (ROOT / "outputs").mkdir(exist_ok=True)
+        page.screenshot(path=str(ROOT / "outputs" / "report.png"), full_page=False)
+        browser.close()
+    assert errors == []
+    assert dialogs == []
