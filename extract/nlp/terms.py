@@ -1,0 +1,137 @@
+"""The terminology layer: ``case_terms`` writes ``doc.spans["terms"]``.
+
+Patterns live in ``resources/terms/*.jsonl``, one JSON object per line::
+
+    {"label": "TKI", "pattern": "glivec", "value": "imatinib"}
+    {"label": "METASTASIS_SITE", "pattern": [{"LOWER": "vertebral"}, {"LOWER": "body"}], "value": "V"}
+
+- ``label``: PRIMARY_SITE, METASTASIS_SITE, SPINAL_LEVEL, SPINAL_TREATMENT, TKI, GIST,
+  OTHER_TUMOR (or a new label);
+- ``pattern``: a phrase (matched case-insensitively, token by token after scispaCy's
+  tokenizer) or a spaCy Matcher token pattern (a list of token dicts);
+- ``value``: the normalised value of FIELDS.md (primary_site vocabulary, metastasis site code,
+  list of spinal levels, spinal_treatment vocabulary, tki vocabulary), any JSON value.
+
+Blank lines and lines starting with ``#`` or ``//`` are skipped. Spans of one label do not
+overlap (the longest match wins; at equal length, the earlier); spans of different labels
+may ("liver" can be a PRIMARY_SITE candidate and a METASTASIS_SITE). Spinal levels written
+as codes ("T12-L2", "Th12", "C2-3", "third lumbar vertebra") come from
+:mod:`extract.nlp.spinal_levels`, with their ranges expanded into ``span._.value``.
+"""
+
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extract.nlp.spinal_levels import find_spinal_levels
+
+DEFAULT_TERMS_DIR = Path(__file__).parent / "resources" / "terms"
+SPAN_KEY = "terms"
+LABELS = (
+    "PRIMARY_SITE",
+    "METASTASIS_SITE",
+    "SPINAL_LEVEL",
+    "SPINAL_TREATMENT",
+    "TKI",
+    "GIST",
+    "OTHER_TUMOR",
+)
+
+VALUES_KEY = "case_extract.term_values"  # doc.user_data: {(start, end, label): value}
+
+
+def _term_value(span: Span) -> Any:
+    # Keyed by label too: spaCy keys span extensions by offsets alone, and "peritoneal" is
+    # both a PRIMARY_SITE ("peritoneum") and a METASTASIS_SITE ("P").
+    return span.doc.user_data.get(VALUES_KEY, {}).get((span.start, span.end, span.label_))
+
+
+if not Span.has_extension("value"):
+    Span.set_extension("value", getter=_term_value)
+
+
+@dataclass(frozen=True)
+class TermPattern:
+    label: str
+    pattern: str | list[dict[str, Any]]
+    value: Any
+    source: str  # "file:line", for error messages
+
+
+def read_term_patterns(folder: str | Path) -> list[TermPattern]:
+    """Every pattern of ``folder/*.jsonl`` in file order; a bad line raises ValueError naming it."""
+    out: list[TermPattern] = []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith(("#", "//")):
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{where}: not JSON ({exc.msg})") from None
+            if not isinstance(obj, dict) or "label" not in obj or "pattern" not in obj:
+                raise ValueError(f"{where}: needs 'label' and 'pattern'")
+            pattern = obj["pattern"]
+            if not (isinstance(pattern, str) and pattern.strip()) and not (
+                isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)
+            ):
+                raise ValueError(f"{where}: 'pattern' must be a phrase or a list of token dicts")
+            out.append(TermPattern(obj["label"], pattern, obj.get("value"), where))
+    return out
+
+
+class CaseTerms:
+    def __init__(self, nlp: Language, patterns: list[TermPattern], spinal_levels: bool) -> None:
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab)
+        self.patterns = patterns
+        self.spinal_levels = spinal_levels
+        self.vocab = nlp.vocab
+        for i, p in enumerate(patterns):
+            key = str(i)
+            if isinstance(p.pattern, str):
+                self.phrases.add(key, [nlp.make_doc(p.pattern)])
+            else:
+                try:
+                    self.tokens.add(key, [p.pattern])
+                except Exception as exc:  # spaCy's pattern validation
+                    raise ValueError(f"{p.source}: bad token pattern ({exc})") from None
+
+    def __call__(self, doc: Doc) -> Doc:
+        by_label: dict[str, list[tuple[Span, Any]]] = defaultdict(list)
+        strings = self.vocab.strings
+        for match_id, start, end in [*self.phrases(doc), *self.tokens(doc)]:
+            p = self.patterns[int(strings[match_id])]
+            by_label[p.label].append((Span(doc, start, end, label=p.label), p.value))
+        if self.spinal_levels:
+            for m in find_spinal_levels(doc.text):
+                span = doc.char_span(m.start, m.end, label="SPINAL_LEVEL", alignment_mode="expand")
+                if span is not None:
+                    by_label["SPINAL_LEVEL"].append((span, list(m.levels)))
+        spans: list[Span] = []
+        values: dict[tuple[int, int, str], Any] = {}
+        for label, items in by_label.items():
+            first = {(s.start, s.end): v for s, v in reversed(items)}  # first pattern wins
+            for span in filter_spans([s for s, _ in items]):
+                value = first[(span.start, span.end)]
+                values[(span.start, span.end, label)] = list(value) if isinstance(value, list) else value
+                spans.append(span)
+        doc.user_data[VALUES_KEY] = values
+        spans.sort(key=lambda s: (s.start, s.end, s.label_))
+        doc.spans[SPAN_KEY] = spans
+        return doc
+
+
+@Language.factory("case_terms", default_config={"terms_dir": None, "spinal_levels": True})
+def make_case_terms(nlp: Language, name: str, terms_dir: str | None, spinal_levels: bool) -> CaseTerms:
+    return CaseTerms(nlp, read_term_patterns(terms_dir or DEFAULT_TERMS_DIR), spinal_levels)
