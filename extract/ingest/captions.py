@@ -1,0 +1,111 @@
+"""Figure captions and the text printed inside figures.
+
+A caption is a block whose first line starts with a figure label (``Fig. 1``, ``Figure 2.``,
+``Fig 3:``, ``FIGURE 4``); it leaves the running text and becomes a
+:class:`~extract.document.Caption`. Words printed inside an image (panel letters, axis labels)
+are dropped before the layout is read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extract.document import Caption
+from extract.ingest.layout import Block, Word
+
+FIGURE_LABEL = re.compile(
+    r"^(?P<label>(?:Fig(?:ure)?s?\.?|FIG(?:URE)?S?\.?|Supplementary\s+Fig(?:ure)?\.?)\s*"
+    r"(?:[0-9]+[A-Za-z]?|[IVX]+)(?:\s*[-–,]\s*[0-9]+[A-Za-z]?)?)\s*(?P<sep>[.:|—–-]?)\s*"
+)
+_PANEL = re.compile(r"^[(\[]?[A-Za-z0-9]{1,2}[)\].]?$")
+
+
+def caption_label(text: str, *, body_size: float, size: float) -> tuple[str, str] | None:
+    """(label, caption text) if ``text`` opens a figure caption, else None.
+
+    "Figure 2 shows ..." in running text is not a caption: a label followed directly by a
+    lowercase word is only taken when the line is set smaller than the body text.
+    """
+    m = FIGURE_LABEL.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    if not m.group("sep") and rest[:1].islower() and size >= body_size - 0.3:
+        return None
+    if not m.group("sep") and rest.startswith(("and ", "or ", "to ")):
+        return None
+    label = " ".join(m.group("label").split())
+    return label, rest.strip()
+
+
+def is_figure_caption(block: Block, body_size: float) -> tuple[str, str] | None:
+    return caption_label(block.lines[0].text, body_size=body_size, size=block.size)
+
+
+def make_caption(label: str, text: str, page: int) -> Caption:
+    return Caption(label=label, text=text, page=page)
+
+
+def figure_regions(page: Any) -> list[tuple[float, float, float, float]]:
+    """Boxes of the images on a page (x0, top, x1, bottom), large enough to be figures."""
+    area = float(page.width * page.height)
+    out = []
+    for im in page.images:
+        x0, top, x1, bottom = im["x0"], im["top"], im["x1"], im["bottom"]
+        if (x1 - x0) * (bottom - top) > 0.005 * area and (x1 - x0) > 20 and (bottom - top) > 20:
+            out.append((x0, top, x1, bottom))
+    return out
+
+
+def drawn_boxes(page: Any) -> list[tuple[float, float, float, float]]:
+    """Closed rectangles (as rects or four lines) big enough to frame a figure."""
+    area = float(page.width * page.height)
+    out = []
+    for r in page.rects:
+        w, h = r["x1"] - r["x0"], r["bottom"] - r["top"]
+        if w > 40 and h > 40 and w * h > 0.01 * area and w < 0.98 * page.width:
+            out.append((r["x0"], r["top"], r["x1"], r["bottom"]))
+    hs = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1 and ln["x1"] - ln["x0"] > 40]
+    vs = [ln for ln in page.lines if abs(ln["x0"] - ln["x1"]) < 1 and ln["bottom"] - ln["top"] > 40]
+    for a in hs:
+        for b in hs:
+            if b["top"] - a["top"] > 40 and abs(a["x0"] - b["x0"]) < 2 and abs(a["x1"] - b["x1"]) < 2:
+                sides = [v for v in vs if v["top"] <= a["top"] + 2 and v["bottom"] >= b["top"] - 2
+                         and (abs(v["x0"] - a["x0"]) < 2 or abs(v["x0"] - a["x1"]) < 2)]
+                if len(sides) >= 2:
+                    out.append((a["x0"], a["top"], a["x1"], b["top"]))
+    return out
+
+
+def _inside(w: Word, box: tuple[float, float, float, float], pad: float = 0.0) -> bool:
+    cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
+
+
+def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
+    """Words outside figures: text inside images, panel letters at their edges, and text
+    inside a drawn box that holds an image or looks like a figure placeholder."""
+    images = figure_regions(page)
+    boxes = drawn_boxes(page)
+    if not images and not boxes:
+        return words
+    keep = []
+    for w in words:
+        if any(_inside(w, b) for b in images):
+            continue
+        if _PANEL.match(w["text"]) and any(_inside(w, b, pad=14) for b in images):
+            continue
+        if any(_inside(w, b) for b in boxes) and _box_is_figure(w, boxes, words):
+            continue
+        keep.append(w)
+    return keep
+
+
+def _box_is_figure(w: Word, boxes: list[tuple[float, float, float, float]], words: list[Word]) -> bool:
+    """A drawn box is a figure frame when the words inside it are few (labels, not prose)."""
+    for b in boxes:
+        if _inside(w, b):
+            inside = [v for v in words if _inside(v, b)]
+            return len(inside) < 40
+    return False

@@ -1,0 +1,429 @@
+"""Page layout: words -> lines -> columns -> blocks, in reading order.
+
+General layout rules only (no page geometry is hard-coded):
+
+* words sharing a baseline form a row; a row is cut at the column gutter, which is found
+  from the x-positions of the words (a vertical strip that body words never cross);
+* rows that cross the gutter are full-width (title, wide figure caption) and split the page
+  into horizontal bands; within a band the left column is read before the right one;
+* lines of a column become blocks (paragraphs, headings) at vertical gaps, first-line
+  indents, font changes and short sentence-ending lines.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+from typing import Any
+
+Word = dict[str, Any]
+
+# Ligatures and odd spaces; dashes and other symbols are kept as printed.
+_CHAR_MAP = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
+    "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
+    "\u3000": " ",
+    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+}
+_TRANS = str.maketrans(_CHAR_MAP)
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def normalise(text: str) -> str:
+    """Ligatures expanded, odd spaces made plain, soft hyphens dropped; dashes kept."""
+    text = text.translate(_TRANS)
+    text = _CID.sub("", text)
+    # Compose accents that come as separate combining marks (é as e + ´).
+    return unicodedata.normalize("NFC", text)
+
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|-bd|,b$|\.b$", re.I)
+
+
+def is_bold_font(fontname: str) -> bool:
+    return bool(_BOLD.search(fontname or ""))
+
+
+@dataclass
+class Line:
+    """One line of text within a column (or a full-width line)."""
+
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    text: str
+    column: int = 0  # 0 = full width, 1 = left, 2 = right
+    ends_soft_hyphen: bool = False
+    pieces: tuple[str, ...] = ()  # the text cut at wide gaps (margin lines: "journal ... Page 3")
+
+
+@dataclass
+class Block:
+    """Consecutive lines that belong together (a paragraph, heading, caption)."""
+
+    lines: list[Line]
+    kind: str = "para"  # "para", "heading", "caption", "table_caption"
+    label: str | None = None
+    # layout facts the paragraph joiner uses across column and page breaks
+    first_indented: bool = False
+    last_full: bool = False
+    col_first: bool = False
+    col_last: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def size(self) -> float:
+        return median(line.size for line in self.lines)
+
+    @property
+    def top(self) -> float:
+        return self.lines[0].top
+
+    @property
+    def bottom(self) -> float:
+        return max(line.bottom for line in self.lines)
+
+    @property
+    def x0(self) -> float:
+        return min(line.x0 for line in self.lines)
+
+    @property
+    def x1(self) -> float:
+        return max(line.x1 for line in self.lines)
+
+
+# -- words to rows -----------------------------------------------------------------------
+
+
+def words_to_rows(words: list[Word]) -> list[list[Word]]:
+    """Group words that share a baseline (superscripts join the line they sit on)."""
+    # 1. words on one baseline (their bottoms agree) that do not overlap each other
+    rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
+    for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
+        size = w.get("size", w["bottom"] - w["top"]) or 1.0
+        placed = False
+        for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
+            base, rsize, members = rows[k]
+            if w["bottom"] - base > 0.3 * min(size, rsize):
+                break
+            if abs(w["bottom"] - base) <= 0.3 * min(size, rsize) and not any(
+                    min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
+                members.append(w)
+                placed = True
+                break
+        if not placed:
+            rows.append((w["bottom"], size, [w]))
+    # 2. superscripts and subscripts (smaller, off the baseline) join the line they touch
+    out = [sorted(m, key=lambda w: w["x0"]) for _, _, m in rows]
+    big = [r for r in out if len(r) > 2]
+    rest: list[list[Word]] = []
+    for r in out:
+        if len(r) > 2:
+            continue
+        stray = []
+        for w in r:
+            host = _host_row(w, big)
+            if host is None:
+                stray.append(w)
+            else:
+                host.append(w)
+                host.sort(key=lambda v: v["x0"])
+        if stray:
+            rest.append(stray)
+    out = big + rest
+    out.sort(key=lambda r: min(w["top"] for w in r))
+    return out
+
+
+def _host_row(w: Word, rows: list[list[Word]]) -> list[Word] | None:
+    """The line a small raised/lowered word belongs to: it overlaps the line's height and
+    touches one of its words."""
+    size = w.get("size", 10.0)
+    for row in rows:
+        rsize = max(v.get("size", 10.0) for v in row)
+        if size > 0.85 * rsize:
+            continue
+        top = min(v["top"] for v in row)
+        bottom = max(v["bottom"] for v in row)
+        if min(bottom, w["bottom"]) - max(top, w["top"]) < 0.3 * (w["bottom"] - w["top"]):
+            continue
+        if any(-1.0 < w["x0"] - v["x1"] < 2.5 or -1.0 < v["x0"] - w["x1"] < 2.5 for v in row):
+            return row
+    return None
+
+
+def join_words(words: list[Word]) -> str:
+    """Words of a line with single spaces; pieces that touch (font changes) are glued."""
+    parts: list[str] = []
+    prev: Word | None = None
+    for w in words:
+        if prev is not None:
+            gap = w["x0"] - prev["x1"]
+            size = min(w.get("size", 10.0), prev.get("size", 10.0))
+            if gap > 0.12 * size:
+                parts.append(" ")
+        parts.append(w["text"])
+        prev = w
+    return normalise("".join(parts)).strip()
+
+
+def _line_from_words(words: list[Word], page: int, column: int) -> Line:
+    sizes = [w.get("size", 10.0) for w in words]
+    nchars = [len(w["text"]) for w in words]
+    # the size of the line is the size of most of its characters (superscripts are few)
+    size_count: Counter[float] = Counter()
+    bold_chars = 0
+    for w, n in zip(words, nchars):
+        size_count[round(w.get("size", 10.0), 1)] += n
+        if is_bold_font(w.get("fontname", "")):
+            bold_chars += n
+    size = size_count.most_common(1)[0][0] if size_count else (median(sizes) if sizes else 10.0)
+    main = [w for w in words if round(w.get("size", 10.0), 1) >= size - 0.5] or words
+    raw_last = words[-1]["text"]
+    pieces: list[list[Word]] = [[words[0]]]
+    for a, b in zip(words, words[1:]):
+        if b["x0"] - a["x1"] > 2 * size:
+            pieces.append([])
+        pieces[-1].append(b)
+    return Line(
+        page=page,
+        x0=words[0]["x0"],
+        x1=words[-1]["x1"],
+        top=min(w["top"] for w in main),
+        bottom=max(w["bottom"] for w in main),
+        size=size,
+        bold=bold_chars > 0.6 * sum(nchars),
+        text=join_words(words),
+        column=column,
+        ends_soft_hyphen=raw_last.endswith("\u00ad"),
+        pieces=tuple(join_words(p) for p in pieces),
+    )
+
+
+# -- columns ------------------------------------------------------------------------------
+
+
+def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[float, float] | None:
+    """The vertical strip between two text columns, or None for a one-column page.
+
+    A column gutter is a strip in the middle of the text area that words of many rows
+    stop before and start after, and that only full-width rows cross.
+    """
+    width = x_max - x_min
+    if width < 100 or len(rows) < 6:
+        return None
+    n = int(width) + 1
+    cover = [0] * n
+    for row in rows:
+        for w in row:
+            a = max(int(w["x0"] - x_min), 0)
+            b = min(int(w["x1"] - x_min) + 1, n)
+            for i in range(a, b):
+                cover[i] += 1
+    lo, hi = int(0.25 * width), int(0.75 * width)
+    if hi <= lo:
+        return None
+    mid = cover[lo:hi]
+    low = min(mid)
+    body = sorted(cover[int(0.05 * width):int(0.95 * width)])
+    typical = body[len(body) // 2] if body else 0
+    if typical == 0 or low > 0.35 * typical:
+        return None
+    # the widest run at (near) the minimum coverage
+    best: tuple[int, int] | None = None
+    limit = low + max(2, int(0.06 * typical))
+    i = lo
+    while i < hi:
+        if cover[i] <= limit:
+            j = i
+            while j < hi and cover[j] <= limit:
+                j += 1
+            if best is None or (j - i) > (best[1] - best[0]):
+                best = (i, j)
+            i = j
+        else:
+            i += 1
+    if best is None or best[1] - best[0] < 3:
+        return None
+    g0, g1 = x_min + best[0], x_min + best[1]
+    # confirm: enough rows have words on both sides with a wide gap across the strip
+    split_rows = 0
+    for row in rows:
+        left = [w for w in row if w["x1"] <= g0 + 1]
+        right = [w for w in row if w["x0"] >= g1 - 1]
+        if left and right and len(left) + len(right) == len(row):
+            if right[0]["x0"] - left[-1]["x1"] >= 6:
+                split_rows += 1
+    if split_rows < 4:
+        return None
+    return g0, g1
+
+
+def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple[int, list[Word]]]:
+    """A row cut at the gutter: [(column, words)]; column 0 for a row that crosses it."""
+    if gutter is None:
+        return [(0, row)]
+    g0, g1 = gutter
+    mid = (g0 + g1) / 2
+    left = [w for w in row if (w["x0"] + w["x1"]) / 2 < mid]
+    right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= mid]
+    if not left:
+        return [(2, right)]
+    if not right:
+        if left[-1]["x1"] > g1 + 2:
+            return [(0, left)]
+        return [(1, left)]
+    gap = right[0]["x0"] - left[-1]["x1"]
+    gutter_w = max(g1 - g0, 1.0)
+    if left[-1]["x1"] <= mid and right[0]["x0"] >= mid and gap >= min(0.6 * gutter_w, 6.0) and gap >= 4.0:
+        return [(1, left), (2, right)]
+    return [(0, row)]
+
+
+def page_lines(words: list[Word], page: int, x_min: float, x_max: float) -> list[Line]:
+    """The lines of a page in reading order (bands top to bottom, columns left to right)."""
+    rows = words_to_rows(words)
+    gutter = find_gutter(rows, x_min, x_max)
+    pieces: list[tuple[float, int, list[Word]]] = []
+    for row in rows:
+        for column, ws in split_row(row, gutter):
+            pieces.append((min(w["top"] for w in ws), column, ws))
+    pieces.sort(key=lambda p: p[0])
+    ordered: list[Line] = []
+    band: list[tuple[float, int, list[Word]]] = []
+
+    def flush() -> None:
+        for col in (1, 2):
+            for _, c, ws in band:
+                if c == col:
+                    ordered.append(_line_from_words(ws, page, col))
+        band.clear()
+
+    for piece in pieces:
+        if piece[1] == 0:
+            flush()
+            ordered.append(_line_from_words(piece[2], page, 0))
+        else:
+            band.append(piece)
+    flush()
+    return [line for line in ordered if line.text]
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?:;]['\")\]]*$|[.!?]\s*\[\d[\d,\s–-]*\]$")
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text.rstrip()))
+
+
+@dataclass
+class Metrics:
+    body_size: float
+    line_step: float  # typical baseline-to-baseline distance of body lines
+
+
+def document_metrics(lines: list[Line]) -> Metrics:
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    steps = []
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and a.column == b.column and abs(a.size - body_size) < 0.3 and abs(b.size - body_size) < 0.3:
+            d = b.bottom - a.bottom
+            if 0 < d < 3 * body_size:
+                steps.append(d)
+    step = median(steps) if steps else 1.2 * body_size
+    return Metrics(body_size=body_size, line_step=step)
+
+
+def _column_groups(lines: list[Line]) -> list[list[Line]]:
+    """Runs of consecutive lines that share page and column."""
+    groups: list[list[Line]] = []
+    for line in lines:
+        if groups and groups[-1][-1].page == line.page and groups[-1][-1].column == line.column \
+                and line.top >= groups[-1][-1].top - 1:
+            groups[-1].append(line)
+        else:
+            groups.append([line])
+    return groups
+
+
+def _edges(group: list[Line], size: float) -> tuple[float, float, bool]:
+    """Left edge, right edge, and whether the lines are justified (most end at the edge)."""
+    xs0 = Counter(round(line.x0) for line in group)
+    left = min(line.x0 for line in group)
+    # the most common left x is the text edge; lower outliers are hanging labels
+    if xs0:
+        mode_x0, count = xs0.most_common(1)[0]
+        if count >= 2 and mode_x0 - left < 3 * size:
+            left = min(line.x0 for line in group if round(line.x0) >= mode_x0 - 1)
+    right = max(line.x1 for line in group)
+    near = sum(1 for line in group if right - line.x1 < 0.6 * size)
+    justified = len(group) >= 3 and near >= 0.5 * len(group)
+    return left, right, justified
+
+
+def lines_to_blocks(lines: list[Line], metrics: Metrics) -> list[Block]:
+    blocks: list[Block] = []
+    for group in _column_groups(lines):
+        size = metrics.body_size
+        left, right, justified = _edges(group, size)
+        start = len(blocks)
+        current: list[Line] = []
+        for i, line in enumerate(group):
+            prev = group[i - 1] if i else None
+            indented = 0.6 * size < line.x0 - left < 6 * size
+            if prev is not None and not _same_block(prev, line, left, right, justified, metrics, indented):
+                blocks.append(_make_block(current, left, right, size))
+                current = []
+            current.append(line)
+        if current:
+            blocks.append(_make_block(current, left, right, size))
+        # the first and last block of this column run meet column or page breaks
+        blocks[start].col_first = True
+        blocks[-1].col_last = True
+    return blocks
+
+
+def _same_block(prev: Line, line: Line, left: float, right: float, justified: bool,
+                metrics: Metrics, indented: bool) -> bool:
+    size = metrics.body_size
+    step = line.bottom - prev.bottom
+    if step > 1.45 * max(metrics.line_step, 0.9 * max(prev.size, line.size) * 1.1):
+        return False
+    if step < -1:
+        return False
+    if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
+        return False
+    prev_indented = 0.6 * size < prev.x0 - left < 6 * size
+    if indented and (not prev_indented or prev.x1 < right - 1.5 * size):
+        return False
+    if justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text):
+        return False
+    return True
+
+
+def _make_block(lines: list[Line], left: float, right: float, size: float) -> Block:
+    first = lines[0]
+    last = lines[-1]
+    return Block(
+        lines=list(lines),
+        first_indented=0.6 * size < first.x0 - left < 6 * size,
+        last_full=right - last.x1 < 1.5 * size,
+    )

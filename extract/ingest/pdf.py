@@ -1,0 +1,419 @@
+"""PDF -> Document: text in true reading order, with pages, sections, tables and captions.
+
+Steps, each a general layout rule (see :mod:`extract.ingest.layout`):
+
+1. words of each page (pdfplumber), without the text printed inside figures;
+2. tables (caption + rules, or ruled grids) taken out as :class:`Table` objects;
+3. lines in reading order: bands at full-width lines, columns within bands;
+4. running headers, footers and page numbers removed (margin lines that repeat across
+   pages, page-number and journal lines);
+5. blocks (paragraphs, headings, captions); captions out of the text;
+6. paragraphs cut by a column or page break joined again; line-end hyphens joined unless
+   they are real hyphens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from extract.document import Caption, Document, Page, Table
+from extract.errors import CorruptFileError, IngestError, NoTextLayerError
+from extract.ingest.captions import drop_figure_text, is_figure_caption
+from extract.ingest.layout import Block, Line, Metrics, document_metrics, ends_sentence, lines_to_blocks, page_lines
+from extract.ingest.pdf_checks import check_pdf
+from extract.ingest.sections import find_sections
+from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables
+
+WORD_OPTIONS: dict[str, Any] = {
+    "x_tolerance_ratio": 0.15,
+    "y_tolerance": 2,
+    "keep_blank_chars": False,
+    "use_text_flow": False,
+    "extra_attrs": ["size", "fontname"],
+}
+
+
+@lru_cache(maxsize=None)
+def _resource(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files("extract.ingest").joinpath("resources", name).read_text("utf-8"))
+    return data
+
+
+@dataclass
+class _PageRead:
+    number: int
+    height: float
+    lines: list[Line]
+    tables: list[FoundTable]
+
+
+def read_pdf(path: Path, *, max_pages: int) -> Document:
+    """Read a PDF into a Document (kind "pdf"); bad files raise an IngestError."""
+    path = Path(path)
+    check_pdf(path, max_pages)
+    import pdfplumber
+
+    warnings: list[str] = []
+    pages: list[_PageRead] = []
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # check_pdf normally catches these first
+        raise CorruptFileError(path, type(exc).__name__) from None
+    with pdf:
+        try:
+            page_list = list(pdf.pages)
+        except Exception as exc:
+            raise CorruptFileError(path, type(exc).__name__) from None
+        for number, page in enumerate(page_list, start=1):
+            try:
+                pages.append(_read_page(page, number))
+            except IngestError:
+                raise
+            except Exception as exc:  # a damaged page: keep the others
+                warnings.append(f"page {number} could not be read ({type(exc).__name__}); its text is missing")
+            finally:
+                try:
+                    page.close()
+                except Exception:  # pragma: no cover - closing never matters
+                    pass
+    if not any(p.lines or p.tables for p in pages):
+        if warnings:
+            raise CorruptFileError(path, "no page could be read")
+        raise NoTextLayerError(path)
+    return _compose(path, pages, warnings)
+
+
+def _read_page(page: Any, number: int) -> _PageRead:
+    words = [w for w in page.extract_words(**WORD_OPTIONS) if w.get("upright", True) and w["text"].strip()]
+    words = [w for w in words if w["x1"] > 0 and w["x0"] < page.width and w["bottom"] > 0 and w["top"] < page.height]
+    words = drop_figure_text(page, words)
+    sizes: Counter[float] = Counter()
+    for w in words:
+        sizes[round(w["size"], 1)] += len(w["text"])
+    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    tables = find_tables(page, words, body_size) if words else []
+    if tables:
+        used: set[int] = set()
+        for t in tables:
+            used |= t.used
+        words = [w for w in words if id(w) not in used]
+    if not words:
+        return _PageRead(number, float(page.height), [], tables)
+    x_min = min(w["x0"] for w in words)
+    x_max = max(w["x1"] for w in words)
+    return _PageRead(number, float(page.height), page_lines(words, number, x_min, x_max), tables)
+
+
+# -- running headers and footers ------------------------------------------------------------
+
+
+def _margin_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def remove_margins(pages: list[_PageRead]) -> None:
+    """Drop running headers/footers and page numbers from the pages' lines (in place)."""
+    conf = _resource("pdf_margins.json")
+    share = float(conf["margin_share"])
+    number_res = [re.compile(p, re.I) for p in conf["page_number_patterns"]]
+    journal_res = [re.compile(p, re.I) for p in conf["journal_line_patterns"]]
+    zone_of: dict[int, str] = {}
+    keys: dict[tuple[str, str], set[int]] = {}
+    for p in pages:
+        for line in p.lines:
+            zone = _zone(line, p, share)
+            if zone:
+                zone_of[id(line)] = zone
+                for piece in {line.text, *line.pieces}:
+                    keys.setdefault((zone, _margin_key(piece)), set()).add(p.number)
+    many = len(pages) >= 2
+    for p in pages:
+        kept = []
+        for line in p.lines:
+            zone = zone_of.get(id(line))
+            if zone:
+                text = line.text.strip()
+                if any(r.match(text) for r in number_res):
+                    continue
+                if many and all(len(keys.get((zone, _margin_key(piece)), ())) >= 2
+                                or any(r.match(piece) for r in number_res)
+                                for piece in (line.pieces or (text,))):
+                    continue
+                if any(r.search(text) for r in journal_res) and _set_apart(line, p, zone):
+                    continue
+            kept.append(line)
+        p.lines = kept
+
+
+def _zone(line: Line, p: _PageRead, share: float) -> str | None:
+    if line.bottom < share * p.height:
+        return "top"
+    if line.top > (1 - share) * p.height:
+        return "bottom"
+    return None
+
+
+def _set_apart(line: Line, p: _PageRead, zone: str) -> bool:
+    """True if no other text sits within a line's height on the body side of ``line``."""
+    gap = 0.7 * line.size
+    for other in p.lines:
+        if other is line:
+            continue
+        if zone == "top" and line.bottom < other.top < line.bottom + gap:
+            return False
+        if zone == "bottom" and line.top - gap < other.bottom < line.top:
+            return False
+    return True
+
+
+# -- hyphenation ---------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+
+
+class Hyphenation:
+    """Decides whether a line-end hyphen is a word break (joined) or a real hyphen (kept)."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        conf = _resource("pdf_hyphenation.json")
+        self.keep_before = set(conf["keep_before"])
+        self.keep_after = set(conf["keep_after"])
+        self.words: Counter[str] = Counter()
+        self.compounds: Counter[str] = Counter()
+        for line in lines:
+            text = line.text[:-1] if line.text.endswith("-") else line.text
+            for tok in _TOKEN.findall(text):
+                low = tok.lower()
+                if "-" in low:
+                    self.compounds[low] += 1
+                    for part in low.split("-"):
+                        self.words[part] += 1
+                else:
+                    self.words[low] += 1
+
+    def join(self, left: str, right: str) -> str:
+        """``left`` ends with "-" (a line end); the text that joins it to ``right``."""
+        stem_m = re.search(r"([A-Za-z0-9αβγδκ'’-]*)-$", left)
+        cont_m = re.match(r"([A-Za-z0-9'’-]+)", right)
+        if not stem_m or not cont_m or not stem_m.group(1):
+            return left + right
+        stem_full = stem_m.group(1)
+        stem = stem_full.split("-")[-1]
+        cont = cont_m.group(1)
+        cont_word = re.split(r"[-'’]", cont)[0]
+        keep = left + right
+        joined = left[:-1] + right
+        if not stem or not stem[-1].isalpha():
+            return keep  # "18F-" "FDG", "T6-" "T8"
+        if cont[:1].isupper() or cont[:1].isdigit():
+            return keep
+        if any(c.isupper() or c.isdigit() for c in stem[1:]) or (stem[:1].isupper() and len(stem) <= 3):
+            return keep  # "CT-guided", "Ki-67"
+        low_joined = (stem + cont_word).lower()
+        low_hyph = f"{stem}-{cont_word}".lower()
+        if self.compounds.get(low_hyph, 0) > self.words.get(low_joined, 0):
+            return keep
+        if self.words.get(low_joined, 0):
+            return joined
+        if "-" in stem_full:
+            return keep  # "gain-of-" "function"
+        if stem.lower() in self.keep_before or cont_word.lower() in self.keep_after:
+            return keep
+        return joined
+
+
+def _join_lines(text: str, line: Line, prev: Line | None, hyph: Hyphenation) -> str:
+    if not text:
+        return line.text
+    if prev is not None and prev.ends_soft_hyphen:
+        return text + line.text
+    if text.endswith("-") and len(text) > 1 and text[-2].isalnum() and line.text[:1].isalnum():
+        return hyph.join(text, line.text)
+    return f"{text} {line.text}"
+
+
+# -- blocks to text --------------------------------------------------------------------------
+
+
+def _is_heading(block: Block, m: Metrics) -> bool:
+    text = " ".join(line.text for line in block.lines)
+    if len(text) > 160 or len(block.lines) > 3 or not text[:1].isalnum() and text[:1] not in "(":
+        return False
+    bold = all(line.bold for line in block.lines)
+    larger = block.size > m.body_size + 0.8
+    if not (bold or larger):
+        return False
+    if text.endswith((",", ";")):
+        return False
+    return True
+
+
+def _classify(blocks: list[Block], m: Metrics) -> list[Caption]:
+    captions: list[Caption] = []
+    current: Block | None = None
+    for block in blocks:
+        if current is not None and block.page == current.page and block.lines[0].column == current.lines[0].column \
+                and abs(block.size - current.size) < 0.3 and block.size < m.body_size - 0.3 \
+                and block.top - current.bottom < 2.0 * m.line_step and not is_figure_caption(block, m.body_size):
+            block.kind = "caption_more"
+            current.lines.extend(block.lines)
+            continue
+        current = None
+        found = is_figure_caption(block, m.body_size)
+        if found:
+            block.kind = "caption"
+            block.label = found[0]
+            current = block
+            continue
+        if TABLE_LABEL.match(block.lines[0].text) and (block.size < m.body_size - 0.3 or block.lines[0].bold):
+            block.kind = "table_caption"
+            continue
+        if _is_heading(block, m):
+            block.kind = "heading"
+    for block in blocks:
+        if block.kind == "caption" and block.label:
+            text = " ".join(line.text for line in block.lines)
+            found = is_figure_caption(Block(lines=[Line(**{**block.lines[0].__dict__, "text": text})]), m.body_size)
+            body = found[1] if found else text
+            captions.append(Caption(label=block.label, text=body, page=block.page))
+    return captions
+
+
+def _continues(a: Block, b: Block, broken: bool, m: Metrics, indent_style: bool) -> bool:
+    """Whether paragraph ``b`` continues paragraph ``a`` across a column/page break or float."""
+    if not broken or a.kind != "para" or b.kind != "para":
+        return False
+    if abs(a.size - b.size) > 0.6 or b.first_indented:
+        return False
+    last = a.lines[-1].text
+    first = b.lines[0].text
+    if first[:1].islower() or first[:1] in ",;)]":
+        return True
+    if not ends_sentence(last):
+        return True
+    return indent_style and a.last_full
+
+
+def _compose(path: Path, pages: list[_PageRead], warnings: list[str]) -> Document:
+    remove_margins(pages)
+    lines = [line for p in pages for line in p.lines]
+    metrics = document_metrics(lines)
+    blocks = lines_to_blocks(lines, metrics)
+    captions = _classify(blocks, metrics)
+    hyph = Hyphenation(lines)
+    paras = [b for b in blocks if b.kind in ("para", "heading")]
+    indent_style = sum(1 for b in paras if b.first_indented) >= 0.15 * max(len(paras), 1)
+
+    # paragraphs as lists of blocks, joined across breaks
+    merged: list[list[Block]] = []
+    broken = False
+    for block in blocks:
+        if block.kind not in ("para", "heading"):
+            broken = True  # a caption or table caption stood between
+            continue
+        if merged:
+            prev = merged[-1][-1]
+            brk = broken or prev.col_last or block.col_first
+            if _continues(prev, block, brk, metrics, indent_style):
+                merged[-1].append(block)
+                broken = False
+                continue
+        merged.append([block])
+        broken = False
+
+    parts: list[str] = []
+    page_start: dict[int, int] = {}
+    heading_starts: list[int] = []
+    offset = 0
+    for group in merged:
+        if parts:
+            parts.append("\n\n")
+            offset += 2
+        text = ""
+        prev_line: Line | None = None
+        starts: list[tuple[int, int]] = []  # (offset in paragraph, page)
+        for block in group:
+            for line in block.lines:
+                before = len(text)
+                text = _join_lines(text, line, prev_line, hyph)
+                if line.page not in page_start and not any(pg == line.page for _, pg in starts):
+                    starts.append((min(before + (1 if before else 0), len(text)), line.page))
+                prev_line = line
+        text = " ".join(text.split(" "))  # no double spaces
+        for pos, pg in starts:
+            page_start.setdefault(pg, offset + min(pos, len(text)))
+        if group[0].kind == "heading":
+            heading_starts.append(offset)
+        parts.append(text)
+        offset += len(text)
+    full = "".join(parts)
+
+    # a page that gave no running text (a table or figure page) has an empty span
+    starts_by_page: dict[int, int] = {}
+    following = len(full)
+    for p in reversed(pages):
+        following = min(page_start.get(p.number, following), following)
+        starts_by_page[p.number] = following
+    doc_pages: list[Page] = []
+    for i, p in enumerate(pages):
+        end = starts_by_page[pages[i + 1].number] if i + 1 < len(pages) else len(full)
+        doc_pages.append(Page(number=p.number, start=starts_by_page[p.number], end=end))
+
+    tables = _merge_tables([t for p in pages for t in p.tables])
+    title = _title(blocks, metrics)
+    sections = find_sections(full, heading_starts)
+    return Document(
+        doc_id=path.stem,
+        source_path=str(path),
+        text=full,
+        pages=doc_pages,
+        sections=sections,
+        tables=tables,
+        captions=captions,
+        title=title,
+        kind="pdf",
+        warnings=warnings,
+    )
+
+
+def _title(blocks: list[Block], m: Metrics) -> str | None:
+    first_page = [b for b in blocks if b.page == blocks[0].page] if blocks else []
+    if not first_page:
+        return None
+    big = max(first_page, key=lambda b: b.size)
+    if big.size < m.body_size + 1.5:
+        return None
+    return " ".join(line.text for line in big.lines)
+
+
+_CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.I)
+
+
+def _merge_tables(found: list[FoundTable]) -> list[Table]:
+    """Tables that continue on the next page are merged (repeated header rows dropped)."""
+    out: list[Table] = []
+    labels: list[str | None] = []
+    for f in found:
+        t = f.table
+        prev = out[-1] if out else None
+        same_label = prev is not None and f.label is not None and f.label == labels[-1]
+        unlabelled_next = prev is not None and f.label is None and t.page == (prev.page or 0) + 1 \
+            and len(t.header) == len(prev.header)
+        if prev is not None and (same_label or unlabelled_next or (t.caption and _CONTINUED.search(t.caption) and f.label == labels[-1])):
+            rows = list(t.rows)
+            if t.header != prev.header and len(t.header) == len(prev.header) and f.label is None:
+                rows = [t.header] + rows
+            prev.rows.extend(r for r in rows if r != prev.header)
+            if t.legend and not prev.legend:
+                prev.legend = t.legend
+            continue
+        out.append(t)
+        labels.append(f.label)
+    return out

@@ -1,0 +1,263 @@
+"""Tables on a PDF page: found from their caption and rules, read into header + rows.
+
+Two kinds of printed table are handled with general rules:
+
+* fully ruled grids (pdfplumber's line strategy finds their cells);
+* "booktabs" tables with horizontal rules only (top, below the header, bottom), the common
+  journal style: the rules under a ``Table N`` caption give the table's extent, column
+  boundaries come from the x-gaps that no body word crosses, and a line whose first column
+  is empty continues the row above (a cell that wraps over lines is one cell).
+
+The words a table uses (caption, cells, legend) are returned so the running text skips them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.document import Table
+from extract.ingest.layout import Word, join_words, normalise, words_to_rows
+
+TABLE_LABEL = re.compile(r"^(?:Table|TABLE|Tab\.)\s*([0-9]+|[IVX]+)\b\s*[.:|]?")
+_FOOTNOTE_START = re.compile(r"^(?:[a-z*†‡§¶#]\s|\(?[a-z*†‡§¶]\)\s|Abbreviations?\b|Note[s:]|Data are|Values are|[A-Z][A-Za-z0-9/]*\s*[,:=])")
+
+
+@dataclass
+class FoundTable:
+    table: Table
+    bbox: tuple[float, float, float, float]  # x0, top, x1, bottom of caption + table + legend
+    used: set[int] = field(default_factory=set)  # ids of words used
+    label: str | None = None
+
+
+def _rules(page: Any) -> list[tuple[float, float, float]]:
+    """Horizontal rules as (top, x0, x1): drawn lines and thin filled rectangles."""
+    out = []
+    for ln in page.lines:
+        if abs(ln["top"] - ln["bottom"]) < 1.0 and ln["x1"] - ln["x0"] > 40:
+            out.append((ln["top"], ln["x0"], ln["x1"]))
+    for r in page.rects:
+        if r["bottom"] - r["top"] < 2.5 and r["x1"] - r["x0"] > 40:
+            out.append(((r["top"] + r["bottom"]) / 2, r["x0"], r["x1"]))
+    out.sort()
+    return out
+
+
+def _verticals(page: Any) -> list[tuple[float, float, float]]:
+    out = []
+    for ln in page.lines:
+        if abs(ln["x0"] - ln["x1"]) < 1.0 and ln["bottom"] - ln["top"] > 10:
+            out.append((ln["x0"], ln["top"], ln["bottom"]))
+    for r in page.rects:
+        if r["x1"] - r["x0"] < 2.5 and r["bottom"] - r["top"] > 10:
+            out.append(((r["x0"] + r["x1"]) / 2, r["top"], r["bottom"]))
+    return out
+
+
+def _caption_rows(rows: list[list[Word]]) -> list[tuple[int, int, str]]:
+    """(row index, start word index, label) of rows that begin a ``Table N`` caption."""
+    out = []
+    for ri, row in enumerate(rows):
+        for wi, w in enumerate(row):
+            if wi and w["x0"] - row[wi - 1]["x1"] < 8:
+                continue  # not the start of a fragment
+            text = join_words(row[wi:wi + 3])
+            m = TABLE_LABEL.match(text)
+            if m and (m.end() == len(text) or not text[m.end():].lstrip().startswith(("and", "shows", "lists", "summar", ")"))):
+                tail = text[m.end():].lstrip()
+                if tail[:1].islower() and not m.group(0).rstrip().endswith((".", ":", "|")):
+                    continue  # "Table 1 shows ..." in running text
+                out.append((ri, wi, f"Table {m.group(1)}"))
+                break
+    return out
+
+
+def _fragment(row: list[Word], start: int) -> list[Word]:
+    """Words of ``row`` from ``start`` up to a wide gap (a column gutter)."""
+    out = [row[start]]
+    for w in row[start + 1:]:
+        if w["x0"] - out[-1]["x1"] > 12:
+            break
+        out.append(w)
+    return out
+
+
+def _columns(rows: list[list[Word]], x0: float, x1: float, size: float) -> list[float]:
+    """Left boundaries of the columns: x-gaps that (almost) no body word crosses."""
+    n = int(x1 - x0) + 2
+    cover = [0] * n
+    for row in rows:
+        for w in row:
+            a = max(int(w["x0"] - x0), 0)
+            b = min(int(w["x1"] - x0) + 1, n)
+            for i in range(a, b):
+                cover[i] += 1
+    allowed = max(0, len(rows) // 12)
+    min_gap = max(0.5 * size, 3.0)
+    starts = []
+    i = 0
+    first = next((k for k, c in enumerate(cover) if c), 0)
+    starts.append(x0 + first)
+    i = first
+    while i < n:
+        if cover[i] <= allowed:
+            j = i
+            while j < n and cover[j] <= allowed:
+                j += 1
+            if j < n and j - i >= min_gap and i > first:
+                starts.append(x0 + j - 0.5)
+            i = j
+        else:
+            i += 1
+    return starts
+
+
+def _cells(row: list[Word], starts: list[float]) -> list[list[Word]]:
+    cells: list[list[Word]] = [[] for _ in starts]
+    for w in row:
+        k = 0
+        for ci, s in enumerate(starts):
+            if w["x0"] >= s - 1.5:
+                k = ci
+        cells[k].append(w)
+    return cells
+
+
+def _join_cell(a: str, b: str) -> str:
+    if not a:
+        return b
+    if not b:
+        return a
+    if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():
+        return a[:-1] + b
+    return f"{a} {b}"
+
+
+def _read_grid(rows: list[list[Word]], header_rows: int, x0: float, x1: float, size: float) -> tuple[list[str], list[list[str]]]:
+    body = rows[header_rows:] or rows
+    starts = _columns(body, x0, x1, size)
+    ncol = len(starts)
+    header = [""] * ncol
+    for row in rows[:header_rows]:
+        for ci, cell in enumerate(_cells(row, starts)):
+            header[ci] = _join_cell(header[ci], join_words(cell))
+    out: list[list[str]] = []
+    for row in rows[header_rows:]:
+        texts = [join_words(c) for c in _cells(row, starts)]
+        if out and not texts[0] and any(texts):
+            out[-1] = [_join_cell(a, b) for a, b in zip(out[-1], texts)]
+        else:
+            out.append(texts)
+    return header, out
+
+
+def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTable]:
+    """Tables on ``page`` that have a ``Table N`` caption above their rules, or a ruled grid."""
+    rows = words_to_rows(words)
+    rules = _rules(page)
+    verticals = _verticals(page)
+    found: list[FoundTable] = []
+    captions = _caption_rows(rows)
+    for k, (ri, wi, label) in enumerate(captions):
+        cap_words = _fragment(rows[ri], wi)
+        cx0, cx1 = cap_words[0]["x0"], cap_words[-1]["x1"]
+        ctop = min(w["top"] for w in cap_words)
+        next_cap_top = min((min(w["top"] for w in rows[r2]) for r2, _, _ in captions[k + 1:]), default=page.height)
+        below = [r for r in rules if ctop < r[0] < next_cap_top and r[2] > cx0 and r[1] < max(cx1, cx0 + 50)]
+        if not below:
+            continue
+        top_rule = below[0]
+        group = [r for r in below if abs(r[1] - top_rule[1]) < 5 and abs(r[2] - top_rule[2]) < 5]
+        if len(group) < 2:
+            continue
+        if top_rule[0] - ctop > 8 * body_size:
+            continue
+        # a box drawn around a figure is not a table
+        if len(group) == 2 and any(abs(v[0] - top_rule[1]) < 3 and v[1] <= top_rule[0] + 2 for v in verticals):
+            continue
+        tx0, tx1 = top_rule[1], top_rule[2]
+        ttop, tbottom = top_rule[0], group[-1][0]
+        # caption: its first row and any rows between it and the top rule, in its x-span
+        used: set[int] = set()
+        cap_text_rows: list[list[Word]] = []
+        for row in rows:
+            rtop = min(w["top"] for w in row)
+            if ctop - 1 <= rtop < ttop:
+                sel = [w for w in row if w["x0"] >= min(cx0, tx0) - 2 and w["x1"] <= max(cx1, tx1) + 2]
+                if sel:
+                    cap_text_rows.append(sel)
+        caption = " ".join(join_words(r) for r in cap_text_rows)
+        for r in cap_text_rows:
+            used.update(id(w) for w in r)
+        inside = [w for w in words if w["top"] >= ttop - 1 and w["bottom"] <= tbottom + 1
+                  and w["x0"] >= tx0 - 3 and w["x1"] <= tx1 + 3]
+        trows = words_to_rows(inside)
+        if not trows:
+            continue
+        header_rows = 1
+        if len(group) >= 3:
+            header_rule = group[1][0]
+            header_rows = sum(1 for r in trows if max(w["bottom"] for w in r) <= header_rule + 1) or 1
+        header, body = _read_grid(trows, header_rows, tx0, tx1, body_size)
+        used.update(id(w) for w in inside)
+        # legend: smaller lines right under the bottom rule
+        legend_rows: list[list[Word]] = []
+        last = tbottom
+        table_size = min((w.get("size", body_size) for w in inside), default=body_size)
+        for row in rows:
+            rtop = min(w["top"] for w in row)
+            if rtop <= tbottom:
+                continue
+            sel = [w for w in row if w["x0"] >= tx0 - 3 and w["x1"] <= tx1 + 3]
+            if not sel:
+                continue
+            if rtop - last > 1.6 * body_size:
+                break
+            size = max(w.get("size", body_size) for w in sel)
+            if size > body_size - 0.3 and not (legend_rows or _FOOTNOTE_START.match(join_words(sel))):
+                break
+            if size > max(table_size, body_size - 0.3) + 0.3:
+                break
+            legend_rows.append(sel)
+            last = max(w["bottom"] for w in sel)
+        legend = " ".join(join_words(r) for r in legend_rows) or None
+        for r in legend_rows:
+            used.update(id(w) for w in r)
+        bottom = last
+        found.append(FoundTable(
+            table=Table(caption=normalise(caption) or None, header=header, rows=body, legend=legend,
+                        page=page.page_number),
+            bbox=(min(tx0, cx0), ctop, max(tx1, cx1), bottom),
+            used=used,
+            label=label,
+        ))
+    found.extend(_grid_tables(page, words, body_size, found))
+    return found
+
+
+def _grid_tables(page: Any, words: list[Word], body_size: float, already: list[FoundTable]) -> list[FoundTable]:
+    """Fully ruled tables that pdfplumber's line strategy finds (and no caption rule found)."""
+    out: list[FoundTable] = []
+    if len(page.lines) + len(page.rects) < 6:
+        return out
+    for t in page.find_tables():
+        x0, top, x1, bottom = t.bbox
+        if any(f.bbox[0] - 3 <= x0 and f.bbox[2] + 3 >= x1 and f.bbox[1] - 3 <= top and f.bbox[3] + 3 >= bottom
+               for f in already):
+            continue
+        data = t.extract()
+        if len(data) < 2 or max(len(r) for r in data) < 2:
+            continue
+        cells = [[normalise(" ".join((c or "").split())) for c in r] for r in data]
+        inside = [w for w in words if w["top"] >= top - 1 and w["bottom"] <= bottom + 1
+                  and w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1]
+        if not inside:
+            continue
+        out.append(FoundTable(
+            table=Table(caption=None, header=cells[0], rows=cells[1:], legend=None, page=page.page_number),
+            bbox=(x0, top, x1, bottom),
+            used={id(w) for w in inside},
+        ))
+    return out
