@@ -56,5 +56,9 @@ class UnsupportedFormatError(IngestError):
     cause = "unsupported file type"
 
 
+class NotJATSError(IngestError):
+    cause = "not a JATS article"
+
+
 class ModelMissingError(CaseExtractError):
     """The trained NER model is not where it should be."""

@@ -102,6 +102,12 @@ def section_name(title: str) -> str | None:
     return None
 
 
+def abstract_part_name(label: str) -> str | None:
+    """The canonical name of a structured-abstract label (``"Case Presentation."``), or None."""
+    words, _ = _clean(label)
+    return _match(words, KIND_PART) if words else None
+
+
 @dataclass
 class _Heading:
     start: int
@@ -305,4 +311,4 @@ def find_sections(text: str, heading_starts: Iterable[int] | None = None) -> lis
     return sections
 
 
-__all__ = ["find_sections", "section_name", "MAX_HEADING_CHARS"]
+__all__ = ["find_sections", "section_name", "abstract_part_name", "MAX_HEADING_CHARS"]

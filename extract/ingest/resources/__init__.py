@@ -1,0 +1,1 @@
+"""Data files of extract.ingest (section names ...)."""
