@@ -47,3 +47,153 @@ def to_months(amount: float, unit: str) -> float | None:
     if factor is None:
         return None
     return round(amount * factor, 1)
+
+
+# -- durations and dates in running text ------------------------------------------------
+
+_NUM = (r"(?:\d+(?:[.,]\d+)?|\d+\s*½|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+        r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+        r"sixty|(?:twenty|thirty|forty|fifty)[- ](?:one|two|three|four|five|six|seven|eight|nine)|an?|half)")
+_UNIT = r"(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)"
+#: A duration as case reports write it: "10 years", "ten-year", "1.5 yr", "two and a half years",
+#: "a year and a half", "18 mo". Group ``num``/``unit`` (and ``half`` for "and a half").
+DURATION_RE = re.compile(
+    rf"(?<![\w.])(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?[\s-]+(?P<unit>{_UNIT})(?![a-z])"
+    rf"(?P<half2>\s+and\s+a\s+half)?",
+    re.I,
+)
+
+#: The same without named groups, for building larger patterns (timing_terms.json ``{DUR}``).
+DURATION_PATTERN = rf"(?<![\w.]){_NUM}(?:\s+and\s+a\s+half)?[\s-]+{_UNIT}(?![a-z])(?:\s+and\s+a\s+half)?"
+
+MONTHS: dict[str, int] = {
+    m: i + 1 for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+         "october", "november", "december"])
+}
+MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
+MONTHS["sept"] = 9
+#: A calendar date of the precision case reports use: "March 2010", "Mar. 2010", "2009",
+#: "03/2010", "2010-03". Groups ``month``/``year`` or ``mm``/``yy``.
+DATE_RE = re.compile(
+    r"(?<![\w/.-])(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+    r"[a-z]*\.?)\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
+    r"|(?P<mm>0?[1-9]|1[0-2])/(?P<yy>(?:19|20)\d\d)"
+    r"|(?P<year_only>(?:19|20)\d\d))(?![\w/-])",
+    re.I,
+)
+
+
+def duration_months(match: re.Match[str]) -> float | None:
+    """Months of a :data:`DURATION_RE` match, one decimal; None for "several"/"few"."""
+    amount = parse_number(match.group("num"))
+    if amount is None:
+        if match.group("num").lower() in ("a", "an"):
+            amount = 1.0
+        else:
+            return None
+    if match.group("half") or match.group("half2"):
+        amount += 0.5
+    return to_months(amount, match.group("unit"))
+
+
+def parse_duration(text: str) -> float | None:
+    """The first duration in ``text`` in months: ``"10 years after surgery"`` -> 120.0."""
+    m = DURATION_RE.search(text)
+    return duration_months(m) if m else None
+
+
+def date_months(match: re.Match[str]) -> tuple[int, int | None] | None:
+    """(year, month or None) of a :data:`DATE_RE` match."""
+    if match.group("year"):
+        word = match.group("month").lower().rstrip(".")
+        month = MONTHS.get(word) or MONTHS.get(word[:3])
+        return int(match.group("year")), month
+    if match.group("yy"):
+        return int(match.group("yy")), int(match.group("mm"))
+    if match.group("year_only"):
+        return int(match.group("year_only")), None
+    return None
+
+
+def months_between(a: tuple[int, int | None], b: tuple[int, int | None]) -> float:
+    """Months from date ``a`` to date ``b``; whole years when either lacks a month."""
+    if a[1] is None or b[1] is None:
+        return float((b[0] - a[0]) * 12)
+    return float((b[0] - a[0]) * 12 + (b[1] - a[1]))
+
+
+# -- a flat view of text with offsets back to the source --------------------------------
+
+class FlatText:
+    """Text with PDF line breaks and hyphenation undone, mapping every character back.
+
+    ``text`` has single spaces for runs of whitespace, "-\\n" hyphenation within a word removed,
+    and "\\n" kept only where a line ends a heading or paragraph (a sentence boundary).
+    ``offset(i)`` is the source offset of ``text[i]``.
+    """
+
+    _HEADING_LINE = re.compile(r"[A-Z][^.!?]{0,60}")
+
+    def __init__(self, source: str, ranges: list[tuple[int, int]]):
+        chars: list[str] = []
+        offsets: list[int] = []
+        for a, b in ranges:
+            if chars and chars[-1] != "\n":
+                chars.append("\n")
+                offsets.append(a)
+            lines = source[a:b].split("\n")
+            pos = a
+            for k, line in enumerate(lines):
+                nxt = lines[k + 1].strip() if k + 1 < len(lines) else ""
+                self._add_line(chars, offsets, line, pos)
+                pos += len(line) + 1
+                stripped = line.strip()
+                if k + 1 == len(lines):
+                    break
+                if not stripped or not nxt:
+                    boundary = True  # blank line: paragraph end
+                elif stripped.endswith(("-", "‐")) and nxt[:1].islower() and len(stripped) > 1 and stripped[-2].isalpha():
+                    # "de-\ncompression": undo the hyphenation
+                    while chars and chars[-1] in "-‐":
+                        chars.pop()
+                        offsets.pop()
+                    continue
+                else:
+                    boundary = (
+                        bool(self._HEADING_LINE.fullmatch(stripped))
+                        and not stripped.endswith((",", ";", "-", "and", "of", "the", "with", "to"))
+                        and nxt[:1].isupper() and len(stripped) < 60
+                        and len(stripped.split()) <= 7
+                    )
+                sep = "\n" if boundary else " "
+                if chars and chars[-1] in " \n":
+                    if sep == "\n":
+                        chars[-1] = "\n"
+                    continue
+                chars.append(sep)
+                offsets.append(pos - 1)
+        self.text = "".join(chars)
+        self._offsets = offsets
+        self._end = ranges[-1][1] if ranges else 0
+
+    @staticmethod
+    def _add_line(chars: list[str], offsets: list[int], line: str, pos: int) -> None:
+        for i, ch in enumerate(line):
+            if ch.isspace():
+                if chars and chars[-1] in " \n":
+                    continue
+                ch = " "
+            chars.append(ch)
+            offsets.append(pos + i)
+
+    def offset(self, i: int) -> int:
+        """Source offset of flat position ``i`` (``len(text)`` maps past the last character)."""
+        if i >= len(self._offsets):
+            return self._end
+        return self._offsets[i]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Source ``(start, end)`` of the flat span ``text[start:end]``."""
+        end = max(end, start + 1)
+        return self.offset(start), self.offset(end - 1) + 1

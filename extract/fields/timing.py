@@ -1,0 +1,213 @@
+"""Time to spinal metastasis and whether it was synchronous (FIELDS.md).
+
+The time runs from the first diagnosis (or resection) of the primary to the diagnosis of the
+first spinal metastasis. Case reports state it in a few ways, tried in this order on the
+sentences that state the spinal metastasis (:func:`extract.fields.treatment.spinal_sentences`):
+
+1. an interval anchored to the primary: "10 years after surgery", "a seven-year history of
+   renal cell carcinoma", "gastrectomy 5 years earlier";
+2. the spinal metastasis as the first sign: "at initial presentation", "synchronous", "before
+   the diagnosis of", "It was later discovered that he was suffering from lung cancer", or the
+   primary diagnosed in the same presentation ("biopsy-confirmed prostate cancer") -> 0;
+3. a timeline from the sentence that diagnoses or resects the primary to the spinal sentence:
+   relative intervals summed ("Two years later ... One year later"), "after 3 years of
+   imatinib", or dated events ("in 2009 ... in 2015", "March 2010 ... June 2012").
+
+Cue words live in ``resources/timing_terms.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from extract.fields import FieldValue, PatientText
+from extract.fields.treatment import PatientSentences, Sentence, level_mentions, patient_sentences, spinal_sentences
+from extract.fields.units import DATE_RE, DURATION_PATTERN, DURATION_RE, date_months, duration_months, months_between
+
+
+@lru_cache(maxsize=1)
+def _terms() -> dict[str, re.Pattern[str]]:
+    data: dict[str, Any] = json.loads(
+        resources.files("extract.fields").joinpath("resources", "timing_terms.json").read_text(encoding="utf-8")
+    )
+    ctx: dict[str, str] = json.loads(
+        resources.files("extract.fields").joinpath("resources", "context_terms.json").read_text(encoding="utf-8")
+    )
+    subst = {"PRIMARY": ctx["primary_tumour"], "ANCHOR": data["anchor"], "DUR": DURATION_PATTERN}
+    out = {}
+    for key, value in data.items():
+        if key.startswith("_") or not isinstance(value, str):
+            continue
+        for name, repl in subst.items():
+            value = value.replace("{" + name + "}", repl)
+        out[key] = re.compile(value, re.I)
+    out["primary_tumour"] = re.compile(ctx["primary_tumour"], re.I)
+    out["primary_event"] = re.compile(ctx["primary_event"], re.I)
+    return out
+
+
+# -- table cells and phrases ---------------------------------------------------------------
+
+
+def parse_interval_months(text: str, default_unit: str = "months") -> float | None:
+    """Months in an interval phrase or table cell: ``"10 years"`` -> 120.0, ``"84"`` -> 84.0
+    (``default_unit`` for a bare number), ``"at presentation"``/``"synchronous"`` -> 0.0,
+    ``"N/A"``/``"-"``/``""`` -> None."""
+    t = " ".join(text.split())
+    if not t or re.fullmatch(r"(?:n/?a|nr|ns|unknown|not\s+(?:reported|stated|available)|[-–—?])", t, re.I):
+        return None
+    if _terms()["synchronous"].search(t) or re.fullmatch(r"0+(?:\.0+)?", t):
+        return 0.0
+    m = DURATION_RE.search(t)
+    if m:
+        return duration_months(m)
+    m2 = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(?:\(.*\))?", t)
+    if m2:
+        from extract.fields.units import to_months
+
+        return to_months(float(m2.group(1)), default_unit)
+    return None
+
+
+# -- reading the narrative -------------------------------------------------------------------
+
+
+@dataclass
+class TimeFinding:
+    months: float
+    synchronous: bool
+    sentence: Sentence
+    start: int
+    end: int
+
+
+def _anchored(s: Sentence) -> TimeFinding | None:
+    """An interval tied to the primary within the sentence ("10 years after surgery")."""
+    t = _terms()
+    for key in ("after_anchor", "history_of_primary", "ago"):
+        for m in t[key].finditer(s.text):
+            d = DURATION_RE.search(m.group(0))
+            if not d:
+                continue
+            months = duration_months(d)
+            if months is None or months <= 0:
+                continue
+            if key == "ago" and not (t["primary_tumour"].search(s.text) or t["primary_event"].search(s.text)):
+                continue
+            return TimeFinding(months, False, s, m.start(), m.end())
+    return None
+
+
+def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+    """The spinal metastasis found at the initial presentation."""
+    t = _terms()
+    if t["prior_history"].search(s.text):
+        return None
+    m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text)
+    if m:
+        return TimeFinding(0.0, True, s, m.start(), m.end())
+    # "It was later discovered that he was suffering from lung cancer" right after
+    following = [x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept]
+    for x in [s, *following]:
+        m = t["primary_found_later"].search(x.text)
+        if m and not t["prior_history"].search(x.text):
+            return TimeFinding(0.0, True, x, m.start(), m.end())
+    return None
+
+
+def _relative(text: str) -> list[tuple[float, int, int]]:
+    """Relative intervals in a sentence ("4 months later", "after 3 years of imatinib")."""
+    t = _terms()
+    out = []
+    for m in t["relative"].finditer(text):
+        d = DURATION_RE.search(m.group(0))
+        if d:
+            months = duration_months(d)
+            if months:
+                out.append((months, m.start(), m.end()))
+    return out
+
+
+def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+    """Walk from the sentence that diagnoses or resects the primary to the spinal sentence."""
+    t = _terms()
+    anchor: Sentence | None = None
+    for x in reversed(ps.sentences[: s.index + 1]):
+        if not x.kept or x.section != s.section:
+            continue
+        if x is not s and t["primary_tumour"].search(x.text) and t["primary_event"].search(x.text):
+            anchor = x
+            break
+    if anchor is None:
+        return None
+    anchor_date = None
+    for m in DATE_RE.finditer(anchor.text):
+        anchor_date = date_months(m)
+        break
+    elapsed = 0.0
+    moved = False
+    last: tuple[Sentence, int, int] | None = None
+    for x in ps.sentences[anchor.index + 1 : s.index + 1]:
+        if not x.kept:
+            continue
+        dates = [(date_months(m), m) for m in DATE_RE.finditer(x.text)]
+        if anchor_date and dates and dates[0][0]:
+            delta = months_between(anchor_date, dates[0][0])  # type: ignore[arg-type]
+            if delta >= 0:
+                elapsed, moved = delta, True
+                last = (x, dates[0][1].start(), dates[0][1].end())
+        for months, a, b in _relative(x.text):
+            elapsed += months
+            moved = True
+            last = (x, a, b)
+    if not moved or last is None:
+        return None
+    return TimeFinding(round(elapsed, 1), elapsed == 0, last[0], last[1], last[2])
+
+
+def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | None:
+    """A sentence showing the spinal metastasis came after the primary (no interval given)."""
+    t = _terms()
+    for s in spinal:
+        if t["later_event"].search(s.text) or t["prior_history"].search(s.text):
+            return s
+    return None
+
+
+def find_time(ps: PatientSentences, spinal: list[Sentence]) -> TimeFinding | None:
+    for s in spinal:
+        found = _anchored(s)
+        if found:
+            return found
+        found = _synchronous_cue(ps, s)
+        if found:
+            return found
+        if _relative(s.text) or any(True for _ in DATE_RE.finditer(s.text)) or s is spinal[0]:
+            found = _timeline(ps, s)
+            if found:
+                return found
+    return None
+
+
+def extract(patient: PatientText) -> list[FieldValue]:
+    """``time_to_spinal_metastasis_months`` and ``synchronous`` of one patient, with evidence."""
+    ps = patient_sentences(patient)
+    spinal = spinal_sentences(ps, level_mentions(ps))
+    if not spinal:
+        return []
+    found = find_time(ps, spinal)
+    if found is not None:
+        ev = ps.evidence(found.sentence)
+        return [
+            FieldValue("time_to_spinal_metastasis_months", found.months, ev),
+            FieldValue("synchronous", found.synchronous, ev),
+        ]
+    later = _order_known(ps, spinal)
+    if later is not None:
+        return [FieldValue("synchronous", False, ps.evidence(later))]
+    return []
