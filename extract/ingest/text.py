@@ -1,20 +1,94 @@
-"""Plain text: one page, sections from heading lines."""
+"""Plain text: one page, Unicode normalised, sections from heading lines.
+
+Files are read as UTF-8 (a byte-order mark is honoured, UTF-16 included); a file that is not
+valid UTF-8 is read as Windows-1252 (which Latin-1 text also decodes as) with a warning.
+"""
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from extract.document import Document, Page
-from extract.errors import CorruptFileError
+from extract.errors import CorruptFileError, EmptyFileError, IngestError
+from extract.ingest.normalize import normalize_text
+from extract.ingest.sections import find_sections
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# More NUL bytes than this share of the first kilobyte: binary data, or UTF-16 without a BOM.
+_MAX_NUL_SHARE = 0.1
+# Text has tabs, line ends and form feeds; a file with more other control bytes is binary.
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x1a")
+_MAX_CONTROL_SHARE = 0.02
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, list[str]]:
+    """The text of ``raw`` and the warnings about how it was decoded."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), []
+            except UnicodeDecodeError as exc:
+                raise CorruptFileError(path, f"invalid {encoding} text: {exc.reason}") from None
+    head = raw[:1024]
+    if head.startswith(b"%PDF-"):
+        raise IngestError(path, "a PDF file, not text: name it .pdf")
+    if head and head.count(0) / len(head) > _MAX_NUL_SHARE:
+        # UTF-16 without a byte-order mark puts a NUL beside every ASCII letter.
+        even_nuls = head[0::2].count(0)
+        odd_nuls = head[1::2].count(0)
+        encoding = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            raise IngestError(path, "binary data, not text") from None
+        if "\x00" in text or sum(c.isprintable() or c.isspace() for c in text[:512]) < 0.9 * min(len(text), 512):
+            raise IngestError(path, "binary data, not text")
+        return text, [f"{path.name}: no byte-order mark; read as {encoding.upper()}"]
+    controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
+    if head and controls / len(head) > _MAX_CONTROL_SHARE:
+        raise IngestError(path, "binary data, not text")
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    # cp1252 leaves five bytes undefined; those come through as their Latin-1 characters.
+    text = raw.decode("cp1252", errors="replace")
+    if "\ufffd" in text:
+        text = "".join(
+            ch if ch != "\ufffd" else raw_char
+            for ch, raw_char in zip(text, raw.decode("latin-1"))
+        ) if len(text) == len(raw) else raw.decode("latin-1")
+    return text, [f"{path.name}: not UTF-8; read as Windows-1252"]
 
 
 def read_text(path: Path) -> Document:
+    path = Path(path)
     try:
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raw = path.read_bytes().decode("latin-1")
-    except OSError as exc:  # pragma: no cover - rare
-        raise CorruptFileError(path, str(exc)) from None
-    text = raw.replace("\r\n", "\n")
-    return Document(doc_id=path.stem, source_path=str(path), text=text,
-                    pages=[Page(1, 0, len(text))], kind="txt")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot open: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise EmptyFileError(path)
+    decoded, warnings = decode_text(raw, path)
+    text = normalize_text(decoded)
+    if not text.strip():
+        raise EmptyFileError(path)
+    return Document(
+        doc_id=path.stem,
+        source_path=str(path),
+        text=text,
+        pages=[Page(1, 0, len(text))],
+        sections=find_sections(text),
+        kind="txt",
+        warnings=warnings,
+    )
+
+
+__all__ = ["read_text", "decode_text"]
