@@ -282,24 +282,28 @@ class _Finder:
         if level == 1:
             if self.in_abstract and name != KIND_ABSTRACT:
                 self._leave_abstract()
-            if name not in (KIND_ABSTRACT, "keywords") and not self._article_type_label(name):
+            if name is not None and name not in (KIND_ABSTRACT, "keywords") and not self._article_type_label(name):
                 self.body_started = True
             self.top = heading
         self.headings.append(heading)
 
 
-def _drop_article_type_labels(headings: list[_Heading]) -> list[_Heading]:
+def _drop_front_matter(headings: list[_Heading]) -> list[_Heading]:
+    """Lines above the abstract or introduction are the article type ('Case Report') and the
+    title (which a reader may mark as a heading for its type size): not sections."""
     first_front = next((i for i, h in enumerate(headings) if h.name in _FRONT), None)
+    first_abstract = next((i for i, h in enumerate(headings) if h.name == KIND_ABSTRACT), None)
     if first_front is None:
         return headings
     return [h for i, h in enumerate(headings)
-            if not (i < first_front and h.level == 1 and h.name == CASE_PRESENTATION)]
+            if not (i < first_front and h.level == 1 and h.name == CASE_PRESENTATION)
+            and not (first_abstract is not None and i < first_abstract and h.name is None)]
 
 
 def find_sections(text: str, heading_starts: Iterable[int] | None = None) -> list[Section]:
     """Sections of ``text``: headings are lines matching the section names (data file), or
     lines starting at ``heading_starts`` (offsets a reader knows are headings, e.g. bold)."""
-    headings = _drop_article_type_labels(_Finder(text, set(heading_starts or ())).run())
+    headings = _drop_front_matter(_Finder(text, set(heading_starts or ())).run())
     sections: list[Section] = []
     for i, h in enumerate(headings):
         end = len(text)
