@@ -1,33 +1,192 @@
 """Which patients a document holds, and one CaseRow for each.
 
-Placeholder extractor of the walking skeleton (issue 2): the index patient's age and sex
-from the first "N-year-old man/woman" phrase. The case-rows issue replaces it.
+1. Annotate the text with the NLP pipeline when one is given (``extract.nlp.annotate``).
+2. Find the patients the article reports as its own (:mod:`extract.fields.patients`): the
+   index patient, or each patient of a case series.
+3. Run every field module that exists (``extract.fields.<module>.extract(patient)``) and
+   build a narrative row per patient.
+4. Add the rows of literature-review and case-series tables
+   (``extract.fields.tables.cases_from_tables``). A table row that is the document's own case
+   ("Current report", "present case", or "Case 2" of this series) is merged into its
+   narrative patient: the table fills the fields the text leaves null (FIELDS.md).
+5. Number the rows in document order (narrative cases first, then table rows in table
+   order) and make each row valid against the schema: a value the schema refuses is dropped
+   with a warning on the Document rather than written.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from extract.document import Document
-from extract.record import CaseRow, Evidence
+from extract.fields import FieldValue, PatientText
+from extract.fields.patients import find_patients
+from extract.record import CLINICAL_FIELDS, LIST_FIELDS, CaseRow, validation_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
+    from spacy.tokens import Doc
 
-_AGE_SEX = re.compile(
-    r"\b(\d{1,3})[- ]year[- ]old\b(?:\s+\w+){0,3}?\s+(man|woman|male|female|boy|girl)\b", re.I
-)
-_SEX = {"man": "male", "male": "male", "boy": "male", "woman": "female", "female": "female", "girl": "female"}
+# Field families in the order they fill a row (FIELDS.md; extract/fields/__init__.py).
+FIELD_MODULES: tuple[str, ...] = ("demographics", "sites", "timing", "treatment", "outcome")
+
+_SERIES_REFERENCE = re.compile(r"^\s*(?:case|patient|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\s*$", re.I)
+
+
+def field_modules() -> list[ModuleType]:
+    """The field modules that exist now (one not written yet is skipped)."""
+    out = []
+    for name in FIELD_MODULES:
+        try:
+            module = importlib.import_module(f"extract.fields.{name}")
+        except Exception:  # not written yet, or broken: its fields stay null
+            continue
+        if callable(getattr(module, "extract", None)):
+            out.append(module)
+    return out
+
+
+def _table_cases(document: Document, doc: Doc | None) -> list[Any]:
+    try:
+        tables = importlib.import_module("extract.fields.tables")
+    except Exception:
+        return []
+    reader = getattr(tables, "cases_from_tables", None)
+    if reader is None:
+        return []
+    try:
+        return list(reader(document, doc))
+    except Exception as exc:  # one bad table must not sink the document's narrative rows
+        document.warnings.append(f"tables: {type(exc).__name__}: {exc}")
+        return []
+
+
+def annotate(document: Document, nlp: Language | None) -> Doc | None:
+    """The spaCy Doc of ``document`` (same character offsets), or None without a pipeline."""
+    if nlp is None:
+        return None
+    from extract.nlp import annotate as nlp_annotate
+
+    return nlp_annotate(nlp, document)
+
+
+def set_value(row: CaseRow, value: FieldValue) -> None:
+    """Put one extracted value into the row: a scalar keeps its first value, a list field
+    gathers values without repeats; evidence is kept for the first value of each field."""
+    if value.field not in CLINICAL_FIELDS or value.value is None:
+        return
+    if value.field in LIST_FIELDS:
+        items = value.value if isinstance(value.value, list) else [value.value]
+        current: list[Any] = getattr(row, value.field)
+        for item in items:
+            if item not in current:
+                current.append(item)
+        if items:
+            row.evidence.setdefault(value.field, value.evidence)
+        return
+    if getattr(row, value.field) is None:
+        setattr(row, value.field, value.value)
+        row.evidence[value.field] = value.evidence
+
+
+def narrative_row(patient: PatientText, modules: list[ModuleType]) -> CaseRow:
+    document = patient.document
+    row = CaseRow(doc_id=document.doc_id, source="narrative")
+    for module in modules:
+        try:
+            values = module.extract(patient)
+        except Exception as exc:  # a field module's bug costs its fields, not the row
+            document.warnings.append(f"{module.__name__}: {type(exc).__name__}: {exc}")
+            continue
+        for value in values:
+            set_value(row, value)
+    return row
+
+
+def merge_table_row(narrative: CaseRow, table: CaseRow) -> None:
+    """Fill the fields the text leaves null (or empty) with the table's values."""
+    for name in CLINICAL_FIELDS:
+        mine = getattr(narrative, name)
+        theirs = getattr(table, name)
+        if theirs is None or theirs == []:
+            continue
+        if mine is None or mine == []:
+            setattr(narrative, name, list(theirs) if isinstance(theirs, list) else theirs)
+            if name in table.evidence:
+                narrative.evidence[name] = table.evidence[name]
+
+
+def _own_patient_of(table_case: Any, narrative: list[CaseRow]) -> CaseRow | None:
+    """The narrative patient a table row re-tells, or None for a literature row."""
+    if not narrative:
+        return None
+    row: CaseRow = table_case.row
+    m = _SERIES_REFERENCE.match(row.reference or "")
+    if m and len(narrative) > 1:
+        number = int(m.group(1))
+        return narrative[number - 1] if 1 <= number <= len(narrative) else None
+    if not getattr(table_case, "is_current_report", False):
+        return None
+    if len(narrative) == 1:
+        return narrative[0]
+    # A series' "present case" row: the patient whose age and sex agree.
+    for patient in narrative:
+        if (row.age_years is None or patient.age_years is None
+                or abs(row.age_years - patient.age_years) <= 0.5) and (
+                row.sex is None or patient.sex is None or row.sex == patient.sex):
+            return patient
+    return None
+
+
+def make_valid(row: CaseRow, document: Document) -> CaseRow:
+    """Drop the values the schema refuses (with a warning), so every row written is valid."""
+    for _ in range(len(CLINICAL_FIELDS) + 1):
+        errors = validation_errors(row.to_json())
+        if not errors:
+            return row
+        bad = {e.split("/", 1)[0].split(":", 1)[0] for e in errors}
+        fixed = False
+        for name in bad & set(CLINICAL_FIELDS):
+            document.warnings.append(f"case {row.case_index}: dropped invalid {name} {getattr(row, name)!r}")
+            setattr(row, name, [] if name in LIST_FIELDS else None)
+            row.evidence.pop(name, None)
+            fixed = True
+        if "evidence" in bad:
+            row.evidence = {k: v for k, v in row.evidence.items()
+                            if getattr(row, k, None) not in (None, [])}
+            fixed = True
+        if not fixed:
+            break
+    return row
 
 
 def extract_cases(document: Document, nlp: Language | None = None) -> list[CaseRow]:
-    row = CaseRow(doc_id=document.doc_id)
-    m = _AGE_SEX.search(document.text)
-    if m:
-        ev = Evidence(m.group(0), document.page_of(m.start()), m.start(), m.end())
-        row.age_years = float(m.group(1))
-        row.sex = _SEX[m.group(2).lower()]
-        row.evidence["age_years"] = ev
-        row.evidence["sex"] = ev
-    return [row]
+    """Every patient case of ``document``: narrative patients first, then table rows."""
+    try:
+        doc = annotate(document, nlp)
+    except Exception as exc:  # the rules still work without the pipeline
+        document.warnings.append(f"nlp: {type(exc).__name__}: {exc}")
+        doc = None
+    modules = field_modules()
+    narrative = [narrative_row(p, modules) for p in find_patients(document, doc)]
+    rows = list(narrative)
+    for table_case in _table_cases(document, doc):
+        own = _own_patient_of(table_case, narrative)
+        if own is not None:
+            merge_table_row(own, table_case.row)
+        elif getattr(table_case, "is_current_report", False):
+            # The document's own case, told only in its table: it is the narrative case.
+            row = table_case.row
+            row.source, row.reference = "narrative", None
+            narrative.append(row)
+            rows.insert(len(narrative) - 1, row)
+        else:
+            rows.append(table_case.row)
+    for i, row in enumerate(rows, start=1):
+        row.doc_id = document.doc_id
+        row.case_index = i
+        make_valid(row, document)
+    return rows
