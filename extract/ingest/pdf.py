@@ -57,10 +57,10 @@ class _PageRead:
 def read_pdf(path: Path, *, max_pages: int) -> Document:
     """Read a PDF into a Document (kind "pdf"); bad files raise an IngestError."""
     path = Path(path)
-    check_pdf(path, max_pages)
+    damage_warnings = check_pdf(path, max_pages)  # damaged but readable: warnings (pdf_checks)
     import pdfplumber
 
-    warnings: list[str] = []
+    warnings: list[str] = list(damage_warnings or [])
     pages: list[_PageRead] = []
     try:
         pdf = pdfplumber.open(path)
