@@ -27,6 +27,10 @@ from extract.errors import (
     TooLargeError,
 )
 
+# pdfminer logs damaged streams as warnings; with no handler configured they would reach
+# stderr as bare lines beside our one-line messages. check_pdf returns them as warnings.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+
 # The PDF header may follow some junk, but must come within the first kilobyte.
 _HEADER_WINDOW = 1024
 # Fewer printable characters than this per page (on average) is a page of images: a few
