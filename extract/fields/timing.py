@@ -133,18 +133,22 @@ def _relative(text: str) -> list[tuple[float, int, int]]:
     return out
 
 
-def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
-    """Walk from the sentence that diagnoses or resects the primary to the spinal sentence."""
+def _anchors_before(ps: PatientSentences, s: Sentence) -> list[Sentence]:
+    """Sentences of ``s``'s block, before it, that diagnose, resect or treat the primary."""
     t = _terms()
-    anchor: Sentence | None = None
-    for x in reversed(ps.sentences[: s.index + 1]):
-        if not x.kept or x.section != s.section:
-            continue
-        if x is not s and t["primary_tumour"].search(x.text) and t["primary_event"].search(x.text):
-            anchor = x
-            break
-    if anchor is None:
+    return [
+        x for x in ps.sentences[: s.index]
+        if x.kept and x.block == s.block and t["primary_tumour"].search(x.text) and t["primary_event"].search(x.text)
+    ]
+
+
+def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+    """Walk from the sentence that first diagnoses or resects the primary to the spinal one:
+    dated events and relative intervals ("Two years later ... One year later")."""
+    anchors = _anchors_before(ps, s)
+    if not anchors:
         return None
+    anchor = anchors[0]
     anchor_date = None
     for m in DATE_RE.finditer(anchor.text):
         anchor_date = date_months(m)
@@ -152,8 +156,11 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     elapsed = 0.0
     moved = False
     last: tuple[Sentence, int, int] | None = None
+    framed = _anchored(anchor)  # "resected 7 years ago", "a 7-year history of GIST"
+    if framed is not None and _terms()["ago"].search(anchor.text) or (framed and _terms()["history_of_primary"].search(anchor.text)):
+        elapsed, moved, last = framed.months, True, (anchor, framed.start, framed.end)
     for x in ps.sentences[anchor.index + 1 : s.index + 1]:
-        if not x.kept:
+        if not x.kept or x.block != s.block:
             continue
         dates = [(date_months(m), m) for m in DATE_RE.finditer(x.text)]
         if anchor_date and dates and dates[0][0]:
@@ -165,9 +172,26 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
             elapsed += months
             moved = True
             last = (x, a, b)
+        framed_x = _anchored(x) if x is not s else None
+        if framed_x is not None:  # "2 years after surgery, liver metastases" restarts the clock
+            elapsed, moved, last = framed_x.months, True, (x, framed_x.start, framed_x.end)
     if not moved or last is None:
         return None
     return TimeFinding(round(elapsed, 1), elapsed == 0, last[0], last[1], last[2])
+
+
+def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+    """A patient with no earlier history of the primary whose work-up for the spinal lesion
+    finds the primary: "CT showed a gastric mass and osteolytic metastases of Th12 and L1.
+    Biopsy of the gastric mass confirmed GIST." -> 0."""
+    t = _terms()
+    if _anchors_before(ps, s) or t["prior_history"].search(s.text):
+        return None
+    for x in [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]:
+        m = t["primary_confirmed"].search(x.text)
+        if m and not re.search(r"metasta", m.group(0), re.I) and not t["prior_history"].search(x.text):
+            return TimeFinding(0.0, True, x, m.start(), m.end())
+    return None
 
 
 def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | None:
@@ -187,11 +211,44 @@ def find_time(ps: PatientSentences, spinal: list[Sentence]) -> TimeFinding | Non
         found = _synchronous_cue(ps, s)
         if found:
             return found
-        if _relative(s.text) or any(True for _ in DATE_RE.finditer(s.text)) or s is spinal[0]:
-            found = _timeline(ps, s)
-            if found:
-                return found
+        found = _timeline(ps, s)
+        if found:
+            return found
+        found = _found_at_presentation(ps, s)
+        if found:
+            return found
     return None
+
+
+_WE_PRESENT = re.compile(r"\b(?:we|this\s+(?:article|paper|report))\s+(?:present|report|describe|discuss)\b", re.I)
+
+
+def _series_statement(patient: PatientText) -> list[FieldValue] | None:
+    """A case series may say once, in its title or "We present two cases of ... where spinal
+    cord compression was the initial presentation", what holds for every patient; the patient's
+    own stretches of text leave that sentence out."""
+    if not patient.ranges:
+        return None
+    whole = PatientText(patient.document, patient.doc, [(0, len(patient.document.text))])
+    ps = patient_sentences(whole)
+    t = _terms()
+    for i, s in enumerate(ps.sentences):
+        a, _ = ps.evidence_span(s, 0, len(s.text))
+        if patient.contains(a) or not (i == 0 or _WE_PRESENT.search(s.text)):
+            continue
+        if not (_spinal_cue(s.text) and t["synchronous"].search(s.text)):
+            continue
+        if t["prior_history"].search(s.text):
+            continue
+        ev = ps.evidence(s)
+        return [FieldValue("time_to_spinal_metastasis_months", 0.0, ev), FieldValue("synchronous", True, ev)]
+    return None
+
+
+def _spinal_cue(text: str) -> bool:
+    from extract.fields.treatment import _context
+
+    return bool(_context()["spinal_site"].search(text))
 
 
 def extract(patient: PatientText) -> list[FieldValue]:
@@ -207,6 +264,9 @@ def extract(patient: PatientText) -> list[FieldValue]:
             FieldValue("time_to_spinal_metastasis_months", found.months, ev),
             FieldValue("synchronous", found.synchronous, ev),
         ]
+    found = _series_statement(patient)
+    if found is not None:
+        return found
     later = _order_known(ps, spinal)
     if later is not None:
         return [FieldValue("synchronous", False, ps.evidence(later))]

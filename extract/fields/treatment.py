@@ -183,6 +183,10 @@ def normalise_tki(text: str) -> list[str]:
 
 _ABBREV = re.compile(r"(?:\b(?:fig|figs|et al|e\.g|i\.e|dr|vs|no|approx|ca|mr|mrs|ms|st|ref|refs|resp|vol|pp|cf)|\b[A-Z])\.$", re.I)
 _SPLIT = re.compile(r"\n+|(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_TOP_HEADING = re.compile(
+    r"(?:abstract|summary|case\s+(?:report|presentation|description|history|summary|details?|study|\d+)|"
+    r"presentation\s+of\s+(?:the\s+)?case|patient\s+\d+|introduction|background|discussion|conclusions?|"
+    r"methods?|results?)\b", re.I)
 _LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*")
 
 
@@ -197,6 +201,7 @@ class Sentence:
     kept: bool  # about this patient (not the literature, not medicine in general)
     strong_patient: bool
     index: int = 0
+    block: int = 0  # sentences under the same top-level heading (abstract, case presentation ...)
 
 
 @dataclass
@@ -242,7 +247,7 @@ def patient_sentences(patient: PatientText) -> PatientSentences:
     flat = FlatText(patient.document.text, _ranges(patient))
     out = PatientSentences(patient, flat)
     kind = "case"
-    pos = 0
+    block = 0
     pieces: list[tuple[int, str]] = []
     start = 0
     for m in _SPLIT.finditer(flat.text):
@@ -261,25 +266,27 @@ def patient_sentences(patient: PatientText) -> PatientSentences:
             break
         if sec:
             kind = sec
+            if _TOP_HEADING.match(chunk.strip()):
+                block += 1
         if only_heading:
             continue
         strong = bool(re.search(
-            r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+(?:patient|case)|"
+            r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+patient|(?:this|the\s+present)\s+case|"
             r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.I))
-        generic = bool(ctx["generic"].search(chunk)) and not strong
+        generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
         if kind == "other":
             narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.I))
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))
             kept = not generic and (patient_ref or narrative)
         else:
             kept = not generic
-        out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences)))
+        out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block))
     return out
 
 
 def negated(text: str, pos: int, words: int = 6) -> bool:
     """A negation cue among the ``words`` words before ``text[pos]`` in the same clause."""
-    before = re.split(r"[;:]|\bbut\b|\bexcept\b|\bwhereas\b|\bhowever\b", text[:pos])[-1]
+    before = re.split(r"[;:,]|\bbut\b|\bexcept\b|\bwhereas\b|\bhowever\b|\bwhich\b|\bwho\b", text[:pos])[-1]
     tail = " ".join(before.split()[-words:])
     return bool(_context()["negation"].search(tail))
 
@@ -312,8 +319,6 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
         return True
     if p1 == "D" and not (_context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.I)):
         return True
-    if p1 == "S" and re.search(r"\b(?:heart|sound|murmur|cardiac)\b", text, re.I):
-        return True
     return False
 
 
@@ -322,8 +327,14 @@ def level_mentions(ps: PatientSentences) -> list[LevelMention]:
     nerve roots, sensory levels or MRI sequences; not negated)."""
     ctx = _context()
     out: list[LevelMention] = []
+    cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
     for s in ps.sentences:
-        if not s.kept or not ctx["disease"].search(s.text):
+        if not s.kept:
+            continue
+        # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
+        if not (ctx["disease"].search(s.text) or (cancer and ctx["disease_weak"].search(s.text))):
+            continue
+        if ctx["not_spine_segment"].search(s.text) and not ctx["spinal_site"].search(s.text):
             continue
         for m in LEVEL_RE.finditer(s.text):
             levels = _levels_of_match(m)
@@ -347,6 +358,7 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
     ctx = _context()
     mentions = level_mentions(ps) if mentions is None else mentions
     with_level = {id(lm.sentence) for lm in mentions}
+    cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
     out = []
     for s in ps.sentences:
         if not s.kept:
@@ -355,7 +367,7 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
             out.append(s)
             continue
         site = ctx["spinal_site"].search(s.text)
-        if site and ctx["disease"].search(s.text) and not negated(s.text, site.start(), 8) \
+        if site and (ctx["disease"].search(s.text) or (cancer and ctx["disease_weak"].search(s.text))) and not negated(s.text, site.start(), 8) \
                 and not re.search(r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)", s.text, re.I):
             out.append(s)
     return out
@@ -403,7 +415,9 @@ def treatment_mentions(ps: PatientSentences, spinal: list[Sentence]) -> list[tup
         sentence_other = bool(not_spinal.search(s.text))
         for lab in labels:
             for m in lab.pattern.finditer(s.text):
-                if negated(s.text, m.start()):
+                if negated(s.text, m.start()) or ctx["generic_term_before"].search(s.text[max(0, m.start() - 50) : m.start()]):
+                    continue
+                if not_spinal.search(m.group(0)):
                     continue
                 if hypothetical and re.search(ctx["hypothetical"].pattern, s.text[max(0, m.start() - 60) : m.end() + 40], re.I):
                     continue
