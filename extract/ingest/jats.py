@@ -26,16 +26,55 @@ from extract.ingest.sections import abstract_part_name
 
 # Elements whose content is not running text where they stand.
 _FLOATS = {"fig", "fig-group", "table-wrap", "table-wrap-group"}
-_SKIP = {"graphic", "inline-graphic", "media", "alt-text", "long-desc", "object-id", "permissions",
-         "supplementary-material", "processing-meta", "ext-link-unused"}
+_SKIP = {
+    "graphic",
+    "inline-graphic",
+    "media",
+    "alt-text",
+    "long-desc",
+    "object-id",
+    "permissions",
+    "supplementary-material",
+    "processing-meta",
+    "ext-link-unused",
+}
 # Elements that break a paragraph into blocks.
-_BLOCKS = {"list", "disp-quote", "boxed-text", "def-list", "statement", "speech", "verse-group",
-           "disp-formula-group", "p", "sec", "code", "preformat", "array"} | _FLOATS
+_BLOCKS = {
+    "list",
+    "disp-quote",
+    "boxed-text",
+    "def-list",
+    "statement",
+    "speech",
+    "verse-group",
+    "disp-formula-group",
+    "p",
+    "sec",
+    "code",
+    "preformat",
+    "array",
+} | _FLOATS
 # Abstracts that repeat the main one (teasers, graphical, highlights) are not read.
-_EXTRA_ABSTRACTS = {"teaser", "graphical", "author-highlights", "highlights", "editor-summary",
-                    "precis", "web-summary", "toc", "short", "summary-short"}
-_BACK_TITLES = {"ack": "Acknowledgements", "glossary": "Abbreviations", "notes": "Notes",
-                "fn-group": "Notes", "app-group": "Appendix", "app": "Appendix"}
+_EXTRA_ABSTRACTS = {
+    "teaser",
+    "graphical",
+    "author-highlights",
+    "highlights",
+    "editor-summary",
+    "precis",
+    "web-summary",
+    "toc",
+    "short",
+    "summary-short",
+}
+_BACK_TITLES = {
+    "ack": "Acknowledgements",
+    "glossary": "Abbreviations",
+    "notes": "Notes",
+    "fn-group": "Notes",
+    "app-group": "Appendix",
+    "app": "Appendix",
+}
 _LABEL_END = re.compile(r"^\s*[.:]")
 
 
@@ -82,8 +121,18 @@ def _collect(el: ET.Element, parts: list[str], *, skip_floats: bool) -> None:
     for child in el:
         child_name = _local(child.tag)
         # Separate blocks and list items so their words do not run together.
-        spaced = child_name in _BLOCKS or child_name in ("list-item", "title", "label", "td", "th", "def-item",
-                                                          "term", "def", "name", "given-names")
+        spaced = child_name in _BLOCKS or child_name in (
+            "list-item",
+            "title",
+            "label",
+            "td",
+            "th",
+            "def-item",
+            "term",
+            "def",
+            "name",
+            "given-names",
+        )
         if spaced:
             parts.append(" ")
         _collect(child, parts, skip_floats=skip_floats)
@@ -114,12 +163,20 @@ def _superscript(sup: ET.Element) -> str:
 
 
 @dataclass
+class _OpenSection:
+    title: str
+    level: int
+    start: int
+    end: int | None = None
+
+
+@dataclass
 class _Builder:
     """Text assembled block by block, with section starts and ends as offsets."""
 
     blocks: list[str] = field(default_factory=list)
     length: int = 0
-    sections: list[list[object]] = field(default_factory=list)  # [title, level, start, end]
+    sections: list[_OpenSection] = field(default_factory=list)
     open_sections: list[int] = field(default_factory=list)  # indices into sections
     tables: list[Table] = field(default_factory=list)
     captions: list[Caption] = field(default_factory=list)
@@ -135,19 +192,21 @@ class _Builder:
         self.length += len(block)
         return start
 
-    def open(self, title: str, level: int, *, heading: bool = True, start: int | None = None) -> None:
+    def open(
+        self, title: str, level: int, *, heading: bool = True, start: int | None = None
+    ) -> None:
         """Start a section; its heading line goes into the text unless ``heading`` is False
         (a run-in label already in the paragraph that starts at ``start``)."""
         if heading:
             start = self.add(title)
         elif start is None:
             start = self.length + (2 if self.blocks else 0)
-        self.sections.append([title, level, start, None])
+        self.sections.append(_OpenSection(title, level, start))
         self.open_sections.append(len(self.sections) - 1)
 
     def close(self) -> None:
         index = self.open_sections.pop()
-        self.sections[index][3] = self.length
+        self.sections[index].end = self.length
 
     def text(self) -> str:
         return "\n\n".join(self.blocks)
@@ -166,8 +225,11 @@ class _Reader:
         if title:
             self.out.add(title)
         if meta is not None:
-            abstracts = [a for a in _children(meta, "abstract")
-                         if a.get("abstract-type", "").lower() not in _EXTRA_ABSTRACTS]
+            abstracts = [
+                a
+                for a in _children(meta, "abstract")
+                if a.get("abstract-type", "").lower() not in _EXTRA_ABSTRACTS
+            ]
             if abstracts:
                 self._abstract(abstracts[0])
         body = _child(self.article, "body")
@@ -185,11 +247,26 @@ class _Reader:
             self._references(ref_lists)
         # Subarticles (e.g. a translated abstract) are not part of the report itself.
         text = self.out.text()
-        sections = [Section(title=str(t), level=int(lv), start=int(s), end=int(e if e is not None else len(text)))
-                    for t, lv, s, e in self.out.sections]
-        return Document(doc_id=self.path.stem, source_path=str(self.path), text=text,
-                        pages=[Page(1, 0, len(text))], sections=sections,
-                        tables=self.out.tables, captions=self.out.captions, title=title, kind="jats")
+        sections = [
+            Section(
+                title=s.title,
+                level=s.level,
+                start=s.start,
+                end=s.end if s.end is not None else len(text),
+            )
+            for s in self.out.sections
+        ]
+        return Document(
+            doc_id=self.path.stem,
+            source_path=str(self.path),
+            text=text,
+            pages=[Page(1, 0, len(text))],
+            sections=sections,
+            tables=self.out.tables,
+            captions=self.out.captions,
+            title=title,
+            kind="jats",
+        )
 
     # -- parts of the article ---------------------------------------------------------
     def _abstract(self, abstract: ET.Element) -> None:
@@ -212,7 +289,10 @@ class _Reader:
         pieces: list[tuple[str | None, list[str]]] = [(None, [p.text or ""])]
         for child in p:
             label = _inline(child) if _local(child.tag) in ("italic", "bold", "sc") else ""
-            ends_label = bool(re.search(r"[.:]\s*$", label)) or _LABEL_END.match(child.tail or "") is not None
+            ends_label = (
+                bool(re.search(r"[.:]\s*$", label))
+                or _LABEL_END.match(child.tail or "") is not None
+            )
             if label and ends_label and abstract_part_name(label):
                 pieces.append((label, []))
             parts: list[str] = []
@@ -225,9 +305,9 @@ class _Reader:
         lead = collapse_spaces(normalize_text("".join(pieces[0][1])))
         if lead:
             self.out.add(lead)
-        for label, parts in pieces[1:]:
+        for run_in, parts in pieces[1:]:
             paragraph = collapse_spaces(normalize_text("".join(parts)))
-            title = re.sub(r"[.:]\s*$", "", label or "").strip()
+            title = re.sub(r"[.:]\s*$", "", run_in or "").strip()
             self.out.open(title, 2, heading=False)
             self.out.add(paragraph)
             self.out.close()
@@ -272,7 +352,15 @@ class _Reader:
                     self.out.add(_inline(item))
         elif name == "def-list":
             self._def_list(el)
-        elif name in ("disp-quote", "boxed-text", "statement", "speech", "list-item", "def", "caption"):
+        elif name in (
+            "disp-quote",
+            "boxed-text",
+            "statement",
+            "speech",
+            "list-item",
+            "def",
+            "caption",
+        ):
             self._container(el, level)
         elif name in ("title", "label", "sec-meta") or name in _SKIP or not name:
             return
@@ -367,7 +455,14 @@ class _Reader:
                 caption = _figure_caption(node)
                 if caption is not None:
                     self.out.captions.append(caption)
-            elif name in ("fig-group", "table-wrap-group", "floats-group", "p", "sec", "boxed-text"):
+            elif name in (
+                "fig-group",
+                "table-wrap-group",
+                "floats-group",
+                "p",
+                "sec",
+                "boxed-text",
+            ):
                 self._floats(node)
             # Floats are not nested inside other inline markup in practice.
 
@@ -407,45 +502,39 @@ def _table(wrap: ET.Element, group_label: str = "", group_caption: str = "") -> 
     foot = _child(wrap, "table-wrap-foot")
     legend = None
     if foot is not None:
-        lines = [_inline(x) for x in foot.iter() if _local(x.tag) in ("p", "title")
-                 and not any(_local(c.tag) == "p" for c in x)]
+        lines = [
+            _inline(x)
+            for x in foot.iter()
+            if _local(x.tag) in ("p", "title") and not any(_local(c.tag) == "p" for c in x)
+        ]
         legend = "\n".join(x for x in lines if x) or _inline(foot) or None
     return Table(caption=caption, header=header, rows=rows, legend=legend, page=None)
 
 
-def _table_rows(table: ET.Element) -> tuple[list[tuple[list[str], bool]], list[tuple[list[str], bool]]]:
+def _table_rows(
+    table: ET.Element,
+) -> tuple[list[tuple[list[str], bool]], list[tuple[list[str], bool]]]:
     """Rows as cell strings with row/column spans laid out on a grid: a cell spanning rows
     repeats in each; a cell spanning columns fills the first and leaves the rest empty
     (header cells repeat, so a two-row header reads 'Before treatment Day 1')."""
     head: list[tuple[list[str], bool]] = []
     body: list[tuple[list[str], bool]] = []
-    pending: dict[int, tuple[str, int]] = {}  # column -> (text, rows left) from rowspans
     for section in _row_groups(table):
         in_head = _local(section.tag) == "thead"
+        # column -> (text, rows left); rowspans stay inside their row group
+        pending: dict[int, tuple[str, int]] = {}
         for tr in section:
             if _local(tr.tag) != "tr":
                 continue
             cells: list[str] = []
             all_th = True
             col = 0
-
-            def fill_pending() -> None:
-                nonlocal col
-                while col in pending:
-                    text, left = pending[col]
-                    cells.append(text)
-                    if left <= 1:
-                        del pending[col]
-                    else:
-                        pending[col] = (text, left - 1)
-                    col += 1
-
             for cell in tr:
                 name = _local(cell.tag)
                 if name not in ("td", "th"):
                     continue
                 all_th = all_th and name == "th"
-                fill_pending()
+                col = _fill_rowspans(cells, col, pending)
                 text = _inline(cell, skip_floats=True)
                 colspan = _span(cell.get("colspan"))
                 rowspan = _span(cell.get("rowspan"))
@@ -455,11 +544,24 @@ def _table_rows(table: ET.Element) -> tuple[list[tuple[list[str], bool]], list[t
                     if rowspan > 1:
                         pending[col] = (value, rowspan - 1)
                     col += 1
-            fill_pending()
-            # Drop trailing columns that only a finished rowspan left behind.
+            col = _fill_rowspans(cells, col, pending)
             entry = (cells, all_th and bool(cells))
             (head if in_head else body).append(entry)
     return head, body
+
+
+def _fill_rowspans(cells: list[str], col: int, pending: dict[int, tuple[str, int]]) -> int:
+    """Put the cells that rows above span into this row from column ``col`` on; the next
+    free column."""
+    while col in pending:
+        text, left = pending[col]
+        cells.append(text)
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col] = (text, left - 1)
+        col += 1
+    return col
 
 
 def _row_groups(table: ET.Element) -> list[ET.Element]:
@@ -500,7 +602,11 @@ def _merge_header(rows: list[list[str]]) -> list[str]:
 
 def _reference(ref: ET.Element, number: int) -> str:
     label = _inline(_child(ref, "label"))
-    citations = [c for c in ref if _local(c.tag) in ("mixed-citation", "element-citation", "citation", "nlm-citation")]
+    citations = [
+        c
+        for c in ref
+        if _local(c.tag) in ("mixed-citation", "element-citation", "citation", "nlm-citation")
+    ]
     texts = []
     for citation in citations:
         if _local(citation.tag) == "mixed-citation" or (citation.text and citation.text.strip()):
@@ -537,13 +643,35 @@ def _format_citation(citation: ET.Element) -> str:
     if not names:
         for member in citation:
             if _local(member.tag) in ("name", "string-name"):
-                names.append(" ".join(x for x in (_inline(_child(member, "surname")),
-                                                  _inline(_child(member, "given-names"))) if x))
+                names.append(
+                    " ".join(
+                        x
+                        for x in (
+                            _inline(_child(member, "surname")),
+                            _inline(_child(member, "given-names")),
+                        )
+                        if x
+                    )
+                )
             elif _local(member.tag) == "collab":
                 names.append(_inline(member))
-    fields = {k: _inline(_child(citation, k)) for k in
-              ("article-title", "chapter-title", "source", "year", "volume", "issue", "fpage", "lpage",
-               "elocation-id", "publisher-name", "publisher-loc", "comment")}
+    fields = {
+        k: _inline(_child(citation, k))
+        for k in (
+            "article-title",
+            "chapter-title",
+            "source",
+            "year",
+            "volume",
+            "issue",
+            "fpage",
+            "lpage",
+            "elocation-id",
+            "publisher-name",
+            "publisher-loc",
+            "comment",
+        )
+    }
     out = []
     if names:
         out.append(", ".join(names).replace(", et al.", " et al."))
@@ -555,11 +683,16 @@ def _format_citation(citation: ET.Element) -> str:
         where += f";{fields['volume']}"
         if fields["issue"]:
             where += f"({fields['issue']})"
-    pages = fields["fpage"] + (f"-{fields['lpage']}" if fields["lpage"] else "") or fields["elocation-id"]
+    pages = (
+        fields["fpage"] + (f"-{fields['lpage']}" if fields["lpage"] else "")
+        or fields["elocation-id"]
+    )
     if pages:
         where += f":{pages}"
     if fields["publisher-name"] and not fields["volume"]:
-        where = ", ".join(x for x in (fields["publisher-loc"], fields["publisher-name"]) if x) + (f"; {where}" if where else "")
+        where = ", ".join(x for x in (fields["publisher-loc"], fields["publisher-name"]) if x) + (
+            f"; {where}" if where else ""
+        )
     if where:
         out.append(where)
     line = ". ".join(x.rstrip(".") for x in out if x)

@@ -32,7 +32,7 @@ _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2
 # joiner, BOM, and the C0 controls PDF extractors leak (pdfium marks a line-end hyphen
 # with \x02).
 _DROP = "\u00ad\u200b\u200c\u200d\u2060\ufeff" + "".join(
-    chr(c) for c in range(0x00, 0x20) if chr(c) not in "\t\n\r\x0c"
+    chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\x0c"
 )
 
 TRANSLATION: dict[int, str | None] = {ord(k): v for k, v in _LIGATURES.items()}
@@ -61,4 +61,4 @@ def collapse_spaces(text: str) -> str:
     return " ".join(text.split())
 
 
-__all__ = ["normalize_text", "normalize_char", "collapse_spaces", "TRANSLATION"]
+__all__ = ["TRANSLATION", "collapse_spaces", "normalize_char", "normalize_text"]

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from extract.errors import (
     CorruptFileError,
@@ -45,7 +46,7 @@ _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
 
 _LOOKS_LIKE: list[tuple[re.Pattern[bytes], str]] = [
-    (re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.I), "an HTML page"),
+    (re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body)", re.IGNORECASE), "an HTML page"),
     (re.compile(rb"^\s*<\?xml|^\s*<[A-Za-z]"), "an XML/markup file"),
     (re.compile(rb"^PK\x03\x04"), "a ZIP archive (e.g. a Word/EPUB file)"),
     (re.compile(rb"^\xd0\xcf\x11\xe0"), "an old Microsoft Office file"),
@@ -157,7 +158,11 @@ def _check_with_pdfminer(path: Path, max_pages: int) -> list[str]:
     truncated = not _has_eof_marker(path)
     if not _has_objects(path):
         raise CorruptFileError(path, "no PDF objects after the header")
-    cause = "the file ends before its end-of-file marker: an interrupted download?" if truncated else None
+    cause = (
+        "the file ends before its end-of-file marker: an interrupted download?"
+        if truncated
+        else None
+    )
     try:
         with capture_pdf_warnings() as warnings, path.open("rb") as fh:
             document = PDFDocument(PDFParser(fh))
@@ -185,11 +190,12 @@ def _check_with_pdfminer(path: Path, max_pages: int) -> list[str]:
     return _format_warnings(path, [first, *warnings])
 
 
-def _has_text_layer_pdfminer(fh: object, pages: list[object]) -> bool:
+def _has_text_layer_pdfminer(fh: object, pages: Sequence[Any]) -> bool:
+    import io
+
     from pdfminer.converter import TextConverter
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    import io
 
     out = io.StringIO()
     rsrc = PDFResourceManager()
@@ -197,7 +203,7 @@ def _has_text_layer_pdfminer(fh: object, pages: list[object]) -> bool:
     interpreter = PDFPageInterpreter(rsrc, device)
     need = MIN_CHARS_PER_PAGE * len(pages)
     for page in pages:
-        interpreter.process_page(page)  # type: ignore[arg-type]
+        interpreter.process_page(page)
         if sum(1 for c in out.getvalue() if not c.isspace()) >= need:
             return True
     return False
@@ -293,4 +299,4 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-__all__ = ["check_pdf", "capture_pdf_warnings", "MIN_CHARS_PER_PAGE"]
+__all__ = ["MIN_CHARS_PER_PAGE", "capture_pdf_warnings", "check_pdf"]

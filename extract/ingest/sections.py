@@ -41,9 +41,22 @@ CASE_PRESENTATION = "case presentation"
 # Sections that open an article: a "Case Report" line before them is the article type.
 _FRONT = {KIND_ABSTRACT, "introduction"}
 # Sections after which no subsections are looked for (reference lists, back matter).
-_NO_SUBSECTIONS = {"references", "abstract", "keywords", "abbreviations", "acknowledgements",
-                   "declarations", "funding", "competing interests", "authors' contributions",
-                   "consent", "ethics", "data availability", "author information", "notes"}
+_NO_SUBSECTIONS = {
+    "references",
+    "abstract",
+    "keywords",
+    "abbreviations",
+    "acknowledgements",
+    "declarations",
+    "funding",
+    "competing interests",
+    "authors' contributions",
+    "consent",
+    "ethics",
+    "data availability",
+    "author information",
+    "notes",
+}
 
 
 @dataclass(frozen=True)
@@ -55,15 +68,20 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = json.loads(resources.files("extract.ingest").joinpath("resources/sections.json").read_text("utf-8"))
+    data = json.loads(
+        resources.files("extract.ingest").joinpath("resources/sections.json").read_text("utf-8")
+    )
     kinds = {
-        kind: [(entry["name"], re.compile(rf"(?:{entry['pattern']})", re.I)) for entry in data[kind]]
+        kind: [
+            (entry["name"], re.compile(rf"(?:{entry['pattern']})", re.IGNORECASE))
+            for entry in data[kind]
+        ]
         for kind in (KIND_ABSTRACT, KIND_PART, KIND_TOP, KIND_SUB)
     }
     sub_alternatives = "|".join(f"(?:{entry['pattern']})" for entry in data[KIND_SUB])
     joined = re.compile(
         rf"(?:{sub_alternatives})\s*(?:{data['subsection_joiners']})\s*(?:[\w'-]+\s*){{1,{_MAX_JOINED_WORDS}}}",
-        re.I,
+        re.IGNORECASE,
     )
     return _Rules(kinds=kinds, joined_sub=joined, run_in=frozenset(data.get("run_in", [])))
 
@@ -75,7 +93,7 @@ def _clean(heading: str) -> tuple[str, int | None]:
     m = _NUMBERING.match(text)
     if m:
         depth = m.group("arabic").count(".") + 1 if m.group("arabic") else 1
-        text = text[m.end():]
+        text = text[m.end() :]
     text = _TRAILING.sub("", text).replace("&", "and")
     return " ".join(text.split()), depth
 
@@ -189,7 +207,9 @@ class _Finder:
             return True
         return False
 
-    def _abstract_part(self, start: int, stripped: str, *, probe: bool = False, run_in_only: bool = False) -> bool:  # noqa: ARG002
+    def _abstract_part(
+        self, start: int, stripped: str, *, probe: bool = False, run_in_only: bool = False
+    ) -> bool:
         """A labelled part of a structured abstract, own-line or run in ('Background: ...')."""
         if start - self.abstract_start > MAX_ABSTRACT_CHARS:
             self._leave_abstract()
@@ -247,7 +267,7 @@ class _Finder:
             return
         if self._own_line(start, title):
             return
-        words, depth = _clean(title)
+        _, depth = _clean(title)
         if depth is not None:
             level = min(depth, 3)
         elif self._may_have_subsections():
@@ -282,7 +302,11 @@ class _Finder:
         if level == 1:
             if self.in_abstract and name != KIND_ABSTRACT:
                 self._leave_abstract()
-            if name is not None and name not in (KIND_ABSTRACT, "keywords") and not self._article_type_label(name):
+            if (
+                name is not None
+                and name not in (KIND_ABSTRACT, "keywords")
+                and not self._article_type_label(name)
+            ):
                 self.body_started = True
             self.top = heading
         self.headings.append(heading)
@@ -295,9 +319,12 @@ def _drop_front_matter(headings: list[_Heading]) -> list[_Heading]:
     first_abstract = next((i for i, h in enumerate(headings) if h.name == KIND_ABSTRACT), None)
     if first_front is None:
         return headings
-    return [h for i, h in enumerate(headings)
-            if not (i < first_front and h.level == 1 and h.name == CASE_PRESENTATION)
-            and not (first_abstract is not None and i < first_abstract and h.name is None)]
+    return [
+        h
+        for i, h in enumerate(headings)
+        if not (i < first_front and h.level == 1 and h.name == CASE_PRESENTATION)
+        and not (first_abstract is not None and i < first_abstract and h.name is None)
+    ]
 
 
 def find_sections(text: str, heading_starts: Iterable[int] | None = None) -> list[Section]:
@@ -307,7 +334,7 @@ def find_sections(text: str, heading_starts: Iterable[int] | None = None) -> lis
     sections: list[Section] = []
     for i, h in enumerate(headings):
         end = len(text)
-        for later in headings[i + 1:]:
+        for later in headings[i + 1 :]:
             if later.level <= h.level:
                 end = later.start
                 break
@@ -315,4 +342,4 @@ def find_sections(text: str, heading_starts: Iterable[int] | None = None) -> lis
     return sections
 
 
-__all__ = ["find_sections", "section_name", "abstract_part_name", "MAX_HEADING_CHARS"]
+__all__ = ["MAX_HEADING_CHARS", "abstract_part_name", "find_sections", "section_name"]

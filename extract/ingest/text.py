@@ -48,7 +48,9 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, list[str]]:
             text = raw.decode(encoding)
         except UnicodeDecodeError:
             raise IngestError(path, "binary data, not text") from None
-        if "\x00" in text or sum(c.isprintable() or c.isspace() for c in text[:512]) < 0.9 * min(len(text), 512):
+        if "\x00" in text or sum(c.isprintable() or c.isspace() for c in text[:512]) < 0.9 * min(
+            len(text), 512
+        ):
             raise IngestError(path, "binary data, not text")
         return text, [f"{path.name}: no byte-order mark; read as {encoding.upper()}"]
     controls = sum(1 for b in head if b < 0x20 and b not in _TEXT_CONTROLS)
@@ -61,10 +63,14 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, list[str]]:
     # cp1252 leaves five bytes undefined; those come through as their Latin-1 characters.
     text = raw.decode("cp1252", errors="replace")
     if "\ufffd" in text:
-        text = "".join(
-            ch if ch != "\ufffd" else raw_char
-            for ch, raw_char in zip(text, raw.decode("latin-1"))
-        ) if len(text) == len(raw) else raw.decode("latin-1")
+        text = (
+            "".join(
+                ch if ch != "\ufffd" else raw_char
+                for ch, raw_char in zip(text, raw.decode("latin-1"))
+            )
+            if len(text) == len(raw)
+            else raw.decode("latin-1")
+        )
     return text, [f"{path.name}: not UTF-8; read as Windows-1252"]
 
 
@@ -91,4 +97,4 @@ def read_text(path: Path) -> Document:
     )
 
 
-__all__ = ["read_text", "decode_text"]
+__all__ = ["decode_text", "read_text"]

@@ -16,8 +16,8 @@ from extract.errors import (
     IngestError,
     NoPagesError,
     NotAPDFError,
-    NotJATSError,
     NoTextLayerError,
+    NotJATSError,
     TooLargeError,
 )
 from extract.ingest.pdf_checks import check_pdf
@@ -89,7 +89,8 @@ def test_odd_corrupted_stream_is_read_with_a_warning() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["shimizu2018.pdf"],
+    "name",
+    ["shimizu2018.pdf"],
 )
 def test_good_pdf_passes_without_warnings(name: str) -> None:
     assert check_pdf(CORPUS / "seed" / name, ingest.DEFAULT_MAX_PAGES) == []
@@ -131,7 +132,9 @@ def test_other_files_named_pdf(tmp_path: Path, content: bytes, words: list[str])
 
 def test_xml_that_is_not_jats(tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
-    path.write_text('<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><rss><channel><title>x</title></channel></rss>', encoding="utf-8"
+    )
     with pytest.raises(NotJATSError) as info:
         ingest.read(path)
     _assert_one_line(info.value, path, ["not a JATS article", "<rss>"])

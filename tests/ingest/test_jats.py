@@ -27,31 +27,47 @@ def test_every_bundled_file_reads(docs: dict[str, Document]) -> None:
     assert len(docs) >= 20
     for name, doc in docs.items():
         assert doc.kind == "jats"
-        assert doc.pages and doc.pages[0].number == 1 and doc.pages[0].start == 0 and doc.pages[0].end == len(doc.text)
+        assert (
+            doc.pages
+            and doc.pages[0].number == 1
+            and doc.pages[0].start == 0
+            and doc.pages[0].end == len(doc.text)
+        )
         assert doc.title and doc.text.startswith(doc.title), name
         assert _titles(doc, 1)[-1].lower() == "references", name
         for s in doc.sections:
             assert 0 <= s.start < s.end <= len(doc.text)
             # the heading (or the run-in label) is where the section starts
-            assert doc.text[s.start:].startswith(s.title), (name, s)
+            assert doc.text[s.start :].startswith(s.title), (name, s)
 
 
 def test_pmc4738724_case_report_sections_and_abstract_labels(docs: dict[str, Document]) -> None:
     doc = docs["PMC4738724.xml"]
-    assert _titles(doc, 1) == ["Abstract", "1. Introduction", "2. Case Report", "3. Discussion", "4. Conclusions",
-                               "Conflict of Interests", "References"]
+    assert _titles(doc, 1) == [
+        "Abstract",
+        "1. Introduction",
+        "2. Case Report",
+        "3. Discussion",
+        "4. Conclusions",
+        "Conflict of Interests",
+        "References",
+    ]
     # Italic run-in labels inside the one abstract paragraph become its parts.
     assert _titles(doc, 2) == ["Background", "Case Presentation", "Conclusions"]
     abstract = doc.sections[0]
     for part in doc.sections[1:4]:
         assert abstract.start < part.start < part.end <= abstract.end
     case = next(s for s in doc.sections if s.title == "2. Case Report")
-    assert "41-year-old" in doc.text[case.start:case.end]
+    assert "41-year-old" in doc.text[case.start : case.end]
 
 
 def test_pmc4738724_table_group_with_rows(docs: dict[str, Document]) -> None:
     tables = docs["PMC4738724.xml"].tables
-    assert [t.caption.split(":")[0] for t in tables if t.caption] == ["Table 1", "Table 2 (a)", "Table 2 (b)"]
+    assert [t.caption.split(":")[0] for t in tables if t.caption] == [
+        "Table 1",
+        "Table 2 (a)",
+        "Table 2 (b)",
+    ]
     lab = tables[0]
     assert lab.header == ["", "Patient", "Reference range"]
     assert ["Prolactin (ng/mL)", "881.3", "2.6–13.1"] in lab.rows
@@ -86,7 +102,9 @@ def test_structured_abstract_in_sections(docs: dict[str, Document]) -> None:
     doc = docs["1472-6831-8-11.nxml"]
     assert _titles(doc, 2)[:4] == ["Background", "Methods", "Results", "Conclusion"]
     methods = next(s for s in doc.sections if s.title == "Methods" and s.level == 1)
-    subsections = [s.title for s in doc.sections if s.level == 2 and methods.start < s.start < methods.end]
+    subsections = [
+        s.title for s in doc.sections if s.level == 2 and methods.start < s.start < methods.end
+    ]
     assert "Translation into Dutch" in subsections
 
 
@@ -96,7 +114,7 @@ def test_paragraphs_and_headings_are_blocks(docs: dict[str, Document]) -> None:
     assert "2. Case Presentation" in blocks
     assert any(b.startswith("Mrs. XX, a 60-year-old woman") for b in blocks)
     # the reference list: one line per reference, numbered
-    refs = doc.text[doc.sections[-1].start:].split("\n\n", 1)[1].splitlines()
+    refs = doc.text[doc.sections[-1].start :].split("\n\n", 1)[1].splitlines()
     assert len(refs) == 24
     assert refs[0].startswith("1. ") and refs[-1].startswith("24. ")
 
@@ -125,3 +143,26 @@ def test_namespace_and_html_entities_without_fetching_the_dtd(tmp_path: Path) ->
     assert doc.text == "A spinal α-case\n\nCase report\n\nHe had\n\npain\n\nTreatment\n\nSurgery."
     assert [(s.title, s.level) for s in doc.sections] == [("Case report", 1), ("Treatment", 2)]
     assert [(c.label, c.text) for c in doc.captions] == [("Fig. 1", "CT of L3.")]
+
+
+def test_row_and_column_spans_laid_out_on_a_grid(tmp_path: Path) -> None:
+    path = tmp_path / "spans.nxml"
+    path.write_text(
+        "<article><front><article-meta><title-group><article-title>T</article-title></title-group>"
+        "</article-meta></front><body><p>Text.</p>"
+        "<table-wrap><label>Table 1</label><caption><p>Labs.</p></caption><table>"
+        '<thead><tr><th rowspan="2">Test</th><th colspan="2">Day</th></tr><tr><th>1</th><th>5</th></tr></thead>'
+        '<tbody><tr><td rowspan="2">Blood</td><td>Hb 9</td><td>Hb 11</td></tr><tr><td>WBC 4</td><td>WBC 5</td></tr>'
+        '<tr><td colspan="3">Note: none</td></tr></tbody></table>'
+        "<table-wrap-foot><fn><p>Hb, haemoglobin.</p></fn></table-wrap-foot></table-wrap></body></article>",
+        encoding="utf-8",
+    )
+    table = read_jats(path).tables[0]
+    assert table.caption == "Table 1: Labs."
+    assert table.header == ["Test", "Day 1", "Day 5"]
+    assert table.rows == [
+        ["Blood", "Hb 9", "Hb 11"],
+        ["Blood", "WBC 4", "WBC 5"],
+        ["Note: none", "", ""],
+    ]
+    assert table.legend == "Hb, haemoglobin."

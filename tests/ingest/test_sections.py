@@ -43,20 +43,29 @@ def test_shimizu2018_extracted_text() -> None:
     assert case.end == discussion.start
     assert by_title[("Postoperative course", 2)].end == discussion.start
     assert discussion.end == len(text)
-    assert "en bloc corpectomy of the L3" in text[case.start:case.end]
+    assert "en bloc corpectomy of the L3" in text[case.start : case.end]
     # The run-in abstract labels: "Case presentation: A 51-year-old ..."
     part = by_title[("Case presentation", 2)]
-    assert text[part.start:].startswith("Case presentation: A 51-year-old")
+    assert text[part.start :].startswith("Case presentation: A 51-year-old")
     assert by_title[("Abstract", 1)].end == by_title[("Background", 1)].start
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("suzuki2014_jmcr_skeletal_muscle.txt", [("Abstract", 1), ("Introduction", 2), ("Case presentation", 2), ("Conclusions", 2)]),
-        ("kim2018_anndermatol_cutaneous.txt", [("Abstract", 1), ("INTRODUCTION", 1), ("CASE REPORT", 1)]),
+        (
+            "suzuki2014_jmcr_skeletal_muscle.txt",
+            [("Abstract", 1), ("Introduction", 2), ("Case presentation", 2), ("Conclusions", 2)],
+        ),
+        (
+            "kim2018_anndermatol_cutaneous.txt",
+            [("Abstract", 1), ("INTRODUCTION", 1), ("CASE REPORT", 1)],
+        ),
         ("sato2014_crionm_cerebellar.txt", [("Abstract", 1), ("1. Introduction", 1)]),
-        ("mandel2019_bmccancer_intracranial.txt", [("Background", 2), ("Case Presentation", 2), ("Conclusions", 2)]),
+        (
+            "mandel2019_bmccancer_intracranial.txt",
+            [("Background", 2), ("Case Presentation", 2), ("Conclusions", 2)],
+        ),
         # the "Case Reports" article-type lines of a PubMed page are not sections
         ("rochigneux2017_cro.txt", [("Abstract", 1), ("Keywords", 1)]),
         ("savvidou2016_crisurg_muscle.txt", [("1. Introduction", 1)]),
@@ -69,7 +78,12 @@ def test_dev_texts(name: str, expected: list[tuple[str, int]]) -> None:
 def test_spinal_ijscr2012_capitals_and_presentation_of_case() -> None:
     text = _read(CORPUS / "spinal" / "txt" / "ijscr2012_nsclc_egfr_l2.txt")
     assert _outline(find_sections(text)) == [
-        ("Abstract", 1), ("INTRODUCTION", 2), ("PRESENTATION OF CASE", 2), ("DISCUSSION", 2), ("CONCLUSION", 2), ("Keywords", 1),
+        ("Abstract", 1),
+        ("INTRODUCTION", 2),
+        ("PRESENTATION OF CASE", 2),
+        ("DISCUSSION", 2),
+        ("CONCLUSION", 2),
+        ("Keywords", 1),
     ]
 
 
@@ -122,19 +136,25 @@ def test_numbered_capitalised_and_punctuated_headings() -> None:
         ("References", 1),
     ]
     case = sections[3]
-    assert VARIANTS[case.start:case.end].startswith("2 CASE PRESENTATION:\n")
+    assert VARIANTS[case.start : case.end].startswith("2 CASE PRESENTATION:\n")
     assert case.end == sections[7].start  # subsections do not end it
     assert sections[-1].end == len(VARIANTS)
 
 
 def test_unstructured_abstract_ends_at_the_first_heading() -> None:
     text = "Abstract\nA man had a tumour.\nBackground\nTumours are rare.\nCase presentation\nHe was 50.\n"
-    assert _outline(find_sections(text)) == [("Abstract", 1), ("Background", 1), ("Case presentation", 1)]
+    assert _outline(find_sections(text)) == [
+        ("Abstract", 1),
+        ("Background", 1),
+        ("Case presentation", 1),
+    ]
 
 
 def test_prose_lines_are_not_headings() -> None:
-    text = ("The discussion with the family was long.\nTreatment of the patient\n"
-            "was continued and the case presentation was typical of the disease.\n")
+    text = (
+        "The discussion with the family was long.\nTreatment of the patient\n"
+        "was continued and the case presentation was typical of the disease.\n"
+    )
     assert find_sections(text) == []
 
 
@@ -142,7 +162,11 @@ def test_heading_starts_from_the_reader() -> None:
     text = "Case presentation\nA man.\nImaging findings on admission\nCT showed a mass.\nDiscussion\nRare.\n"
     bold = text.index("Imaging findings")
     sections = find_sections(text, [bold])
-    assert _outline(sections) == [("Case presentation", 1), ("Imaging findings on admission", 2), ("Discussion", 1)]
+    assert _outline(sections) == [
+        ("Case presentation", 1),
+        ("Imaging findings on admission", 2),
+        ("Discussion", 1),
+    ]
     # a bold line of unknown words before any section is a top-level heading
     other = "Clinical vignette\nA man.\n"
     assert _outline(find_sections(other, [0])) == [("Clinical vignette", 1)]

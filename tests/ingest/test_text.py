@@ -25,12 +25,14 @@ def test_shimizu2018_extracted_text_reads_with_sections() -> None:
     assert doc.section_of(case.start + 100) is not None
 
 
-@pytest.mark.parametrize("path", sorted((CORPUS / "dev" / "txt").glob("*.txt")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((CORPUS / "dev" / "txt").glob("*.txt")), ids=lambda p: p.name
+)
 def test_dev_texts_read(path: Path) -> None:
     doc = read_text(path)
     assert doc.text.strip() and doc.warnings == []
     for s in doc.sections:
-        assert doc.text[s.start:].startswith(s.title)
+        assert doc.text[s.start :].startswith(s.title)
 
 
 @pytest.mark.parametrize(
@@ -39,7 +41,10 @@ def test_dev_texts_read(path: Path) -> None:
         ("signi\ufb01cant e\ufb00ect \ufb02ow", "significant effect flow"),
         ("36.3\u00a0°C and 5\u202fmm\u2009wide", "36.3 °C and 5 mm wide"),
         ("in\u00adcrease\u200b", "increase"),
-        ("T6\u2013T8, 18F-FDG \u2212 2, 10\u2079/L", "T6–T8, 18F-FDG − 2, 10⁹/L"),  # dashes and powers kept
+        (
+            "T6\u2013T8, 18F-FDG \u2212 2, 10\u2079/L",
+            "T6–T8, 18F-FDG − 2, 10⁹/L",
+        ),  # dashes and powers kept
         ("line\r\nnext\rlast\u2028sep", "line\nnext\nlast\nsep"),
         ("cafe\u0301", "café"),
     ],
@@ -57,7 +62,9 @@ def test_normalize_char_for_offset_maps() -> None:
 
 def test_windows_1252_text_is_read_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "report.txt"
-    path.write_bytes("Case presentation\nA 51-year-old man, 36.3 °C, \u201cstable\u201d.\n".encode("cp1252"))
+    path.write_bytes(
+        "Case presentation\nA 51-year-old man, 36.3 °C, \u201cstable\u201d.\n".encode("cp1252")
+    )
     doc = read_text(path)
     assert doc.text == "Case presentation\nA 51-year-old man, 36.3 °C, \u201cstable\u201d.\n"
     assert doc.warnings == ["report.txt: not UTF-8; read as Windows-1252"]
@@ -86,7 +93,7 @@ def test_crlf_line_ends_keep_offsets_consistent(tmp_path: Path) -> None:
     path.write_bytes(b"Abstract\r\nA man.\r\nDiscussion\r\nRare.\r\n")
     doc = read_text(path)
     assert "\r" not in doc.text
-    assert [(s.title, doc.text[s.start:s.end]) for s in doc.sections] == [
+    assert [(s.title, doc.text[s.start : s.end]) for s in doc.sections] == [
         ("Abstract", "Abstract\nA man.\n"),
         ("Discussion", "Discussion\nRare.\n"),
     ]
