@@ -24,7 +24,8 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
    ``doc._.abbreviations``, a list of short-form spans, each with ``span._.long_form`` (a
    Span); the other number of a short form resolves too ("GIST" after "... (GISTs)");
 5. ``case_terms`` (:mod:`.terms`): ``doc.spans["terms"]``, spans labelled PRIMARY_SITE,
-   METASTASIS_SITE, SPINAL_LEVEL, SPINAL_TREATMENT, TKI, GIST, OTHER_TUMOR, each with
+   METASTASIS_SITE, SPINAL_LEVEL, SPINAL_TREATMENT, TKI, GIST, OTHER_TUMOR and METASTASIS
+   (the words "metastasis", "metastatic", "invasion" ..., value "metastasis"), each with
    ``span._.value``, the normalised value of FIELDS.md: a primary_site word ("stomach"),
    a metastasis site code ("L", "V", ...), a list of levels for SPINAL_LEVEL (["T12", "L1",
    "L2"]), a spinal_treatment word, a tki name ("imatinib" for "Glivec"); the GIST label's

@@ -9,6 +9,8 @@ Sets ``doc._.abbreviations`` (spans with ``span._.long_form``, a Span of the def
 """
 
 
+import warnings
+
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -22,6 +24,15 @@ def number_variants(short_form: str) -> list[str]:
     if short_form.isupper() and short_form[-1].isalpha():
         return [short_form + "s"]
     return []
+
+
+def _strip_space(span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and span.doc[start].is_space:
+        start += 1
+    while end > start and span.doc[end - 1].is_space:
+        end -= 1
+    return span.doc[start:end]
 
 
 class CaseAbbreviations:
@@ -38,8 +49,14 @@ class CaseAbbreviations:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.abbreviations = []
-        doc = self.detector(doc)
+        with warnings.catch_warnings():
+            # W036: scispaCy runs its matcher of found short forms even when there are none
+            warnings.filterwarnings("ignore", message=r"\[W036\]")
+            doc = self.detector(doc)
         found: list[Span] = list(doc._.abbreviations)
+        for short in found:
+            # scispaCy's long-form window can start or end on a line-break token
+            short._.long_form = _strip_space(short._.long_form)
         taken = {(s.start, s.end) for s in found}
         by_text: dict[str, Span] = {}
         for short in found:

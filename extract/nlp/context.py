@@ -10,6 +10,7 @@ reports need and clinical notes do not. Scope is the sentence (``case_sentences`
 """
 
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,10 @@ from medspacy.context import ConText, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
+
 DEFAULT_RULES = Path(__file__).parent / "resources" / "context_rules.json"
+CLINICAL_CATEGORIES = ("NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY")
 TARGETS_ATTR = "context_targets"
 
 SPAN_ATTRS: dict[str, dict[str, Any]] = {
@@ -46,6 +50,58 @@ def register_extensions() -> None:
         Doc.set_extension(TARGETS_ATTR, getter=_targets)
 
 
+def _medspacy_default_rules(path: str) -> list[ConTextRule]:
+    """medspaCy's default rules, with its terminations ("but", "presentation", "secondary")
+    ending only the clinical categories: in "4 of 12 reported cases had spinal metastases at
+    initial presentation, while the others ..." the other-patient scope goes on."""
+    rules = ConTextRule.from_json(path)
+    for rule in rules:
+        if rule.direction.upper() == "TERMINATE":
+            rule.direction = "PSEUDO"
+            rule.category = "CONJUNCTION"
+    return rules
+
+
+def _near(limit: int, target: Span, modifier: Span, between: Span) -> bool:
+    """Negation reaches only nearby words: in "As there were no metastases to vital organs,
+    an en bloc corpectomy ... was performed" the corpectomy is not negated."""
+    return len(between) <= limit
+
+
+def _keep_our_patient(doc: Doc) -> None:
+    """Undo an other-patient mark where "our patient" / "this case" is the nearer anchor.
+
+    In "our patient ... developed solitary metastasis of L3 ..., the latest among past
+    reports" the metastasis is ours: the mention of our patient comes before it and the
+    other-patient cue only after. ConText's terminations cut scopes at a terminator between
+    cue and target, not this order.
+    """
+    graph = doc._.context_graph
+    if graph is None:
+        return
+    ours = [m for m in graph.modifiers if m.category == "OUR_PATIENT"]
+    if not ours:
+        return
+    kept: dict[tuple[int, int], bool] = {}
+    for target, modifier in graph.edges:
+        if modifier.category != "OTHER_PATIENT":
+            continue
+        key = (target.start, target.end)
+        m_start, m_end = modifier.modifier_span
+        sent_start = target.sent.start
+        nearer = any(
+            sent_start <= o.modifier_span[0]
+            and o.modifier_span[1] <= target.start
+            and (m_start >= target.end or m_end <= o.modifier_span[0])
+            for o in ours
+        )
+        kept[key] = kept.get(key, False) or not nearer
+    for target in graph.targets:
+        key = (target.start, target.end)
+        if key in kept and not kept[key]:
+            target._.is_other_patient = False
+
+
 class CaseContext:
     def __init__(
         self,
@@ -54,19 +110,33 @@ class CaseContext:
         rules_path: str | None,
         medspacy_defaults: bool,
         terminating_types: dict[str, list[str]],
+        max_negation_distance: int,
     ) -> None:
         register_extensions()
         self.context = ConText(
-            nlp,
-            name=name,
-            rules="default" if medspacy_defaults else None,
-            span_attrs=SPAN_ATTRS,
-            terminating_types=terminating_types,
+            nlp, name=name, rules=None, span_attrs=SPAN_ATTRS, terminating_types=terminating_types
         )
-        self.context.add(ConTextRule.from_json(rules_path or str(DEFAULT_RULES)))
+        rules: list[ConTextRule] = []
+        if medspacy_defaults:
+            rules.extend(_medspacy_default_rules(self.context.DEFAULT_RULES_FILEPATH))
+        rules.extend(ConTextRule.from_json(rules_path or str(DEFAULT_RULES)))
+        for rule in rules:
+            # match across line breaks; regular-expression rules (str) already can
+            if rule.pattern is None:
+                rule.pattern = phrase_pattern(nlp, rule.literal)
+            elif isinstance(rule.pattern, list):
+                rule.pattern = across_line_breaks(rule.pattern)
+        if max_negation_distance > 0:
+            near = functools.partial(_near, max_negation_distance)
+            for rule in rules:
+                if rule.category.upper() == "NEGATED_EXISTENCE" and rule.on_modifies is None:
+                    rule.on_modifies = near
+        self.context.add(rules)
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.context(doc, targets=TARGETS_ATTR)
+        doc = self.context(doc, targets=TARGETS_ATTR)
+        _keep_our_patient(doc)
+        return doc
 
 
 @Language.factory(
@@ -74,6 +144,7 @@ class CaseContext:
     default_config={
         "rules_path": None,
         "medspacy_defaults": True,
+        "max_negation_distance": 6,
         # "our patient", "this case" (category OUR_PATIENT) end an other-patient scope;
         # "but", "however" (CONJUNCTION) end the others (a clause about other patients often
         # goes on past "while": "4 of 12 reported cases ..., while the others ...").
@@ -93,5 +164,8 @@ def make_case_context(
     rules_path: str | None,
     medspacy_defaults: bool,
     terminating_types: dict[str, list[str]],
+    max_negation_distance: int,
 ) -> CaseContext:
-    return CaseContext(nlp, name, rules_path, medspacy_defaults, terminating_types)
+    return CaseContext(
+        nlp, name, rules_path, medspacy_defaults, terminating_types, max_negation_distance
+    )

@@ -29,10 +29,11 @@ def _span_section(span: Span) -> str | None:
 
 
 def register_extensions() -> None:
-    if not Token.has_extension("section"):
-        Token.set_extension("section", getter=_token_section)
-    if not Span.has_extension("section"):
-        Span.set_extension("section", getter=_span_section)
+    # force: medspaCy registers its own ``section`` (for its sectionizer, which we do not use)
+    if Token.get_extension("section") != (None, None, _token_section, None):
+        Token.set_extension("section", getter=_token_section, force=True)
+    if Span.get_extension("section") != (None, None, _span_section, None):
+        Span.set_extension("section", getter=_span_section, force=True)
 
 
 def set_sections(doc: Doc, sections: Sequence[Section]) -> None:
@@ -53,9 +54,12 @@ def set_sections(doc: Doc, sections: Sequence[Section]) -> None:
 def heading_line_ends(doc: Doc) -> list[int]:
     """Character offsets where a section's heading line ends (for sentence boundaries)."""
     out = []
+    text = doc.text
     for s in doc.user_data.get(SECTIONS_KEY, []):
-        nl = doc.text.find("\n", s.start, s.end)
-        if 0 < nl - s.start <= 120:
+        nl = text.find("\n", s.start, s.end)
+        # only a heading alone on its line ("Case presentation"), not a run-in heading
+        # ("Case presentation: A 51-year-old man ...") whose line goes on with the text
+        if nl > s.start and len(text[s.start : nl].strip().rstrip(":.")) <= len(s.title) + 8:
             out.append(nl)
     return out
 

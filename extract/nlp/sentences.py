@@ -37,6 +37,13 @@ class CaseSentences:
         self.abbreviations = abbreviations
         self.max_tokens = max_tokens
 
+    @staticmethod
+    def _first_word(doc: Doc, i: int) -> int:
+        """The first token from i on that is not whitespace (a sentence starts there)."""
+        while i < len(doc) - 1 and doc[i].is_space:
+            i += 1
+        return i
+
     def _starts_sentence(self, doc: Doc, i: int) -> bool:
         """Does token i look like the first word of a sentence?"""
         n = len(doc)
@@ -83,17 +90,16 @@ class CaseSentences:
                 if j < n and self._starts_sentence(doc, j) and not (
                     text.endswith(".") and self._is_abbreviation(doc, i)
                 ):
-                    starts[j] = True
+                    starts[self._first_word(doc, j)] = True
             elif tok.is_space and "\n\n" in text.replace("\r", "") and self._starts_sentence(doc, i + 1):
-                starts[i + 1] = True
+                starts[self._first_word(doc, i + 1)] = True
         if doc.user_data.get(SECTIONS_KEY):
             idx = [t.idx for t in doc]
-            for s in doc.user_data[SECTIONS_KEY]:
-                k = bisect.bisect_left(idx, s.start)
-                if k < n:
-                    starts[k] = True
-            for off in heading_line_ends(doc):
+            offsets = [s.start for s in doc.user_data[SECTIONS_KEY]] + heading_line_ends(doc)
+            for off in offsets:
                 k = bisect.bisect_left(idx, off)
+                while k < n and doc[k].is_space:
+                    k += 1
                 if k < n:
                     starts[k] = True
         self._cut_long(doc, starts)

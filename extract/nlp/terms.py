@@ -6,9 +6,10 @@ Patterns live in ``resources/terms/*.jsonl``, one JSON object per line::
     {"label": "METASTASIS_SITE", "pattern": [{"LOWER": "vertebral"}, {"LOWER": "body"}], "value": "V"}
 
 - ``label``: PRIMARY_SITE, METASTASIS_SITE, SPINAL_LEVEL, SPINAL_TREATMENT, TKI, GIST,
-  OTHER_TUMOR (or a new label);
+  OTHER_TUMOR, METASTASIS (a mention of metastasis or invasion, any site) (or a new label);
 - ``pattern``: a phrase (matched case-insensitively, token by token after scispaCy's
-  tokenizer) or a spaCy Matcher token pattern (a list of token dicts);
+  tokenizer) or a spaCy Matcher token pattern (a list of token dicts); both match across
+  line breaks (see :mod:`.linebreaks`);
 - ``value``: the normalised value of FIELDS.md (primary_site vocabulary, metastasis site code,
   list of spinal levels, spinal_treatment vocabulary, tki vocabulary), any JSON value.
 
@@ -27,10 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
 from extract.nlp.spinal_levels import find_spinal_levels
 
 DEFAULT_TERMS_DIR = Path(__file__).parent / "resources" / "terms"
@@ -43,6 +45,7 @@ LABELS = (
     "TKI",
     "GIST",
     "OTHER_TUMOR",
+    "METASTASIS",
 )
 
 VALUES_KEY = "case_extract.term_values"  # doc.user_data: {(start, end, label): value}
@@ -92,25 +95,25 @@ def read_term_patterns(folder: str | Path) -> list[TermPattern]:
 
 class CaseTerms:
     def __init__(self, nlp: Language, patterns: list[TermPattern], spinal_levels: bool) -> None:
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab)
         self.patterns = patterns
         self.spinal_levels = spinal_levels
         self.vocab = nlp.vocab
         for i, p in enumerate(patterns):
             key = str(i)
             if isinstance(p.pattern, str):
-                self.phrases.add(key, [nlp.make_doc(p.pattern)])
+                pattern = phrase_pattern(nlp, p.pattern)
             else:
-                try:
-                    self.tokens.add(key, [p.pattern])
-                except Exception as exc:  # spaCy's pattern validation
-                    raise ValueError(f"{p.source}: bad token pattern ({exc})") from None
+                pattern = across_line_breaks(p.pattern)
+            try:
+                self.matcher.add(key, [pattern])
+            except Exception as exc:  # spaCy's pattern validation
+                raise ValueError(f"{p.source}: bad token pattern ({exc})") from None
 
     def __call__(self, doc: Doc) -> Doc:
         by_label: dict[str, list[tuple[Span, Any]]] = defaultdict(list)
         strings = self.vocab.strings
-        for match_id, start, end in [*self.phrases(doc), *self.tokens(doc)]:
+        for match_id, start, end in self.matcher(doc):
             p = self.patterns[int(strings[match_id])]
             by_label[p.label].append((Span(doc, start, end, label=p.label), p.value))
         if self.spinal_levels:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import spacy
@@ -17,6 +18,9 @@ def create_scispacy_tokenizer() -> Callable[[Language], Tokenizer]:
     def make(nlp: Language) -> Tokenizer:
         # combined_rule_tokenizer reads the language's default tokenizer, not yet set here
         nlp.tokenizer = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
-        return combined_rule_tokenizer(nlp)
+        with warnings.catch_warnings():
+            # scispaCy's infix expression has a "[[" that Python's re flags as a future change
+            warnings.filterwarnings("ignore", category=FutureWarning, message="Possible set union")
+            return combined_rule_tokenizer(nlp)
 
     return make
