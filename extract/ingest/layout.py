@@ -219,55 +219,64 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
 def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[float, float] | None:
     """The vertical strip between two text columns, or None for a one-column page.
 
-    A column gutter is a strip in the middle of the text area that words of many rows
-    stop before and start after, and that only full-width rows cross.
+    A gutter is an x-range in the middle of the text area that most rows leave open (it lies
+    past their end, before their start, or inside a wide gap between two words); only
+    full-width rows (title, abstract, wide captions) cover it, however many they are. The
+    columns need not share baselines. It is confirmed by rows of text on both sides of it.
     """
     width = x_max - x_min
     if width < 100 or len(rows) < 6:
         return None
-    n = int(width) + 1
-    cover = [0] * n
-    for row in rows:
-        for w in row:
-            a = max(int(w["x0"] - x_min), 0)
-            b = min(int(w["x1"] - x_min) + 1, n)
-            for i in range(a, b):
-                cover[i] += 1
     lo, hi = int(0.25 * width), int(0.75 * width)
-    if hi <= lo:
+    n = hi - lo + 1
+    covered = [0] * n
+    row_spans: list[list[tuple[float, float]]] = []
+    for row in rows:
+        size = max(w.get("size", 10.0) for w in row)
+        min_gap = max(4.0, 0.5 * size)
+        # the spans this row covers: words plus the narrow gaps between them
+        start = row[0]["x0"]
+        end = row[0]["x1"]
+        spans = []
+        for w in row[1:]:
+            if w["x0"] - end < min_gap:
+                end = max(end, w["x1"])
+            else:
+                spans.append((start, end))
+                start, end = w["x0"], w["x1"]
+        spans.append((start, end))
+        row_spans.append(spans)
+        for a, b in spans:
+            s = max(int(a - x_min), lo)
+            e = min(int(b - x_min), hi)
+            for i in range(s, e + 1):
+                covered[i - lo] += 1
+    least = min(covered)
+    if least > 0.6 * len(rows):
         return None
-    mid = cover[lo:hi]
-    low = min(mid)
-    body = sorted(cover[int(0.05 * width):int(0.95 * width)])
-    typical = body[len(body) // 2] if body else 0
-    if typical == 0 or low > 0.35 * typical:
-        return None
-    # the widest run at (near) the minimum coverage
+    # the widest run at (about) the least coverage
+    limit = least + max(1, int(0.03 * len(rows)))
     best: tuple[int, int] | None = None
-    limit = low + max(2, int(0.06 * typical))
-    i = lo
-    while i < hi:
-        if cover[i] <= limit:
+    i = 0
+    while i < n:
+        if covered[i] <= limit:
             j = i
-            while j < hi and cover[j] <= limit:
+            while j < n and covered[j] <= limit:
                 j += 1
-            if best is None or (j - i) > (best[1] - best[0]):
+            if best is None or j - i > best[1] - best[0]:
                 best = (i, j)
             i = j
         else:
             i += 1
     if best is None or best[1] - best[0] < 3:
         return None
-    g0, g1 = x_min + best[0], x_min + best[1]
-    # confirm: enough rows have words on both sides with a wide gap across the strip
-    split_rows = 0
-    for row in rows:
-        left = [w for w in row if w["x1"] <= g0 + 1]
-        right = [w for w in row if w["x0"] >= g1 - 1]
-        if left and right and len(left) + len(right) == len(row):
-            if right[0]["x0"] - left[-1]["x1"] >= 6:
-                split_rows += 1
-    if split_rows < 4:
+    g0, g1 = x_min + lo + best[0], x_min + lo + best[1]
+    # text on both sides: rows that run from the left margin up to the gutter, and rows
+    # that start at the gutter
+    reach = 0.5 * (g0 - x_min)
+    left = sum(1 for spans in row_spans if any(x_min + reach < b <= g0 + 1 for _, b in spans))
+    right = sum(1 for spans in row_spans if any(g1 - 1 <= a < g1 + 0.1 * width for a, _ in spans))
+    if left < 3 or right < 3:
         return None
     return g0, g1
 

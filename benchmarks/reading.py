@@ -1,0 +1,227 @@
+"""Reading quality of PDFs against their publisher JATS (issue 2, item 8).
+
+For every ``corpus/pdfs/PMC*.pdf`` with a ``corpus/jats/PMC*.xml`` of the same name:
+
+* **words in order**: the share of the JATS body words (lowercased word tokens of the
+  abstract and body ``<p>`` elements, without tables, figure captions and references) that an
+  alignment (difflib, over word tokens) finds in the same order in the reader's text;
+* **paragraphs whole**: the share of those JATS paragraphs that occur in the reader's text as
+  one unbroken run (whitespace normalised, exact substring).
+
+Three readers side by side: ours (``extract.ingest.pdf.read_pdf``), pdfplumber's plain
+``extract_text()`` and pypdfium2's raw ``get_textpage().get_text_range()``; with seconds per
+page. Writes ``benchmarks/results/reading.json``.
+
+    .venv/bin/python benchmarks/reading.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PDFS = ROOT / "corpus" / "pdfs"
+JATS = ROOT / "corpus" / "jats"
+OUT = ROOT / "benchmarks" / "results" / "reading.json"
+
+_WORD = re.compile(r"[^\W_]+")
+_SKIP = {"table-wrap", "fig", "caption", "ref-list", "table", "disp-formula", "supplementary-material",
+         "fn-group", "app-group"}
+
+
+def _norm(text: str) -> str:
+    from extract.ingest.layout import normalise
+
+    return " ".join(normalise(text).split())
+
+
+def _paragraph_text(p: ET.Element) -> str:
+    parts: list[str] = []
+
+    def walk(e: ET.Element) -> None:
+        tag = e.tag.split("}")[-1]
+        if tag in _SKIP:
+            if e.tail:
+                parts.append(e.tail)
+            return
+        if e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+        if e.tail:
+            parts.append(e.tail)
+
+    if p.text:
+        parts.append(p.text)
+    for child in p:
+        walk(child)
+    return _norm("".join(parts))
+
+
+def jats_paragraphs(path: Path) -> list[str]:
+    """Abstract and body <p> paragraphs of a JATS file (not in tables, figures, references)."""
+    root = ET.parse(path).getroot()
+    out: list[str] = []
+
+    def collect(e: ET.Element, inside: bool) -> None:
+        tag = e.tag.split("}")[-1]
+        if tag in _SKIP:
+            return
+        if tag == "p" and inside:
+            text = _paragraph_text(e)
+            if text:
+                out.append(text)
+            return
+        for child in e:
+            collect(child, inside)
+
+    for e in root.iter():
+        tag = e.tag.split("}")[-1]
+        if tag == "abstract" and e.get("abstract-type") in (None, "", "structured"):
+            collect_all = e
+            for child in collect_all:
+                collect(child, True)
+    for body in root.iter():
+        if body.tag.split("}")[-1] == "body":
+            for child in body:
+                collect(child, True)
+    return out
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def words_in_order(reference: list[str], ours: list[str]) -> float:
+    if not reference:
+        return 1.0
+    matcher = difflib.SequenceMatcher(None, reference, ours, autojunk=False)
+    found = sum(block.size for block in matcher.get_matching_blocks())
+    return found / len(reference)
+
+
+def paragraphs_whole(paragraphs: list[str], text: str) -> tuple[float, list[str]]:
+    flat = _norm(text)
+    missing = [p for p in paragraphs if p not in flat]
+    return (1 - len(missing) / len(paragraphs) if paragraphs else 1.0), missing
+
+
+def read_ours(path: Path) -> str:
+    from extract.ingest.pdf import read_pdf
+
+    return read_pdf(path, max_pages=200).text
+
+
+def read_pdfplumber(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return "\n".join((page.extract_text() or "") for page in pdf.pages)
+
+
+def read_pypdfium2(path: Path) -> str:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        parts = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            parts.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return "\n".join(parts)
+    finally:
+        pdf.close()
+
+
+READERS: dict[str, Callable[[Path], str]] = {
+    "ours": read_ours,
+    "pdfplumber": read_pdfplumber,
+    "pypdfium2": read_pypdfium2,
+}
+
+
+def page_count(path: Path) -> int:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def pairs() -> list[tuple[Path, Path]]:
+    out = []
+    for pdf in sorted(PDFS.glob("PMC*.pdf")):
+        xml = JATS / (pdf.stem + ".xml")
+        if xml.exists():
+            out.append((pdf, xml))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="only the first N pairs")
+    ap.add_argument("--missing", action="store_true", help="print the paragraphs our reader breaks")
+    args = ap.parse_args(argv)
+    todo = pairs()[: args.limit or None]
+    per_doc = []
+    totals = {name: {"ref_words": 0, "found_words": 0.0, "paras": 0, "whole": 0, "seconds": 0.0, "pages": 0}
+              for name in READERS}
+    for pdf, xml in todo:
+        paras = jats_paragraphs(xml)
+        ref = words(" ".join(paras))
+        n_pages = page_count(pdf)
+        row: dict[str, object] = {"doc": pdf.stem, "pages": n_pages, "jats_words": len(ref), "jats_paragraphs": len(paras)}
+        for name, reader in READERS.items():
+            t0 = time.perf_counter()
+            text = reader(pdf)
+            secs = time.perf_counter() - t0
+            w = words_in_order(ref, words(text))
+            whole, missing = paragraphs_whole(paras, text)
+            row[name] = {"words_in_order": round(w, 4), "paragraphs_whole": round(whole, 4),
+                         "seconds_per_page": round(secs / max(n_pages, 1), 4)}
+            t = totals[name]
+            t["ref_words"] += len(ref)
+            t["found_words"] += w * len(ref)
+            t["paras"] += len(paras)
+            t["whole"] += len(paras) - len(missing)
+            t["seconds"] += secs
+            t["pages"] += n_pages
+            if name == "ours" and args.missing:
+                for m in missing:
+                    print(f"  {pdf.stem} broken: {m[:160]}", file=sys.stderr)
+        per_doc.append(row)
+        o = row["ours"]
+        assert isinstance(o, dict)
+        print(f"{pdf.stem}: ours words {o['words_in_order']:.3f} paragraphs {o['paragraphs_whole']:.3f}", file=sys.stderr)
+    summary = {}
+    for name, t in totals.items():
+        summary[name] = {
+            "words_in_order": round(t["found_words"] / max(t["ref_words"], 1), 4),
+            "paragraphs_whole": round(t["whole"] / max(t["paras"], 1), 4),
+            "seconds_per_page": round(t["seconds"] / max(t["pages"], 1), 4),
+        }
+    result = {"pairs": len(todo), "summary": summary, "documents": per_doc,
+              "targets": {"words_in_order": 0.99, "paragraphs_whole": 0.90}}
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"{'reader':<12} {'words in order':>15} {'paragraphs whole':>17} {'s/page':>8}   ({len(todo)} PDF+JATS pairs)")
+    for name, s in summary.items():
+        print(f"{name:<12} {s['words_in_order']:>15.3f} {s['paragraphs_whole']:>17.3f} {s['seconds_per_page']:>8.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
