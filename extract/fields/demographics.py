@@ -28,6 +28,7 @@ from extract.fields.patients import (
     case_sections,
     front_matter_end,
     is_literature_sentence,
+    own_patient_cues,
     sentence_around,
 )
 
@@ -139,16 +140,20 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
 
 def _usable(text: str, mention: AgeMention, in_case_section: bool = False) -> bool:
     s, e = sentence_around(text, mention.start)
-    article = re.search(r"\b(?:A|An)\s+$", text[max(s, mention.start - 6):mention.start])
+    article = re.search(r"(?<![A-Za-z])(?:A|An)\s+$", text[max(s, mention.start - 6):mention.start])
+    if article:
+        # A capital "A 35-year-old" mid-sentence starts a sentence the PDF reader ran into
+        # the line before (often a line of the other column).
+        s = max(s, mention.start - 6) + article.start()
     sentence = text[s:e]
-    # "A 35-year-old man presented ..." opening a case presentation introduces the patient,
-    # even where the PDF reader ran the sentence into a line of the other column.
-    introduces = in_case_section and article is not None
+    introduces = (in_case_section and article is not None) or bool(
+        re.search(own_patient_cues(), text[max(s, mention.start - 200):mention.start], re.I))
     if is_literature_sentence(sentence) and not introduces:
         return False
     if re.search(_rules()["relatives"], text[max(s, mention.start - 80):mention.start], re.I):
         return False  # "A female sibling died at 3 months of age"
-    return not re.search(_rules()["not_an_age_statement"], sentence, re.I)
+    window = text[max(s, mention.start - 80):min(e, mention.end + 80)]
+    return not re.search(_rules()["not_an_age_statement"], window, re.I)
 
 
 def _intersect(ranges: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -249,6 +249,11 @@ def _series(document: Document) -> list[list[tuple[int, int]]]:
     return ranges
 
 
+def own_patient_cues() -> str:
+    """Regex of words that speak of the report's own patient ("we report", "our patient")."""
+    return str(_rules()["own_patient_cues"])
+
+
 def has_own_patient(document: Document) -> bool:
     """False only for a text that clearly tells no patient of its own."""
     text = document.text[: body_end(document)]

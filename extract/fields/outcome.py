@@ -1,0 +1,167 @@
+"""Outcome at the last follow-up and the follow-up's length (FIELDS.md ``outcome_status``,
+``follow_up_months``).
+
+An *outcome statement* is a sentence of the patient's text with a status cue: died ("died",
+"passed away", "succumbed"), no evidence of disease ("no recurrence", "disease-free", "free
+of disease", "complete remission") or alive with disease ("stable disease", "partial
+response", "without progression", "alive with metastases"). The patient's status is that of
+the last outcome statement in text order, and death is final. A *follow-up statement* is an
+outcome statement or a sentence about follow-up or survival ("At the 36-month follow-up",
+"followed up for 2 years", "has survived over 12 months") holding a duration; the last one
+gives ``follow_up_months`` (years x 12, weeks / 4.345, days / 30.44; one decimal).
+
+Only the patient's own statements count: sentences that cite the literature ("[4]",
+"et al."), speak of relatives or of what could happen ("risk of recurrence") are skipped, and
+outside the case presentation and the abstract a sentence must be about the patient ("the patient", "he",
+"our case"). Patterns live in ``resources/outcome.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from extract.fields import FieldValue, PatientText, make_evidence
+from extract.fields.patients import (
+    case_sections,
+    front_matter_end,
+    is_literature_sentence,
+    sentences,
+)
+from extract.fields.units import parse_number, to_months
+
+RESOURCES = Path(__file__).parent / "resources"
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    return json.loads((RESOURCES / "outcome.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _status_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    rules = _rules()
+    return [(status, re.compile("|".join(rules["status_cues"][status]), re.I))
+            for status in rules["status_order"]]
+
+
+@dataclass(frozen=True)
+class Statement:
+    start: int  # the sentence, trimmed
+    end: int
+    status: str | None
+    months: float | None
+    months_start: int | None = None
+    months_end: int | None = None
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _status_of(text: str, s: int, e: int) -> tuple[str | None, int | None]:
+    """The status a sentence states, and where its cue is (None when it states none)."""
+    rules = _rules()
+    hypothetical = re.compile(rules["hypothetical"], re.I)
+    relatives = re.compile(rules["relatives"], re.I)
+    found: dict[str, int] = {}
+    for status, pat in _status_patterns():
+        for m in pat.finditer(text, s, e):
+            before = text[max(s, m.start() - 40):m.start()]
+            if hypothetical.search(before):
+                continue
+            if status == "died" and relatives.search(text[s:m.start()]):
+                continue
+            found.setdefault(status, m.start())
+    if not found:
+        return None, None
+    if "died" in found:
+        return "died", found["died"]
+    if "no evidence of disease" in found and "alive with disease" in found:
+        # "no recurrence ... stable liver lesions": the later cue is the status reached.
+        status = max(found, key=lambda k: found[k])
+        return status, found[status]
+    status = next(iter(found))
+    return status, found[status]
+
+
+def _duration(text: str, s: int, e: int, near: int | None) -> tuple[float, int, int] | None:
+    """The follow-up duration a sentence states: the one nearest the status cue."""
+    rules = _rules()
+    pat = re.compile(rules["duration"], re.I)
+    not_before = re.compile(rules["not_a_follow_up_duration"], re.I)
+    not_after = re.compile(rules["not_a_follow_up_duration_after"], re.I)
+    best: tuple[int, float, int, int] | None = None
+    for m in pat.finditer(text, s, e):
+        if not_before.search(text[max(s, m.start() - 25):m.start()]):
+            continue
+        if not_after.search(text[m.end():m.end() + 40]):
+            continue
+        raw = m.group("num").lower()
+        amount = 0.5 if raw == "half a" else 1.0 if raw in ("a", "an") else parse_number(raw)
+        if amount is None:
+            continue
+        months = to_months(amount, m.group("unit"))
+        if months is None or months <= 0:
+            continue
+        distance = abs(m.start() - near) if near is not None else 0
+        if best is None or distance < best[0]:
+            best = (distance, months, m.start(), m.end())
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def statements(patient: PatientText) -> list[Statement]:
+    """Outcome and follow-up statements of the patient, in text order."""
+    document = patient.document
+    text = document.text
+    rules = _rules()
+    follow_up = re.compile("|".join(rules["follow_up_cues"]), re.I)
+    subject = re.compile(rules["patient_subject"], re.I)
+    # The case presentation and the abstract tell the patient; elsewhere (introduction,
+    # discussion) a sentence must name the patient.
+    told = case_sections(document) + [(0, front_matter_end(document))]
+    out: list[Statement] = []
+    for a, b in patient.ranges or [(0, len(text))]:
+        for s, e in sentences(text, a, b):
+            s, e = _trim(text, s, e)
+            sentence = text[s:e]
+            if len(sentence) < 8 or is_literature_sentence(sentence):
+                continue
+            in_case = any(c <= s < d for c, d in told)
+            if not in_case and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.I):
+                continue
+            status, cue = _status_of(text, s, e)
+            months: tuple[float, int, int] | None = None
+            if status is not None or follow_up.search(sentence):
+                months = _duration(text, s, e, cue)
+            if status is None and months is None:
+                continue
+            out.append(Statement(s, e, status, *(months or (None, None, None))))
+    return out
+
+
+def extract(patient: PatientText) -> list[FieldValue]:
+    """``outcome_status`` and ``follow_up_months`` of one patient, each with its words."""
+    document = patient.document
+    found = statements(patient)
+    out: list[FieldValue] = []
+    with_status = [st for st in found if st.status]
+    if with_status:
+        died = [st for st in with_status if st.status == "died"]
+        last = died[-1] if died else with_status[-1]
+        out.append(FieldValue("outcome_status", last.status, make_evidence(document, last.start, last.end)))
+    with_months = [st for st in found if st.months is not None]
+    if with_months:
+        last = with_months[-1]
+        out.append(FieldValue("follow_up_months", last.months, make_evidence(document, last.start, last.end)))
+    return out
