@@ -1,0 +1,136 @@
+"""case_context: negated, historical, hypothetical, family and other-patient mentions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.ingest import read
+from extract.nlp import annotate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def flags(doc, text: str, label: str | None = None) -> dict[str, bool]:
+    """Context flags of the first term span with this text (and label)."""
+    span = next(s for s in doc.spans["terms"] if s.text == text and (label is None or s.label_ == label))
+    names = ("is_negated", "is_historical", "is_hypothetical", "is_family", "is_uncertain", "is_other_patient")
+    return {n[3:]: getattr(span._, n) for n in names if getattr(span._, n)}
+
+
+def sentence_doc(nlp, corpus_file: Path, start: str):
+    """The Doc of the one sentence of ``corpus_file`` that starts with ``start``."""
+    text = corpus_file.read_text(encoding="utf-8")
+    i = text.index(start)
+    return nlp(text[i : text.index(".", i + len(start)) + 1])
+
+
+@pytest.mark.parametrize(
+    ("file", "start", "term"),
+    [
+        ("19860925.txt", "The initial CT scan of the thorax showed", "metastases"),
+        ("21923918.txt", "A bone-marrow biopsy was negative for metastatic", "metastatic"),
+        ("24957905.txt", "An initial workup revealed localized cancer with no evidence", "metastases"),
+        ("25853982.txt", "A positron emission tomography (PET) scan performed in 2012", "metastasis"),
+    ],
+)
+def test_negated_metastasis_in_maccrobat(nlp_no_ner, corpus, file, start, term):
+    doc = sentence_doc(nlp_no_ner, corpus / "maccrobat" / file, start)
+    assert flags(doc, term).get("negated"), doc.text
+
+
+def test_affirmed_metastases_in_maccrobat(nlp_no_ner, corpus):
+    doc = sentence_doc(nlp_no_ner, corpus / "maccrobat" / "21923918.txt", "Three months after the splenectomy")
+    assert flags(doc, "liver") == {} and flags(doc, "cutaneous") == {}
+
+
+def test_negation_does_not_reach_a_later_clause(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt
+    doc = nlp_no_ner(
+        "As there were no metastases to vital\norgans, an en bloc corpectomy of the L3 vertebral "
+        "body, using bilateral retroperitoneal approaches, was performed."
+    )
+    assert flags(doc, "metastases").get("negated")
+    assert "negated" not in flags(doc, "en bloc corpectomy")
+    assert "negated" not in flags(doc, "L3 vertebral body")
+
+
+def test_ner_entities_get_context_too(nlp_with_ner, corpus):
+    doc = sentence_doc(nlp_with_ner, corpus / "maccrobat" / "24957905.txt", "An initial workup revealed localized cancer with no evidence")
+    negated = [e for e in doc.ents if e._.is_negated]
+    assert any("metastases" in e.text for e in negated), [(e.text, e.label_) for e in doc.ents]
+
+
+def test_family_history(nlp_no_ner):
+    # constructed on the seed's wording
+    doc = nlp_no_ner("His mother had breast cancer.")
+    assert flags(doc, "breast cancer").get("family")
+
+
+def test_hypothetical(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt (Conclusions)
+    doc = nlp_no_ner(
+        "Spinal metastasectomy can be an effective treatment for solitary spinal metastases of "
+        "gastrointestinal stromal tumors."
+    )
+    assert flags(doc, "metastases", "METASTASIS").get("hypothetical")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Four (33%) of 12 reported cases\nhad spinal metastases at initial presentation [2, 7, 8].",
+        "All the\npreviously reported cases had spinal metastases associated with an uncontrollable primary tumor [8].",
+        "Few data are available in the literature on the treatment of spinal metastases in GISTs.",
+        "Bone metastases of GISTs, including the spine, are rare and only 12 cases with spinal metastases have been described.",
+        "None of the patients had spinal metastases.",
+        "Spinal metastases were reported by Suzuki in two patients.",
+        "In previous reports, spinal metastases occurred early.",
+        "Spinal metastases occur in 40% of patients with advanced disease.",
+    ],
+)
+def test_other_patients(nlp_no_ner, sentence):
+    doc = nlp_no_ner(sentence)
+    span = next(s for s in doc.spans["terms"] if s.label_ == "METASTASIS")
+    assert span._.is_other_patient, sentence
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        # corpus/seed/shimizu2018_extracted.txt (Discussion)
+        (
+            "However, our patient,\nwho underwent complete resection of the primary\ntumor, developed "
+            "solitary metastasis of the L3 verte-\nbral body 10 years after surgery, which was the "
+            "latest\nspinal metastasis among past reports.",
+            "metastasis",
+        ),
+        ("Unlike past reports, this case\nwas a solitary metastasis.", "metastasis"),
+        ("We describe a patient who underwent spinal metastasectomy; we further provide a review of all cases.", "metastasectomy"),
+    ],
+)
+def test_our_patient_is_not_other(nlp_no_ner, sentence, term):
+    doc = nlp_no_ner(sentence)
+    assert "other_patient" not in flags(doc, term), sentence
+
+
+def test_other_patient_scope_goes_past_while(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt
+    doc = nlp_no_ner(
+        "Four (33%) of 12 reported cases\nhad spinal metastases at initial presentation [2, 7, 8],\n"
+        "while the others showed metachronous metastases."
+    )
+    spans = [s for s in doc.spans["terms"] if s.label_ == "METASTASIS"]
+    assert len(spans) == 2 and all(s._.is_other_patient for s in spans)
+
+
+def test_context_over_a_whole_dev_report(nlp_no_ner, corpus):
+    document = read(corpus / "dev" / "txt" / "rochigneux2017_cro.txt")
+    doc = annotate(nlp_no_ner, document)
+    # "Here, we present the unusual case of a 66-year-old man with a gastric GIST with
+    # synchronous bone and liver metastases" is the patient's own
+    sentence = next(s for s in doc.sents if "we present the unusual case" in s.text)
+    own = [t for t in doc.spans["terms"] if sentence.start <= t.start < sentence.end and t.label_ == "METASTASIS_SITE"]
+    assert {t._.value for t in own} == {"B", "L"}
+    assert not any(t._.is_other_patient or t._.is_negated for t in own)
