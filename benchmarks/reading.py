@@ -37,10 +37,15 @@ _SKIP = {"table-wrap", "fig", "caption", "ref-list", "table", "disp-formula", "s
          "fn-group", "app-group"}
 
 
-def _norm(text: str) -> str:
-    from extract.ingest.layout import normalise
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
 
-    return " ".join(normalise(text).split())
+
+def _norm(text: str) -> str:
+    """Both sides alike: NFKC (µ/μ, ligatures), straight quotes, single spaces. The PDF prints
+    curly quotes where the JATS has straight ones; that is not a reading error."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).split())
 
 
 def _paragraph_text(p: ET.Element) -> str:

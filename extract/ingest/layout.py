@@ -34,10 +34,26 @@ _TRANS = str.maketrans(_CHAR_MAP)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
+# Spacing accents that some PDFs emit beside the letter they sit on ("Sa˜o" for "São").
+_SPACING_ACCENTS = {"\u02dc": "\u0303", "\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c6": "\u0302",
+                    "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306"}
+_ACCENT_AFTER = re.compile("([A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])(?=[A-Za-z])")
+_ACCENT_BEFORE = re.compile("(?<![A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])([A-Za-z])")
+_MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]")
+
+
 def normalise(text: str) -> str:
-    """Ligatures expanded, odd spaces made plain, soft hyphens dropped; dashes kept."""
+    """Ligatures expanded, odd spaces made plain, soft hyphens dropped, split accents joined,
+    mathematical italic letters (𝜇) made plain; dashes kept."""
     text = text.translate(_TRANS)
     text = _CID.sub("", text)
+    if _MATH_LETTERS.search(text):
+        text = _MATH_LETTERS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    if "\u2218" in text:  # ring operator set as a degree sign: "38.3∘C"
+        text = re.sub(r"\u2218(?=\s?[CF]\b)|(?<=\d)\u2218", "\u00b0", text)
+    if any(a in text for a in _SPACING_ACCENTS):
+        text = _ACCENT_AFTER.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
+        text = _ACCENT_BEFORE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
     # Compose accents that come as separate combining marks (é as e + ´).
     return unicodedata.normalize("NFC", text)
 

@@ -236,6 +236,8 @@ def _join_lines(text: str, line: Line, prev: Line | None, hyph: Hyphenation) -> 
         return text + line.text
     if text.endswith("-") and len(text) > 1 and text[-2].isalnum() and line.text[:1].isalnum():
         return hyph.join(text, line.text)
+    if text.endswith(("-", "–", "—", "/")) and len(text) > 1 and not text[-2].isspace():
+        return text + line.text  # "1(c)-" "1(d)", "8.60–" "10.20", "mg/" "dL"
     return f"{text} {line.text}"
 
 
