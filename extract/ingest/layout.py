@@ -28,6 +28,7 @@ _CHAR_MAP = {
     "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
     "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
     "\u3000": " ",
+    "\u223c": "~",
     "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
 }
 _TRANS = str.maketrans(_CHAR_MAP)
@@ -39,6 +40,7 @@ _SPACING_ACCENTS = {"\u02dc": "\u0303", "\u00b4": "\u0301", "\u00a8": "\u0308", 
                     "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306"}
 _ACCENT_AFTER = re.compile("([A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])(?=[A-Za-z])")
 _ACCENT_BEFORE = re.compile("(?<![A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])([A-Za-z])")
+_SPACE_BEFORE_MARK = re.compile("\\s+([\u0300-\u036f])")
 _MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]")
 
 
@@ -51,6 +53,7 @@ def normalise(text: str) -> str:
         text = _MATH_LETTERS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     if "\u2218" in text:  # ring operator set as a degree sign: "38.3∘C"
         text = re.sub(r"\u2218(?=\s?[CF]\b)|(?<=\d)\u2218", "\u00b0", text)
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     if any(a in text for a in _SPACING_ACCENTS):
         text = _ACCENT_AFTER.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
         text = _ACCENT_BEFORE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
@@ -126,7 +129,7 @@ class Block:
 
 def words_to_rows(words: list[Word]) -> list[list[Word]]:
     """Group words that share a baseline (superscripts join the line they sit on)."""
-    # 1. words on one baseline (their bottoms agree) that do not overlap each other
+    # 1. words of about one size on one baseline (their bottoms agree), not overlapping
     rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
     for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
@@ -135,46 +138,41 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
             base, rsize, members = rows[k]
             if w["bottom"] - base > 0.3 * min(size, rsize):
                 break
-            if abs(w["bottom"] - base) <= 0.3 * min(size, rsize) and not any(
-                    min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
+            if abs(w["bottom"] - base) <= 0.3 * min(size, rsize) and min(size, rsize) >= 0.85 * max(size, rsize) \
+                    and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
                 members.append(w)
                 placed = True
                 break
         if not placed:
             rows.append((w["bottom"], size, [w]))
     # 2. superscripts and subscripts (smaller, off the baseline) join the line they touch
-    out = [sorted(m, key=lambda w: w["x0"]) for _, _, m in rows]
-    big = [r for r in out if len(r) > 2]
-    rest: list[list[Word]] = []
-    for r in out:
-        if len(r) > 2:
-            continue
+    rows.sort(key=lambda r: -r[1])
+    kept: list[tuple[float, float, list[Word]]] = []
+    for base, size, members in rows:
         stray = []
-        for w in r:
-            host = _host_row(w, big)
+        for w in members:
+            host = _host_row(w, kept) if kept else None
             if host is None:
                 stray.append(w)
             else:
                 host.append(w)
-                host.sort(key=lambda v: v["x0"])
         if stray:
-            rest.append(stray)
-    out = big + rest
+            kept.append((base, size, stray))
+    out = [sorted(m, key=lambda w: w["x0"]) for _, _, m in kept]
     out.sort(key=lambda r: min(w["top"] for w in r))
     return out
 
 
-def _host_row(w: Word, rows: list[list[Word]]) -> list[Word] | None:
-    """The line a small raised/lowered word belongs to: it overlaps the line's height and
-    touches one of its words."""
+def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word] | None:
+    """The line a small raised/lowered word belongs to: a line of larger words whose height
+    it overlaps and one of whose words it touches."""
     size = w.get("size", 10.0)
-    for row in rows:
-        rsize = max(v.get("size", 10.0) for v in row)
-        if size > 0.85 * rsize:
+    h = w["bottom"] - w["top"]
+    for base, rsize, row in rows:
+        if size > 0.85 * rsize or base < w["top"] or base - rsize * 1.1 > w["bottom"]:
             continue
-        top = min(v["top"] for v in row)
-        bottom = max(v["bottom"] for v in row)
-        if min(bottom, w["bottom"]) - max(top, w["top"]) < 0.3 * (w["bottom"] - w["top"]):
+        top = base - rsize
+        if min(base + 0.3 * rsize, w["bottom"]) - max(top, w["top"]) < 0.3 * h:
             continue
         if any(-1.0 < w["x0"] - v["x1"] < 2.5 or -1.0 < v["x0"] - w["x1"] < 2.5 for v in row):
             return row
