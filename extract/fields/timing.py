@@ -26,8 +26,21 @@ from importlib import resources
 from typing import Any
 
 from extract.fields import FieldValue, PatientText
-from extract.fields.treatment import PatientSentences, Sentence, level_mentions, patient_sentences, spinal_sentences
-from extract.fields.units import DATE_RE, DURATION_PATTERN, DURATION_RE, date_months, duration_months, months_between
+from extract.fields.treatment import (
+    PatientSentences,
+    Sentence,
+    level_mentions,
+    patient_sentences,
+    spinal_sentences,
+)
+from extract.fields.units import (
+    DATE_RE,
+    DURATION_PATTERN,
+    DURATION_RE,
+    date_months,
+    duration_months,
+    months_between,
+)
 
 
 @lru_cache(maxsize=1)
@@ -45,9 +58,9 @@ def _terms() -> dict[str, re.Pattern[str]]:
             continue
         for name, repl in subst.items():
             value = value.replace("{" + name + "}", repl)
-        out[key] = re.compile(value, re.I)
-    out["primary_tumour"] = re.compile(ctx["primary_tumour"], re.I)
-    out["primary_event"] = re.compile(ctx["primary_event"], re.I)
+        out[key] = re.compile(value, re.IGNORECASE)
+    out["primary_tumour"] = re.compile(ctx["primary_tumour"], re.IGNORECASE)
+    out["primary_event"] = re.compile(ctx["primary_event"], re.IGNORECASE)
     return out
 
 
@@ -59,7 +72,7 @@ def parse_interval_months(text: str, default_unit: str = "months") -> float | No
     (``default_unit`` for a bare number), ``"at presentation"``/``"synchronous"`` -> 0.0,
     ``"N/A"``/``"-"``/``""`` -> None."""
     t = " ".join(text.split())
-    if not t or re.fullmatch(r"(?:n/?a|nr|ns|unknown|not\s+(?:reported|stated|available)|[-–—?])", t, re.I):
+    if not t or re.fullmatch(r"(?:n/?a|nr|ns|unknown|not\s+(?:reported|stated|available)|[-–—?])", t, re.IGNORECASE):
         return None
     if _terms()["synchronous"].search(t) or re.fullmatch(r"0+(?:\.0+)?", t):
         return 0.0
@@ -128,7 +141,7 @@ def _relative(text: str) -> list[tuple[float, int, int]]:
         d = DURATION_RE.search(m.group(0))
         if d:
             months = duration_months(d)
-            if months:
+            if months is not None:
                 out.append((months, m.start(), m.end()))
     return out
 
@@ -189,7 +202,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
         return None
     for x in [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]:
         m = t["primary_confirmed"].search(x.text)
-        if m and not re.search(r"metasta", m.group(0), re.I) and not t["prior_history"].search(x.text):
+        if m and not re.search(r"metasta", m.group(0), re.IGNORECASE) and not t["prior_history"].search(x.text):
             return TimeFinding(0.0, True, x, m.start(), m.end())
     return None
 
@@ -220,7 +233,7 @@ def find_time(ps: PatientSentences, spinal: list[Sentence]) -> TimeFinding | Non
     return None
 
 
-_WE_PRESENT = re.compile(r"\b(?:we|this\s+(?:article|paper|report))\s+(?:present|report|describe|discuss)\b", re.I)
+_WE_PRESENT = re.compile(r"\b(?:we|this\s+(?:article|paper|report))\s+(?:present|report|describe|discuss)\b", re.IGNORECASE)
 
 
 def _series_statement(patient: PatientText) -> list[FieldValue] | None:
@@ -264,9 +277,9 @@ def extract(patient: PatientText) -> list[FieldValue]:
             FieldValue("time_to_spinal_metastasis_months", found.months, ev),
             FieldValue("synchronous", found.synchronous, ev),
         ]
-    found = _series_statement(patient)
-    if found is not None:
-        return found
+    stated = _series_statement(patient)
+    if stated is not None:
+        return stated
     later = _order_known(ps, spinal)
     if later is not None:
         return [FieldValue("synchronous", False, ps.evidence(later))]

@@ -34,7 +34,7 @@ def _load(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def _context() -> dict[str, re.Pattern[str]]:
-    return {k: re.compile(v, re.I) for k, v in _load("context_terms.json").items() if not k.startswith("_")}
+    return {k: re.compile(v, re.IGNORECASE) for k, v in _load("context_terms.json").items() if not k.startswith("_")}
 
 
 @dataclass(frozen=True)
@@ -48,18 +48,18 @@ class _Label:
 def _treatment_terms() -> tuple[list[_Label], dict[str, list[str]], re.Pattern[str]]:
     data = _load("treatment_terms.json")
     labels = [
-        _Label(name, bool(spec["spinal_only"]), re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.I))
+        _Label(name, bool(spec["spinal_only"]), re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.IGNORECASE))
         for name, spec in data["labels"].items()
     ]
     subsumed = {k: v for k, v in data["subsumed"].items() if not k.startswith("_")}
-    return labels, subsumed, re.compile(data["not_spinal_targets"], re.I)
+    return labels, subsumed, re.compile(data["not_spinal_targets"], re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
 def _tki_terms() -> list[tuple[str, re.Pattern[str]]]:
     data = _load("tki_terms.json")
     return [
-        (name, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.I))
+        (name, re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w])", re.IGNORECASE))
         for name, names in data.items() if not name.startswith("_")
     ]
 
@@ -93,9 +93,9 @@ LEVEL_RE = re.compile(
     rf"(?:\s*(?P<sep>-|–|—|‐|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})\s?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )
-_SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.I)
-_COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.I)
-_MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intensity|signal|sequence|image|FLAIR|STIR", re.I)
+_SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
+_COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
+_MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intensity|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
 
 
 def _level(prefix: str, number: str) -> str | None:
@@ -165,12 +165,9 @@ def normalise_spinal_treatment(text: str) -> list[str]:
     ``["en bloc corpectomy"]``. ``"-"``, ``"N/A"`` or words outside the vocabulary -> ``[]``."""
     labels, _, _ = _treatment_terms()
     found = {lab.name for lab in labels if lab.pattern.search(text)}
-    if re.search(r"\b(?:surgery|surgical|resection|excision|removal)\b", text, re.I) and not found & {
-        "tumor resection", "en bloc corpectomy", "total en bloc spondylectomy", "corpectomy", "decompression",
-        "vertebroplasty", "kyphoplasty"}:
-        # a bare "Surgery"/"Resection" cell in a spinal-metastasis table is a resection of the tumour
-        if re.search(r"\b(?:resection|excision|removal)\b", text, re.I):
-            found.add("tumor resection")
+    resection_like = {"tumor resection", "en bloc corpectomy", "total en bloc spondylectomy", "corpectomy"}
+    if not found & resection_like and re.search(r"\b(?:resection|excision|removal|resected|excised)\b", text, re.IGNORECASE):
+        found.add("tumor resection")  # a "Resection" cell of a spinal-treatment column
     return _apply_subsumed(found)
 
 
@@ -181,12 +178,12 @@ def normalise_tki(text: str) -> list[str]:
 
 # -- the patient's sentences ---------------------------------------------------------------
 
-_ABBREV = re.compile(r"(?:\b(?:fig|figs|et al|e\.g|i\.e|dr|vs|no|approx|ca|mr|mrs|ms|st|ref|refs|resp|vol|pp|cf)|\b[A-Z])\.$", re.I)
+_ABBREV = re.compile(r"(?:\b(?:fig|figs|et al|e\.g|i\.e|dr|vs|no|approx|ca|mr|mrs|ms|st|ref|refs|resp|vol|pp|cf)|\b[A-Z])\.$", re.IGNORECASE)
 _SPLIT = re.compile(r"\n+|(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
 _TOP_HEADING = re.compile(
     r"(?:abstract|summary|case\s+(?:report|presentation|description|history|summary|details?|study|\d+)|"
     r"presentation\s+of\s+(?:the\s+)?case|patient\s+\d+|introduction|background|discussion|conclusions?|"
-    r"methods?|results?)\b", re.I)
+    r"methods?|results?)\b", re.IGNORECASE)
 _LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*")
 
 
@@ -272,10 +269,10 @@ def patient_sentences(patient: PatientText) -> PatientSentences:
             continue
         strong = bool(re.search(
             r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+patient|(?:this|the\s+present)\s+case|"
-            r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.I))
+            r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.IGNORECASE))
         generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
         if kind == "other":
-            narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.I))
+            narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))
             kept = not generic and (patient_ref or narrative)
         else:
@@ -311,15 +308,14 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
         return True
     if ctx["level_exclude_before"].search(before):
         return True
-    if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.I):
+    if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.IGNORECASE):
         return True
     p1 = m.group("p1")
     if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and _MRI_RE.search(text) \
-            and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.I):
+            and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
         return True
-    if p1 == "D" and not (_context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.I)):
-        return True
-    return False
+    return p1 == "D" and not (
+        _context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
 
 
 def level_mentions(ps: PatientSentences) -> list[LevelMention]:
@@ -366,17 +362,23 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
         if id(s) in with_level:
             out.append(s)
             continue
-        site = ctx["spinal_site"].search(s.text)
-        if site and (ctx["disease"].search(s.text) or (cancer and ctx["disease_weak"].search(s.text))) and not negated(s.text, site.start(), 8) \
-                and not re.search(r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)", s.text, re.I):
-            out.append(s)
+        for clause in re.split(r";|\bbut\b|\bwhereas\b|\bwhile\b", s.text):
+            site = ctx["spinal_site"].search(clause)
+            if not site or negated(clause, site.start(), 8):
+                continue
+            disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if cancer else [])
+            if any(not negated(clause, m.start(), 8) for m in disease) and not re.search(
+                    r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)",
+                    clause, re.IGNORECASE):
+                out.append(s)
+                break
     return out
 
 
 # -- treatments in the narrative ---------------------------------------------------------
 
-_SPINAL_PROC = re.compile(r"\b(?:laminectom\w*|corpectom\w*|spondylectom\w*|vertebrectom\w*|vertebroplast\w*|kyphoplast\w*|pedicle|screws?|rods?|cage)\b", re.I)
-_GENE = re.compile(r"\b(?:gene|genes|mutation\w*|transcript\w*|rearrangement\w*|translocation\w*|fusion\s+protein)\b", re.I)
+_SPINAL_PROC = re.compile(r"\b(?:laminectom\w*|corpectom\w*|spondylectom\w*|vertebrectom\w*|vertebroplast\w*|kyphoplast\w*|pedicle|screws?|rods?|cage)\b", re.IGNORECASE)
+_GENE = re.compile(r"\b(?:gene|genes|mutation\w*|transcript\w*|rearrangement\w*|translocation\w*|fusion\s+protein)\b", re.IGNORECASE)
 
 
 def _spinal_context(text: str) -> bool:
@@ -419,7 +421,7 @@ def treatment_mentions(ps: PatientSentences, spinal: list[Sentence]) -> list[tup
                     continue
                 if not_spinal.search(m.group(0)):
                     continue
-                if hypothetical and re.search(ctx["hypothetical"].pattern, s.text[max(0, m.start() - 60) : m.end() + 40], re.I):
+                if hypothetical and re.search(ctx["hypothetical"].pattern, s.text[max(0, m.start() - 60) : m.end() + 40], re.IGNORECASE):
                     continue
                 if lab.name == "instrumentation" and _GENE.search(s.text):
                     continue
@@ -449,7 +451,7 @@ def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:
                 if negated(s.text, m.start(), 4):
                     continue
                 if re.search(r"\b(?:refused|declined|considered|recommend\w*|should|would|could)\b",
-                             s.text[max(0, m.start() - 50) : m.start()], re.I):
+                             s.text[max(0, m.start() - 50) : m.start()], re.IGNORECASE):
                     continue
                 if ctx["generic_present"].search(s.text) and not ctx["our_patient"].search(s.text) \
                         and not ctx["narrative"].search(s.text):
@@ -472,15 +474,15 @@ def extract(patient: PatientText) -> list[FieldValue]:
         if "S" in levels and any(lv.startswith("S") and lv != "S" for lv in levels):
             levels.remove("S")
         first = mentions[0]
-        out.append(FieldValue("spinal_levels", levels, ps.evidence(first.sentence, first.start, first.end)))
+        out.append(FieldValue("spinal_levels", levels, ps.evidence(first.sentence)))
     spinal = spinal_sentences(ps, mentions)
     treatments = treatment_mentions(ps, spinal)
     if treatments:
         names = _apply_subsumed({t[0] for t in treatments})
         first_t = next(t for t in treatments if t[0] in names)
-        out.append(FieldValue("spinal_treatment", names, ps.evidence(first_t[1], first_t[2], first_t[3])))
+        out.append(FieldValue("spinal_treatment", names, ps.evidence(first_t[1])))
     tkis = tki_mentions(ps)
     if tkis:
         names = [n for n in TKI_ORDER if n in {t[0] for t in tkis}]
-        out.append(FieldValue("tki", names, ps.evidence(tkis[0][1], tkis[0][2], tkis[0][3])))
+        out.append(FieldValue("tki", names, ps.evidence(tkis[0][1])))
     return out

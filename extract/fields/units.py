@@ -60,7 +60,7 @@ _UNIT = r"(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)"
 DURATION_RE = re.compile(
     rf"(?<![\w.])(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?[\s-]+(?P<unit>{_UNIT})(?![a-z])"
     rf"(?P<half2>\s+and\s+a\s+half)?",
-    re.I,
+    re.IGNORECASE,
 )
 
 #: The same without named groups, for building larger patterns (timing_terms.json ``{DUR}``).
@@ -80,7 +80,7 @@ DATE_RE = re.compile(
     r"[a-z]*\.?)\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
     r"|(?P<mm>0?[1-9]|1[0-2])/(?P<yy>(?:19|20)\d\d)"
     r"|(?P<year_only>(?:19|20)\d\d))(?![\w/-])",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -160,7 +160,7 @@ class FlatText:
                         offsets.pop()
                     continue
                 else:
-                    boundary = (
+                    boundary = (stripped.endswith((".", "!", "?", ":")) and nxt[:1].isupper()) or (
                         bool(self._HEADING_LINE.fullmatch(stripped))
                         and not stripped.endswith((",", ";", "-", "and", "of", "the", "with", "to"))
                         and nxt[:1].isupper() and len(stripped) < 60
