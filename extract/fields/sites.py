@@ -1,0 +1,674 @@
+"""Primary site and metastasis sites of one patient (FIELDS.md ``primary_site``,
+``metastasis_sites``).
+
+Without a dependency parse, relations are read from token windows inside a sentence:
+
+- a *metastasis site* is a site word ("hepatic", "L3 vertebral body", "scalp") joined to a
+  metastasis trigger ("metastases", "lesion", "involvement", "secondary", "spread") in the
+  same clause: before it ("hepatic metastases", "liver and bone secondary locations") or
+  after it through a preposition ("metastasis to the liver", "lesion in the L3 vertebral
+  body"); sites listed together ("penis, scrotum, myocardium, and soft tissues") share the
+  trigger. A site word that names a tumour's organ of origin ("lung cancer", "rectal GIST")
+  is not a metastasis site, nor is the patient's primary organ.
+- a *primary site* is a digestive organ joined to a GIST term ("rectal GIST", "GIST of the
+  stomach", "GIST arising from the jejunum"), else to a tumour noun in a GIST report ("a tumor
+  located in the small intestine", "a rectal mass"); only in reports about a GIST.
+
+Sentences about GISTs in general ("the most common sites of metastasis are the liver and the
+peritoneum"), about other patients ("previously reported cases", "Suzuki et al."), negated
+("no metastases to vital organs") or hypothetical statements give nothing. When the spaCy
+pipeline ran, its ConText flags on the term spans veto a candidate too.
+
+The words and patterns are in ``resources/sites.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extract.fields import FieldValue, PatientText, make_evidence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+    from extract.document import Document
+
+RESOURCES = Path(__file__).parent / "resources" / "sites.json"
+METASTASIS_CODES: tuple[str, ...] = ("L", "V", "B", "S", "ST", "LN", "P", "M", "LU", "BR", "SK", "O")
+PRIMARY_SITES: tuple[str, ...] = (
+    "stomach", "esophagus", "small intestine", "duodenum", "jejunum", "ileum", "colon",
+    "sigmoid colon", "rectum", "appendix", "mesentery", "omentum", "retroperitoneum",
+    "peritoneum", "unknown", "other",
+)  # fmt: skip
+# The metastasis code of a primary organ that is itself a metastasis site.
+_PRIMARY_ORGAN_CODE = {"mesentery": "P", "omentum": "P", "peritoneum": "P"}
+_TOKEN_RE = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])|\n\s*\n+")
+_ABBREVIATIONS = {"fig", "figs", "al", "e.g", "i.e", "vs", "dr", "approx", "no", "ref", "refs",
+                  "mr", "mrs", "ms", "st", "etc", "eg", "ie", "cf", "resp", "table"}
+_LIST_SEPARATORS = {",", "and", "or", "/", "&", "as", "well", "including", "such", "both",
+                    "either", "also", "the", "in", "of", "to"}
+
+
+# -- rules ---------------------------------------------------------------------------------
+
+
+def _alternation(pattern: str) -> str:
+    """Alternatives of ``a|b|c`` sorted longest first, so the regex prefers the longer phrase."""
+    parts = _split_top_level(pattern)
+    return "|".join(sorted(parts, key=len, reverse=True))
+
+
+def _split_top_level(pattern: str) -> list[str]:
+    parts, depth, current, escaped = [], 0, "", False
+    for ch in pattern:
+        if escaped:
+            current += ch
+            escaped = False
+            continue
+        if ch == "\\":
+            current += ch
+            escaped = True
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p for p in parts if p]
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{_alternation(pattern)})(?![\w])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SiteTerm:
+    pattern: re.Pattern[str]
+    value: str  # metastasis code or primary_site value
+    organ: str
+    extragastrointestinal_only: bool = False
+
+
+@dataclass(frozen=True)
+class SiteRules:
+    gist: re.Pattern[str]
+    metastasis_sites: tuple[SiteTerm, ...]
+    primary_sites: tuple[SiteTerm, ...]
+    not_a_site_after: re.Pattern[str]
+    not_a_site_before: re.Pattern[str]
+    tumour_nouns: re.Pattern[str]
+    strong_triggers: re.Pattern[str]
+    weak_triggers: re.Pattern[str]
+    barriers: frozenset[str]
+    list_joiners: frozenset[str]
+    negation_before: frozenset[str]
+    negation_after: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    generic_cues: re.Pattern[str]
+    other_patient_cues: re.Pattern[str]
+    patient_strong_cues: re.Pattern[str]
+    patient_weak_cues: re.Pattern[str]
+    primary_parent: dict[str, str]
+    primary_strong_connectors: str
+    primary_weak_nouns: str
+    primary_weak_connectors: str
+    unknown_primary: re.Pattern[str]
+    extragastrointestinal: re.Pattern[str]
+    biopsy_trigger: str
+    biopsy_result: re.Pattern[str]
+
+
+def _word_set(pattern: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in pattern.split("|"))
+
+
+@lru_cache(maxsize=4)
+def load_rules(path: str | Path = RESOURCES) -> SiteRules:
+    data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return SiteRules(
+        gist=re.compile(data["gist"], re.IGNORECASE),
+        metastasis_sites=tuple(
+            SiteTerm(_words(t["pattern"]), t["code"], t.get("organ", t["code"]))
+            for t in data["metastasis_sites"]
+        ),
+        primary_sites=tuple(
+            SiteTerm(_words(t["pattern"]), t["value"], t["value"], bool(t.get("extragastrointestinal_only")))
+            for t in data["primary_sites"]
+        ),
+        not_a_site_after=re.compile(data["not_a_site_after"], re.IGNORECASE),
+        not_a_site_before=re.compile(data["not_a_site_before"], re.IGNORECASE),
+        tumour_nouns=re.compile(rf"(?:{_alternation(data['tumour_nouns'])})(?![\w])", re.IGNORECASE),
+        strong_triggers=re.compile(rf"^(?:{data['strong_triggers']})$", re.IGNORECASE),
+        weak_triggers=re.compile(rf"^(?:{data['weak_triggers']})$", re.IGNORECASE),
+        barriers=_word_set(data["barriers"]),
+        list_joiners=_word_set(data["list_joiners"]),
+        negation_before=_word_set(data["negation_before"]),
+        negation_after=re.compile(data["negation_after"], re.IGNORECASE),
+        hypothetical=re.compile(rf"^(?:{data['hypothetical']})$", re.IGNORECASE),
+        generic_cues=re.compile(data["generic_cues"], re.IGNORECASE),
+        other_patient_cues=re.compile(data["other_patient_cues"], re.IGNORECASE),
+        patient_strong_cues=re.compile(data["patient_strong_cues"], re.IGNORECASE),
+        patient_weak_cues=re.compile(data["patient_weak_cues"], re.IGNORECASE),
+        primary_parent=dict(data["primary_parent"]),
+        primary_strong_connectors=data["primary_strong_connectors"],
+        primary_weak_nouns=data["primary_weak_nouns"],
+        primary_weak_connectors=data["primary_weak_connectors"],
+        unknown_primary=re.compile(data["unknown_primary"], re.IGNORECASE),
+        extragastrointestinal=re.compile(data["extragastrointestinal"], re.IGNORECASE),
+        biopsy_trigger=data["biopsy_trigger"],
+        biopsy_result=re.compile(data["biopsy_result"], re.IGNORECASE),
+    )
+
+
+# -- sentences and tokens ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int  # offsets into document.text
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+    section: str | None = None
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token holding (or first after) character ``offset``."""
+        for i, t in enumerate(self.tokens):
+            if t.end > offset:
+                return i
+        return len(self.tokens)
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    a = start
+    chunk = text[start:end]
+    for m in _SENTENCE_END.finditer(chunk):
+        cut = start + m.start()
+        before = text[a:cut].rstrip()
+        last = re.search(r"([A-Za-z.]+)\.?$", before)
+        if m.group(0).strip() == "" and "\n\n" not in m.group(0) and last and last.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+            continue
+        if cut > a:
+            out.append((a, cut))
+        a = start + m.end()
+    if a < end:
+        out.append((a, end))
+    # Heading lines ("Case presentation", "Abstract") and a line ending in ":" stand alone.
+    refined: list[tuple[int, int]] = []
+    for s, e in out:
+        pos = s
+        for m in re.finditer(r"\n", text[s:e]):
+            nl = s + m.start()
+            line = text[pos:nl].strip()
+            if line and (line.endswith(":") or (len(line) < 60 and not re.search(r"[.,;]$", line)
+                                                and text[nl + 1:nl + 2].isupper()
+                                                and line[:1].isupper() and len(line.split()) <= 8)):
+                refined.append((pos, nl))
+                pos = nl + 1
+        refined.append((pos, e))
+    return [(s, e) for s, e in refined if text[s:e].strip()]
+
+
+def sentences(patient: PatientText) -> list[Sentence]:
+    """The patient's sentences (from the spaCy Doc when there is one), without References."""
+    document = patient.document
+    text = document.text
+    ranges = patient.ranges or [(0, len(text))]
+    bounds: list[tuple[int, int]] = []
+    doc = patient.doc
+    if doc is not None and doc.has_annotation("SENT_START"):
+        for sent in doc.sents:
+            s, e = sent.start_char, sent.end_char
+            for a, b in ranges:
+                lo, hi = max(s, a), min(e, b)
+                if lo < hi:
+                    bounds.append((lo, hi))
+    else:
+        for a, b in ranges:
+            bounds.extend(_split_sentences(text, a, b))
+    out: list[Sentence] = []
+    for s, e in bounds:
+        section = document.section_of(s)
+        title = section.title if section else None
+        if title and re.match(r"(?i)\s*(references?|bibliography|acknowledge?ments?|funding|"
+                              r"conflicts? of interest|competing interests?|authors?'? contributions?)",
+                              title):
+            continue
+        tokens = tuple(Token(m.group(0), s + m.start(), s + m.end()) for m in _TOKEN_RE.finditer(text[s:e]))
+        if tokens:
+            out.append(Sentence(s, e, text[s:e], tokens, title))
+    return out
+
+
+# -- whose statement ---------------------------------------------------------------------------
+
+
+def statement_kind(sentence_text: str, rules: SiteRules | None = None) -> str:
+    """'patient' (this patient), 'other' (other patients, the literature), 'generic' (GISTs in
+    general) or 'plain' (no cue either way; read as the patient's)."""
+    rules = rules or load_rules()
+    strong = bool(rules.patient_strong_cues.search(sentence_text))
+    weak = bool(rules.patient_weak_cues.search(sentence_text))
+    if rules.other_patient_cues.search(sentence_text):
+        return "patient" if strong else "other"
+    if rules.generic_cues.search(sentence_text):
+        return "patient" if (strong or weak) else "generic"
+    return "patient" if (strong or weak) else "plain"
+
+
+# -- metastasis sites ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteMention:
+    value: str
+    organ: str
+    start: int  # token indices, inclusive
+    end: int
+    char_start: int
+    char_end: int
+
+
+def _site_mentions(sentence: Sentence, terms: tuple[SiteTerm, ...], rules: SiteRules,
+                   *, metastasis: bool) -> list[SiteMention]:
+    found: list[tuple[int, int, SiteTerm]] = []
+    for term in terms:
+        for m in term.pattern.finditer(sentence.text):
+            found.append((m.start(), m.end(), term))
+    # Longest match wins where matches overlap; at equal length, the earlier term in the file.
+    found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
+    taken: list[tuple[int, int]] = []
+    out: list[SiteMention] = []
+    for a, b, term in found:
+        if any(a < y and x < b for x, y in taken):
+            continue
+        if metastasis:
+            if rules.not_a_site_after.match(sentence.text, b):
+                continue
+            if rules.not_a_site_before.search(sentence.text[:a]):
+                continue
+            if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", sentence.text[a:b]) and not _level_ok(sentence.text, a, b):
+                continue
+        taken.append((a, b))
+        s_char, e_char = sentence.start + a, sentence.start + b
+        ti = sentence.token_at(s_char)
+        tj = max(ti, sentence.token_at(e_char - 1))
+        out.append(SiteMention(term.value, term.organ, ti, tj, s_char, e_char))
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _level_ok(text: str, a: int, b: int) -> bool:
+    """A bare level code ("L3", "T2") is a vertebra unless it is MRI weighting, TNM or a lab."""
+    try:
+        from extract.nlp.spinal_levels import find_spinal_levels
+    except ImportError:  # pragma: no cover - the level finder is optional here
+        return not re.match(r"[\s-]*(?:weighted|w\b|sequence|image|N\d|M\d)", text[b:b + 12], re.IGNORECASE)
+    return any(m.start <= a < m.end for m in find_spinal_levels(text))
+
+
+def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteRules) -> bool:
+    """'lung cancer', 'rectal GIST', 'renal cell carcinoma': the site names where a tumour arose."""
+    tail = sentence.text[mention.char_end - sentence.start:]
+    # Allow other site adjectives in between ("cutaneous duodenal GIST").
+    probe = tail
+    for _ in range(3):
+        n = rules.tumour_nouns.match(probe.lstrip(" -"))
+        if n:
+            before = sentence.text[: mention.char_start - sentence.start]
+            # "metastatic liver tumor" is a metastasis; "metastatic lung cancer" is not
+            return not (re.search(r"(?i)\b(?:metastatic|secondary)\s+$", before)
+                        and re.match(r"(?i)tumou?r|lesion|mass|nodule", n.group(0)))
+        w = re.match(r"[\s-]*([A-Za-z]+)", probe)
+        if not w or not _is_site_word(w.group(1), rules):
+            return False
+        probe = probe[w.end():]
+    return False
+
+
+def _is_site_word(word: str, rules: SiteRules) -> bool:
+    return any(t.pattern.fullmatch(word) for t in rules.primary_sites + rules.metastasis_sites)
+
+
+def _negated(sentence: Sentence, first: int, last: int, rules: SiteRules) -> bool:
+    toks = sentence.tokens
+    i = first - 1
+    steps = 0
+    while i >= 0 and steps < 8:
+        w = toks[i].lower
+        if w in (";", ":") or w in rules.barriers or w in ("however",):
+            break
+        if w in rules.negation_before:
+            # "not only ... but" does not negate the site
+            return not (w == "not" and i + 1 < len(toks) and toks[i + 1].lower == "only")
+        i -= 1
+        steps += 1
+    after = sentence.text[toks[last].end - sentence.start:]
+    return bool(re.match(r"[\s,]*" + rules.negation_after.pattern, after[:60], re.IGNORECASE))
+
+
+def _hypothetical(sentence: Sentence, first: int, rules: SiteRules) -> bool:
+    toks = sentence.tokens
+    for i in range(max(0, first - 6), first):
+        if rules.hypothetical.match(toks[i].text) and not any(
+                toks[j].lower in rules.barriers or toks[j].text in (";", ",") for j in range(i + 1, first)):
+            return True
+    return False
+
+
+def _connected(sentence: Sentence, a: int, b: int, rules: SiteRules, max_gap: int) -> bool:
+    """Tokens strictly between ``a`` and ``b`` hold no barrier and are at most ``max_gap``."""
+    if b - a - 1 > max_gap:
+        return False
+    for k in range(a + 1, b):
+        w = sentence.tokens[k].lower
+        if w in (";", ":", ".", "(", ")") or w in rules.barriers or w in rules.negation_before:
+            return False
+    return True
+
+
+def _trigger_indices(sentence: Sentence, rules: SiteRules) -> tuple[list[int], list[int]]:
+    strong, weak = [], []
+    for i, t in enumerate(sentence.tokens):
+        if rules.strong_triggers.match(t.text):
+            strong.append(i)
+        elif rules.weak_triggers.match(t.text):
+            weak.append(i)
+    return strong, weak
+
+
+def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organs: set[str],
+                            weak_ok: bool = True) -> list[tuple[SiteMention, int, int]]:
+    """(mention, evidence start token, evidence end token) for each site stated as metastasis."""
+    mentions = [m for m in _site_mentions(sentence, rules.metastasis_sites, rules, metastasis=True)
+                if m.organ not in excluded_organs and not _is_origin_descriptor(sentence, m, rules)]
+    if not mentions:
+        return []
+    # A site word right before another site names a part of it ("hepatic hilar lymph nodes").
+    mentions = [m for i, m in enumerate(mentions)
+                if not (i + 1 < len(mentions) and mentions[i + 1].value != m.value
+                        and 0 <= mentions[i + 1].start - m.end - 1 <= 1
+                        and not any(sentence.tokens[k].lower in (",", "and", "or", "/", "&")
+                                    for k in range(m.end + 1, mentions[i + 1].start)))]
+    strong, weak = _trigger_indices(sentence, rules)
+    if not weak_ok:
+        weak = []
+    accepted: dict[int, tuple[int, int]] = {}
+    for idx, m in enumerate(mentions):
+        pair: tuple[int, int] | None = None
+        # site ... trigger: "hepatic metastases", "liver and bone secondary locations"
+        for t in strong:
+            if t > m.end and _connected(sentence, m.end, t, rules, 6):
+                pair = (m.start, t)
+                break
+        if pair is None:
+            for t in weak:
+                if t > m.end and _connected(sentence, m.end, t, rules, 2):
+                    pair = (m.start, t)
+                    break
+        # trigger ... site: "metastasis to the liver", "lesion in the L3 vertebral body"
+        if pair is None:
+            for t in reversed(strong):
+                if t < m.start and _connected(sentence, t, m.start, rules, 8):
+                    pair = (t, m.end)
+                    break
+        if pair is None:
+            for t in reversed(weak):
+                if t < m.start and _connected(sentence, t, m.start, rules, 4) and \
+                        any(sentence.tokens[k].lower in ("in", "of", "at", "on", "within") for k in range(t + 1, m.start)):
+                    pair = (t, m.end)
+                    break
+        # "The biopsy of the chest wall showed HCC": tissue from the site proved the tumour
+        if pair is None and _biopsy_proved(sentence, m, rules):
+            pair = (m.start, m.end)
+        if pair is not None:
+            accepted[idx] = pair
+    # Sites listed with an accepted site share its trigger ("penis, scrotum, and soft tissues").
+    changed = True
+    while changed:
+        changed = False
+        for idx, m in enumerate(mentions):
+            if idx in accepted:
+                continue
+            for jdx in (idx - 1, idx + 1):
+                if jdx in accepted and 0 <= jdx < len(mentions):
+                    n = mentions[jdx]
+                    lo, hi = (n.end, m.start) if jdx < idx else (m.end, n.start)
+                    between = [sentence.tokens[k].lower for k in range(lo + 1, hi)]
+                    if len(between) <= 5 and all(w in _LIST_SEPARATORS or w in rules.list_joiners or _is_adjective_like(w) for w in between) \
+                            and any(w in (",", "and", "or", "/", "&") for w in between):
+                        a, b = accepted[jdx]
+                        accepted[idx] = (min(a, m.start), max(b, m.end))
+                        changed = True
+                        break
+    out = []
+    for idx, (a, b) in sorted(accepted.items()):
+        m = mentions[idx]
+        first = min(a, m.start)
+        if _negated(sentence, first, max(b, m.end), rules) or _hypothetical(sentence, first, rules):
+            continue
+        out.append((m, min(a, b), max(a, b)))
+    return out
+
+
+def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool:
+    rel_start = m.char_start - sentence.start
+    before = sentence.text[max(0, rel_start - 60):rel_start]
+    if not re.search(rf"(?:{rules.biopsy_trigger})$", before, re.IGNORECASE):
+        return False
+    after = sentence.text[m.char_end - sentence.start:]
+    r = re.match(r"(?:\s+[\w-]+){0,3}?\s+" + rules.biopsy_result.pattern, after, re.IGNORECASE)
+    if not r:
+        return False
+    rest = after[r.end():r.end() + 80]
+    return bool(rules.tumour_nouns.search(rest) or re.search(r"(?i)metasta|\b[A-Z]{2,5}\b", rest))
+
+
+def _origin_organs(patient_sentences: list[Sentence], rules: SiteRules) -> set[str]:
+    """Organs a non-GIST primary tumour of the patient arose in ("renal cell carcinoma",
+    "lung cancer"): in a report about another cancer they are not metastasis sites."""
+    organs: set[str] = set()
+    for sentence in patient_sentences:
+        for m in _site_mentions(sentence, rules.metastasis_sites, rules, metastasis=True):
+            if _is_origin_descriptor(sentence, m, rules):
+                organs.add(m.organ)
+    return organs
+
+
+def _is_adjective_like(word: str) -> bool:
+    return word in {"left", "right", "bilateral", "multiple", "several", "numerous", "distant",
+                    "regional", "local", "loco-regional", "locoregional", "single", "solitary",
+                    "synchronous", "metachronous", "upper", "lower", "small", "large", "new"}
+
+
+# -- primary site ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrimaryCandidate:
+    value: str
+    priority: int  # 0 strongest
+    start: int  # chars into document.text
+    end: int
+
+
+def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -> list[PrimaryCandidate]:
+    text = sentence.text
+    out: list[PrimaryCandidate] = []
+    egist = bool(rules.extragastrointestinal.search(text))
+    gist = rules.gist.pattern
+    for term in rules.primary_sites:
+        if term.extragastrointestinal_only and not egist:
+            continue
+        organ = f"(?:{term.pattern.pattern})"
+        # "rectal GIST", "jejunal gastrointestinal stromal tumor", "small intestine GIST"
+        for m in re.finditer(rf"{organ}[\s-]+(?:(?:primary|malignant|high[- ]risk|low[- ]risk|intermediate[- ]risk|large|giant|huge|recurrent|metastatic)[\s-]+)*(?:{gist})", text, re.IGNORECASE):
+            out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
+        # "GIST of the stomach", "GIST arising from the small intestine"
+        for m in re.finditer(rf"(?:{gist})(?:[\s,]+[\w-]+){{0,5}}?[\s,]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
+            if re.search(r"(?i)\b(?:metasta\w*|to)\s+(?:the\s+)?" + organ + r"\W*$", m.group(0)):
+                continue  # "GIST metastatic to the liver"
+            out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
+        if not gist_doc:
+            continue
+        # "the jejunal primary", "primary tumor of the stomach"
+        for m in re.finditer(rf"{organ}\s+primary\b|primary\s+(?:tumou?r|lesion|site)?\s*(?:of|in|at)\s+(?:the\s+)?{organ}", text, re.IGNORECASE):
+            out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
+        # "a rectal mass", "a tumor located in the small intestine", "coming from the wall of the rectum"
+        for m in re.finditer(rf"{organ}\s+(?:{rules.primary_weak_nouns})\b|(?:{rules.primary_weak_nouns})\s+(?:{rules.primary_weak_connectors}){organ}", text, re.IGNORECASE):
+            out.append(PrimaryCandidate(term.value, 1, sentence.start + m.start(), sentence.start + m.end()))
+    for m in rules.unknown_primary.finditer(text):
+        if gist_doc:
+            out.append(PrimaryCandidate("unknown", 0, sentence.start + m.start(), sentence.start + m.end()))
+    return out
+
+
+def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
+    """True when a pipeline term span over these characters is negated, hypothetical or another
+    patient's (ConText)."""
+    if doc is None or "terms" not in doc.spans:
+        return False
+    for span in doc.spans["terms"]:
+        if span.start_char < end and start < span.end_char and span.label_ in ("METASTASIS_SITE", "PRIMARY_SITE"):
+            for flag in ("is_negated", "is_hypothetical", "is_other_patient", "is_family"):
+                if span.has_extension(flag) and getattr(span._, flag, False):
+                    return True
+    return False
+
+
+# -- the field extractor ---------------------------------------------------------------------------
+
+
+def is_gist_document(document: Document) -> bool:
+    return bool(load_rules().gist.search(document.text))
+
+
+def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldValue | None:
+    rules = rules or load_rules()
+    document = patient.document
+    gist_doc = bool(rules.gist.search(document.text))
+    if not gist_doc:
+        return None
+    best: PrimaryCandidate | None = None
+    for sentence in sentences(patient):
+        if statement_kind(sentence.text, rules) in ("generic", "other"):
+            continue
+        for cand in _primary_in_sentence(sentence, rules, gist_doc):
+            if _term_span_flags(patient.doc, cand.start, cand.end):
+                continue
+            rel = sentence.token_at(cand.start)
+            if _negated(sentence, rel, rel, rules):
+                continue
+            if best is None or (cand.priority, cand.start) < (best.priority, best.start):
+                best = cand
+    if best is None:
+        return None
+    return FieldValue("primary_site", best.value, make_evidence(document, best.start, best.end),
+                      1.0 if best.priority == 0 else 0.7)
+
+
+def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
+                     primary: str | None = None) -> list[FieldValue]:
+    """One FieldValue per code (first evidence of each), codes in order of first mention."""
+    rules = rules or load_rules()
+    document = patient.document
+    excluded = {_PRIMARY_ORGAN_CODE_ORGAN[primary]} if primary in _PRIMARY_ORGAN_CODE_ORGAN else set()
+    seen: dict[str, FieldValue] = {}
+    # "a mass in the buttock" reads as a metastasis only in a report about a GIST; elsewhere
+    # an organ's mass is as likely the primary tumour.
+    weak_ok = bool(rules.gist.search(document.text))
+    if not weak_ok and not re.search(r"(?i)metasta|secondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)", document.text):
+        return []  # a report about no tumour spread (an infection, a benign lesion) has no sites
+    own = [s for s in sentences(patient) if statement_kind(s.text, rules) not in ("generic", "other")]
+    if not weak_ok:
+        excluded |= _origin_organs(own, rules)
+    for sentence in own:
+        for mention, a, b in _metastasis_in_sentence(sentence, rules, excluded, weak_ok):
+            if mention.value in seen:
+                continue
+            if _term_span_flags(patient.doc, mention.char_start, mention.char_end):
+                continue
+            start = min(sentence.tokens[a].start, mention.char_start)
+            end = max(sentence.tokens[b].end, mention.char_end)
+            seen[mention.value] = FieldValue("metastasis_sites", mention.value, make_evidence(document, start, end))
+    return list(seen.values())
+
+
+_PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}
+
+
+def extract(patient: PatientText) -> list[FieldValue]:
+    """``primary_site`` (at most one value) and ``metastasis_sites`` (one FieldValue per code)."""
+    rules = load_rules()
+    out: list[FieldValue] = []
+    primary = primary_site(patient, rules)
+    if primary is not None:
+        out.append(primary)
+    out.extend(metastasis_sites(patient, rules, primary.value if primary else None))
+    return out
+
+
+# -- normalisers for table cells and other callers ---------------------------------------------------
+
+
+def normalise_primary(text: str) -> str | None:
+    """A table cell or phrase naming an organ -> primary_site value ('Small intestine' ->
+    'small intestine', 'Gastric' -> 'stomach'); 'unknown' for an unknown primary; None when no
+    organ of the vocabulary is named."""
+    rules = load_rules()
+    t = " ".join(text.split())
+    if not t:
+        return None
+    low = t.lower()
+    if low in PRIMARY_SITES:
+        return low
+    if re.fullmatch(r"(?i)unknown|unknown primary|cup|occult", t) or rules.unknown_primary.search(t):
+        return "unknown"
+    best: tuple[int, int, str] | None = None
+    for term in rules.primary_sites:
+        for m in term.pattern.finditer(t):
+            key = (m.start(), -(m.end() - m.start()), term.value)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
+
+
+def normalise_site(text: str) -> str | None:
+    """A phrase naming a site ('liver', 'bone metastases aside from vertebrae', 'soft tissue')
+    -> metastasis code of its first site word; the code itself when ``text`` is a code."""
+    t = " ".join(text.split())
+    if t.upper() in METASTASIS_CODES and (t.isupper() or len(t) > 1):
+        return t.upper()
+    rules = load_rules()
+    best: tuple[int, int, str] | None = None
+    for term in rules.metastasis_sites:
+        for m in term.pattern.finditer(t):
+            if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", m.group(0)):
+                continue
+            key = (m.start(), -(m.end() - m.start()), term.value)
+            if best is None or key < best:
+                best = key
+    return best[2] if best else None
