@@ -1,0 +1,90 @@
+"""Outcome status and follow-up (extract/fields/outcome.py) on real sentences and files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract import ingest
+from extract.document import Document, Page
+from extract.fields import PatientText, outcome
+from extract.fields.patients import find_patients
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def values(text: str) -> dict[str, object]:
+    document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
+    return {v.field: v.value for v in outcome.extract(PatientText(document, None, [(0, len(text))]))}
+
+
+# Real sentences from the bundled corpus (file in the comment) with the gold's values.
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        # shimizu2018
+        ("At the 36-month follow-up, no local recurrence, new metastasis, or instrumentation failure was observed.", "no evidence of disease", 36),
+        ("A 3-year follow-up showed no local recurrence or new metastases; he had full neurological function.", "no evidence of disease", 36),
+        # braunstein2021: still on a TKI, but no recurrence -> NED; no duration
+        ("The patient is still on imatinib maintenance therapy, with no recurrence reported so far.", "no evidence of disease", None),
+        # filonenko2023: the last of two statements counts
+        ("The patient was taking imatinib 400 mg for 22 mo with stable disease. After surgery the patient resumed imatinib. "
+         "Until now the patient has been taking imatinib 400 mg for 19 mo without progression, last follow up was in November 2022.",
+         "alive with disease", 19),
+        # karger2025: weeks -> months
+        ("The patient passed away while at home due to undetermined causes 6 weeks post-operatively.", "died", 1.4),
+        # rochigneux2017
+        ("After 9 months of imatinib, the scanner showed a 33% partial response of target lesions.", "alive with disease", 9),
+        # sato2014, suzuki2014
+        ("The patient died 3 months after initial craniotomy.", "died", 3),
+        ("Despite receiving both chemotherapy and molecular-targeted therapy, our patient died of gastrointestinal bleeding six months after the initial diagnosis.", "died", 6),
+        # spinal/alkhawaja2014: a number word
+        ("The patient remains recurrence free at nineteen months post procedure.", "no evidence of disease", 19),
+        # spinal/ijscr2012 and nguyen2015: survival without a status
+        ("The patient had no complications due to surgery and to date, the patient has survived over 12 months and is free of any symptoms.", None, 12),
+        ("After palliative radiation (RT) to the spine and medical treatment, the patient recovered his functions fully and survived for more than 7.5 years.", None, 90),
+        # PMC4739218
+        ("In this patient, in situ reconstruction was performed, without evidence of recurrence after two-year follow-up.", "no evidence of disease", 24),
+    ],
+)
+def test_outcome_from_real_sentences(text: str, status: str | None, months: float | None) -> None:
+    got = values(text)
+    assert got.get("outcome_status") == status
+    assert got.get("follow_up_months") == (pytest.approx(months) if months is not None else None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # shimizu2018's discussion: a statistic with a citation
+        "Although en bloc resection improves local control, it is not known whether it improves disease-free survival [14].",
+        # suzuki2014: the literature's patients, not ours
+        "GIST remains an unpredictable entity, with almost 50% of patients developing recurrence or metastasis within 2 years of presentation [7, 8].",
+        # a relative's death (PMC4745294, JATS)
+        "There was a family history of sudden infant death, her sister who was diagnosed with CAH and passed away at 3 months of age.",
+        # a symptom's duration is not a follow-up (PMC4736393)
+        "A 35-year-old right handed male presented with two months of progressively worsening headaches.",
+    ],
+)
+def test_other_statements_give_no_outcome(text: str) -> None:
+    assert values(text) == {}
+
+
+def test_seed_outcome_with_evidence(seed_pdf: Path) -> None:
+    document = ingest.read(seed_pdf)
+    (patient,) = find_patients(document)
+    got = {v.field: v for v in outcome.extract(patient)}
+    assert got["outcome_status"].value == "no evidence of disease"
+    assert got["follow_up_months"].value == 36
+    for v in got.values():
+        ev = v.evidence
+        assert document.text[ev.start:ev.end] == ev.text
+        assert "36-month" in ev.text.replace("\n", " ") or "36-" in ev.text
+
+
+def test_karger2025_died_from_file() -> None:
+    document = ingest.read(CORPUS / "dev" / "txt" / "karger2025_spinal_gist_figshare.txt")
+    (patient,) = find_patients(document)
+    got = {v.field: v.value for v in outcome.extract(patient)}
+    assert got == {"outcome_status": "died", "follow_up_months": 1.4}
