@@ -164,19 +164,30 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
 
 
 def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word] | None:
-    """The line a small raised/lowered word belongs to: a line of larger words whose height
-    it overlaps and one of whose words it touches."""
+    """The line a stray word belongs to: a smaller raised/lowered word (superscript) that
+    touches a word of a line of larger words whose height it overlaps, or a symbol set on
+    its own baseline (×, ≥, μ in a maths font) that sits in a gap of a line it overlaps."""
     size = w.get("size", 10.0)
-    h = w["bottom"] - w["top"]
+    h = max(w["bottom"] - w["top"], 0.1)
+    best: list[Word] | None = None
+    best_overlap = 0.0
     for base, rsize, row in rows:
-        if size > 0.85 * rsize or base < w["top"] or base - rsize * 1.1 > w["bottom"]:
+        if base < w["top"] or base - rsize * 1.1 > w["bottom"]:
             continue
-        top = base - rsize
-        if min(base + 0.3 * rsize, w["bottom"]) - max(top, w["top"]) < 0.3 * h:
+        overlap = min(base + 0.25 * rsize, w["bottom"]) - max(base - rsize, w["top"])
+        smaller = size <= 0.85 * rsize
+        if overlap < (0.3 if smaller else 0.6) * h or overlap <= best_overlap:
             continue
-        if any(-1.0 < w["x0"] - v["x1"] < 2.5 or -1.0 < v["x0"] - w["x1"] < 2.5 for v in row):
-            return row
-    return None
+        touching = any(-1.0 < w["x0"] - v["x1"] < 2.5 or -1.0 < v["x0"] - w["x1"] < 2.5 for v in row)
+        if smaller and touching:
+            best, best_overlap = row, overlap
+            continue
+        if not smaller and len(w["text"]) <= 2:
+            left = [v for v in row if v["x1"] <= w["x0"] + 1]
+            right = [v for v in row if v["x0"] >= w["x1"] - 1]
+            if left and right and w["x0"] - left[-1]["x1"] < rsize and right[0]["x0"] - w["x1"] < rsize:
+                best, best_overlap = row, overlap
+    return best
 
 
 def join_words(words: list[Word]) -> str:
@@ -321,9 +332,17 @@ def page_lines(words: list[Word], page: int, x_min: float, x_max: float) -> list
     rows = words_to_rows(words)
     gutter = find_gutter(rows, x_min, x_max)
     pieces: list[tuple[float, int, list[Word]]] = []
+    last_full: list[Word] | None = None
     for row in rows:
-        for column, ws in split_row(row, gutter):
+        split = split_row(row, gutter)
+        if len(split) == 1 and split[0][0] and last_full is not None and _ends_full_block(split[0][1], last_full):
+            split = [(0, split[0][1])]  # the short last line of a full-width paragraph or caption
+        for column, ws in split:
             pieces.append((min(w["top"] for w in ws), column, ws))
+        if len(split) == 1 and split[0][0] == 0:
+            last_full = split[0][1]
+        elif split:
+            last_full = None
     pieces.sort(key=lambda p: p[0])
     ordered: list[Line] = []
     band: list[tuple[float, int, list[Word]]] = []
@@ -343,6 +362,21 @@ def page_lines(words: list[Word], page: int, x_min: float, x_max: float) -> list
             band.append(piece)
     flush()
     return [line for line in ordered if line.text]
+
+
+def _ends_full_block(ws: list[Word], full: list[Word]) -> bool:
+    """A one-side line right under a full-width line, in its size and at its left edge (or
+    centred under it), continues it."""
+    size = max(w.get("size", 10.0) for w in ws)
+    fsize = max(w.get("size", 10.0) for w in full)
+    if abs(size - fsize) > 0.3:
+        return False
+    gap = min(w["top"] for w in ws) - max(w["bottom"] for w in full)
+    if not -1 < gap < 0.8 * size:
+        return False
+    x0, x1 = ws[0]["x0"], ws[-1]["x1"]
+    f0, f1 = full[0]["x0"], full[-1]["x1"]
+    return abs(x0 - f0) < 2 or abs((x0 + x1) / 2 - (f0 + f1) / 2) < 4
 
 
 # -- blocks --------------------------------------------------------------------------------
