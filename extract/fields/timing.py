@@ -74,7 +74,7 @@ def parse_interval_months(text: str, default_unit: str = "months") -> float | No
     t = " ".join(text.split())
     if not t or re.fullmatch(r"(?:n/?a|nr|ns|unknown|not\s+(?:reported|stated|available)|[-–—?])", t, re.IGNORECASE):
         return None
-    if _terms()["synchronous"].search(t) or re.fullmatch(r"0+(?:\.0+)?", t):
+    if _terms()["synchronous"].search(t) or _terms()["at_presentation"].search(t) or re.fullmatch(r"0+(?:\.0+)?", t):
         return 0.0
     m = DURATION_RE.search(t)
     if m:
@@ -122,6 +122,9 @@ def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     if t["prior_history"].search(s.text):
         return None
     m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text)
+    if m is None and not _anchors_before(ps, s):
+        # "at presentation" is the initial one only for a patient with no earlier history
+        m = t["at_presentation"].search(s.text)
     if m:
         return TimeFinding(0.0, True, s, m.start(), m.end())
     # "It was later discovered that he was suffering from lung cancer" right after
@@ -170,7 +173,7 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     moved = False
     last: tuple[Sentence, int, int] | None = None
     framed = _anchored(anchor)  # "resected 7 years ago", "a 7-year history of GIST"
-    if framed is not None and _terms()["ago"].search(anchor.text) or (framed and _terms()["history_of_primary"].search(anchor.text)):
+    if framed is not None:  # the presentation is framed by the primary: N after it, N ago
         elapsed, moved, last = framed.months, True, (anchor, framed.start, framed.end)
     for x in ps.sentences[anchor.index + 1 : s.index + 1]:
         if not x.kept or x.block != s.block:
@@ -200,10 +203,17 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     t = _terms()
     if _anchors_before(ps, s) or t["prior_history"].search(s.text):
         return None
-    for x in [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]:
+    window = [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]
+    # the primary's own mass seen in the same work-up ("CT revealed a renal mass and ...")
+    primary_seen = any(t["primary_mass_found"].search(x.text) for x in window)
+    for x in window:
         m = t["primary_confirmed"].search(x.text)
-        if m and not re.search(r"metasta", m.group(0), re.IGNORECASE) and not t["prior_history"].search(x.text):
-            return TimeFinding(0.0, True, x, m.start(), m.end())
+        if m is None or t["prior_history"].search(x.text):
+            continue
+        # "biopsy confirmed metastatic carcinoma" names the primary only if its mass was seen
+        if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen:
+            continue
+        return TimeFinding(0.0, True, x, m.start(), m.end())
     return None
 
 
@@ -213,6 +223,10 @@ def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | Non
     for s in spinal:
         if t["later_event"].search(s.text) or t["prior_history"].search(s.text):
             return s
+    first = spinal[0]
+    for x in _anchors_before(ps, first):  # "had received chemotherapy for breast cancer 2 years earlier"
+        if t["prior_history"].search(x.text) or t["ago"].search(x.text):
+            return x
     return None
 
 

@@ -89,10 +89,33 @@ _LV = r"(?:C|Th|T|D|L|S)"
 #: A vertebral level or a run of them: "L3", "Th12", "T6-T8", "T12–L2", "C2-3", "T6 to T8",
 #: "T3 and T4", "from C7 to T5".
 LEVEL_RE = re.compile(
-    rf"(?<![A-Za-z0-9/.])(?P<p1>{_LV})\s?(?P<n1>\d{{1,2}})"
-    rf"(?:\s*(?P<sep>-|–|—|‐|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})\s?)?(?P<n2>\d{{1,2}}))?"
+    rf"(?<![A-Za-z0-9/.])(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
+    rf"(?:\s*(?P<sep>-|–|—|‐|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])}
+#: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
+ORDINAL_LEVEL_RE = re.compile(
+    r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))\s+"
+    r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
+    r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
+    re.IGNORECASE,
+)
+_REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
+
+
+def _ordinal_level(m: re.Match[str]) -> str | None:
+    if m.group("c1"):
+        return "C1"
+    if m.group("c2"):
+        return "C2"
+    word = m.group("ord").lower()
+    n = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+    lv = f"{_REGION[m.group('region').lower()]}{n}"
+    return lv if lv in _ORDER else None
+
+
 _SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
 _COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
 _MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intensity|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
@@ -139,6 +162,10 @@ def normalise_levels(text: str) -> list[str]:
     found: set[str] = set()
     for m in LEVEL_RE.finditer(text):
         found.update(_levels_of_match(m))
+    for m in ORDINAL_LEVEL_RE.finditer(text):
+        lv = _ordinal_level(m)
+        if lv:
+            found.add(lv)
     if _SACRUM_RE.search(text) and not any(lv.startswith("S") for lv in found):
         found.add("S")
     if _COCCYX_RE.search(text):
@@ -337,6 +364,10 @@ def level_mentions(ps: PatientSentences) -> list[LevelMention]:
             if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
                 continue
             out.append(LevelMention(s, m.start(), m.end(), levels))
+        for m in ORDINAL_LEVEL_RE.finditer(s.text):
+            lv = _ordinal_level(m)
+            if lv and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]):
+                out.append(LevelMention(s, m.start(), m.end(), [lv]))
         has_s = any(lv.startswith("S") for lm in out if lm.sentence is s for lv in lm.levels)
         for pat, code in ((_SACRUM_RE, "S"), (_COCCYX_RE, "Co")):
             for m in pat.finditer(s.text):
@@ -428,6 +459,8 @@ def treatment_mentions(ps: PatientSentences, spinal: list[Sentence]) -> list[tup
                 target = _local_target(s.text, m.start(), m.end())
                 if target == "other":
                     continue
+                if not lab.spinal_only and ctx["treated_before"].search(s.text[max(0, m.start() - 60) : m.end() + 40]):
+                    continue  # "he had received chemotherapy 2 years earlier": for the primary
                 if target is None:
                     if lab.spinal_only:
                         ok = sentence_spinal or (s.index >= first_spinal and not sentence_other)

@@ -163,6 +163,22 @@ def test_maccrobat_relative_phrases() -> None:
         # the spinal lesion leads to the primary
         (("A 70-year-old woman presented with back pain. CT showed a gastric mass and osteolytic metastases "
          "of Th12 and L1. Biopsy of the gastric mass confirmed GIST."), 0.0, True),
+        # N years after an -ectomy, other primaries
+        (("Eight years after nephrectomy for renal cell carcinoma, a 60-year-old man presented with progressive "
+          "paraparesis. MRI showed a T12 metastasis compressing the spinal cord."), 96.0, False),
+        # the presentation framed by the primary, the level in the next sentence
+        (("A 59-year-old woman presented with lumbar pain 4 years after mastectomy for breast cancer. "
+          "MRI revealed an L2 metastasis."), 48.0, False),
+        # first manifestation
+        (("We report a case of spinal metastasis as the first manifestation of hepatocellular carcinoma in a "
+          "66-year-old man. CT showed an osteolytic lesion of the L-1 vertebral body."), 0.0, True),
+        # the biopsy of the spinal lesion names the primary whose mass the same CT showed
+        (("A 73-year-old man presented with back pain. Whole-body CT revealed a renal mass and multiple bone "
+          "metastases including L3 and the sacrum. Histological examination of the L3 lesion confirmed "
+          "metastatic clear cell renal cell carcinoma."), 0.0, True),
+        # diagnosed N months before
+        (("Metastatic spinal tumors are common. Radiotherapy is the standard treatment [3]. A 61-year-old man "
+          "presented with a T9 metastasis from colon cancer diagnosed 18 months before."), 18.0, False),
         # order known, no interval
         ("A 58-year-old man had undergone gastrectomy for GIST. He later developed a spinal metastasis at L4.",
          None, False),

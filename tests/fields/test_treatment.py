@@ -202,3 +202,28 @@ def test_evidence_offsets_are_verbatim() -> None:
             assert ev.start is not None and ev.end is not None
             assert patient.document.text[ev.start : ev.end] == ev.text, (path.name, value.field)
             assert ev.page is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "labels"),
+    [
+        (("A 45-year-old man presented with back pain; imaging revealed a destructive lesion of the fourth lumbar "
+          "vertebra and a lung mass. Biopsy revealed adenocarcinoma. He underwent vertebroplasty followed by "
+          "chemotherapy."), ["L4"], ["vertebroplasty", "chemotherapy"]),
+        (("A 70-year-old man had been diagnosed with thyroid carcinoma in 2005 and underwent total thyroidectomy. "
+          "In 2012, he developed neck pain and MRI showed a C3 metastasis. He underwent C3 corpectomy with anterior "
+          "plate fixation."), ["C3"], ["corpectomy", "instrumentation"]),
+        (("A 52-year-old woman with metastatic breast cancer had received chemotherapy 2 years earlier. She "
+          "presented with a pathological fracture of T8. Kyphoplasty was performed."), ["T8"], ["kyphoplasty"]),
+        (("A 67-year-old man with prostate cancer presented with acute paraplegia. MRI demonstrated epidural "
+          "spinal cord compression at T5-T6. Emergency laminectomy was performed, followed by stereotactic body "
+          "radiotherapy."), ["T5", "T6"], ["decompression", "radiotherapy"]),
+        (("A 48-year-old woman with breast cancer diagnosed in March 2015 developed back pain in October 2016, and "
+          "MRI showed metastases at T11 and L1. She was treated with zoledronic acid and radiotherapy."),
+         ["T11", "L1"], ["radiotherapy", "zoledronic acid"]),
+    ],
+)
+def test_other_primaries(text: str, levels: list[str], labels: list[str]) -> None:
+    got = values(text_patient(text))
+    assert got["spinal_levels"] == levels
+    assert got["spinal_treatment"] == labels
