@@ -38,5 +38,9 @@ model: $(STAMP)
 ner-eval: $(STAMP)
 	$(PY) benchmarks/ner.py
 
+## Speed and memory per stage and for the whole pipeline, beside pypdfium2 and pdfplumber.
+bench: $(STAMP)
+	$(PY) benchmarks/bench.py
+
 clean:
 	rm -rf outputs/* build *.egg-info

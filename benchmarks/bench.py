@@ -1,0 +1,265 @@
+"""Speed and memory of each stage and of the whole pipeline, beside the floors.
+
+    python benchmarks/bench.py [--docs 200] [--out benchmarks/results/bench.json]
+
+The bundled PDFs (seed, dev, spinal, the 26 Hindawi case reports, the hostile report) are
+copied under new names until there are ``--docs`` documents. Each stage runs in a fresh
+process so that its peak memory (max RSS of the process tree, sampled) is its own:
+
+- floors: pypdfium2's raw text extraction and pdfplumber's plain ``extract_text()``;
+- ``read``: our reader (``extract.ingest.read``);
+- ``nlp``: ``extract.nlp.annotate`` over the read Documents;
+- ``fields``: the case rows from the annotated documents;
+- ``database``: storing every document's rows in a fresh SQLite file;
+- ``pipeline``: ``case-extract run DIR --db ... --workers N`` for N = 1 and 2.
+
+Ratios are ours / floor in seconds (how many times slower than the floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "benchmarks" / "work"
+SOURCES = [
+    ROOT / "corpus" / "seed" / "shimizu2018.pdf",
+    *sorted((ROOT / "corpus" / "dev" / "pdf").glob("*.pdf")),
+    *sorted((ROOT / "corpus" / "spinal" / "pdf").glob("*.pdf")),
+    *sorted((ROOT / "corpus" / "pdfs").glob("PMC*.pdf")),
+    ROOT / "corpus" / "hostile" / "script_in_text.pdf",
+]
+
+
+def prepare(n_docs: int) -> Path:
+    folder = WORK / f"docs{n_docs}"
+    if folder.is_dir() and len(list(folder.glob("*.pdf"))) == n_docs:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for i in range(n_docs):
+        src = SOURCES[i % len(SOURCES)]
+        shutil.copy(src, folder / f"{i:04d}_{src.stem}.pdf")
+    return folder
+
+
+# --- stages, each run in its own process --------------------------------------------------
+
+def _pdfs(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pdf"))
+
+
+def stage_floor_pypdfium2(folder: Path) -> dict[str, Any]:
+    import pypdfium2 as pdfium
+
+    pages = 0
+    t0 = time.perf_counter()
+    for path in _pdfs(folder):
+        pdf = pdfium.PdfDocument(str(path))
+        for page in pdf:
+            page.get_textpage().get_text_range()
+            pages += 1
+        pdf.close()
+    return {"seconds": time.perf_counter() - t0, "pages": pages}
+
+
+def stage_floor_pdfplumber(folder: Path) -> dict[str, Any]:
+    import pdfplumber
+
+    pages = 0
+    t0 = time.perf_counter()
+    for path in _pdfs(folder):
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+                pages += 1
+    return {"seconds": time.perf_counter() - t0, "pages": pages}
+
+
+def _read_all(folder: Path) -> list[Any]:
+    from extract import ingest
+
+    return [ingest.read(p) for p in _pdfs(folder)]
+
+
+def stage_read(folder: Path) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    docs = _read_all(folder)
+    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs)}
+
+
+def stage_nlp(folder: Path) -> dict[str, Any]:
+    from extract.nlp import annotate, get_nlp
+
+    docs = _read_all(folder)
+    nlp = get_nlp()
+    t0 = time.perf_counter()
+    for d in docs:
+        annotate(nlp, d)
+    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs)}
+
+
+def stage_fields(folder: Path) -> dict[str, Any]:
+    from extract.cases import cases_from_doc
+    from extract.nlp import annotate, get_nlp
+
+    docs = _read_all(folder)
+    nlp = get_nlp()
+    annotated = [(d, annotate(nlp, d)) for d in docs]
+    t0 = time.perf_counter()
+    cases = sum(len(cases_from_doc(d, doc)) for d, doc in annotated)
+    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs),
+            "cases": cases}
+
+
+def stage_database(folder: Path) -> dict[str, Any]:
+    from extract import db as dbm
+    from extract.pipeline import process_file
+
+    results = [process_file(p, None) for p in _pdfs(folder)]
+    with tempfile.TemporaryDirectory() as tmp:
+        database = dbm.open_db(f"sqlite:///{tmp}/bench.sqlite")
+        run_id = dbm.start_run(database, pipeline="bench", model="bench", documents=len(results))
+        t0 = time.perf_counter()
+        for r in results:
+            dbm.store_result(database, run_id, r, sha256=dbm.file_sha256(r.path),
+                             pipeline="bench", model="bench")
+        seconds = time.perf_counter() - t0
+        database.dispose()
+    return {"seconds": seconds, "pages": sum(r.pages for r in results)}
+
+
+STAGES = {
+    "floor_pypdfium2": stage_floor_pypdfium2,
+    "floor_pdfplumber": stage_floor_pdfplumber,
+    "read": stage_read,
+    "nlp": stage_nlp,
+    "fields": stage_fields,
+    "database": stage_database,
+}
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
+    """(wall seconds, peak RSS of the process tree in bytes, stdout) of ``cmd``."""
+    peak = 0
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            stop.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(cmd)} failed with exit {proc.returncode}")
+    return time.perf_counter() - t0, peak, out
+
+
+def run_stage(name: str, folder: Path) -> dict[str, Any]:
+    wall, peak, out = measure([sys.executable, __file__, "--stage", name, "--dir", str(folder)])
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(peak / 2**20, 1)
+    return result
+
+
+def run_pipeline(folder: Path, workers: int) -> dict[str, Any]:
+    exe = Path(sys.executable).with_name("case-extract")
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [str(exe), "run", str(folder), "--out", tmp, "--db", f"sqlite:///{tmp}/run.sqlite",
+               "--workers", str(workers)]
+        wall, peak, _ = measure(cmd)
+    return {"seconds": wall, "peak_rss_mb": round(peak / 2**20, 1)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "bench.json"))
+    ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    ap.add_argument("--dir", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.stage:
+        print(json.dumps(STAGES[args.stage](Path(args.dir))))
+        return 0
+
+    folder = prepare(args.docs)
+    n_docs = len(_pdfs(folder))
+    rows: dict[str, dict[str, Any]] = {}
+    for name in STAGES:
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        rows[name] = run_stage(name, folder)
+    pages = rows["read"]["pages"]
+    for workers in (1, 2):
+        print(f"bench: pipeline with {workers} worker(s) ...", file=sys.stderr, flush=True)
+        rows[f"pipeline_{workers}_workers"] = dict(run_pipeline(folder, workers), pages=pages)
+    for r in rows.values():
+        r["docs"] = n_docs
+        r["docs_per_second"] = round(n_docs / r["seconds"], 2) if r["seconds"] else None
+        r["pages_per_second"] = round(r["pages"] / r["seconds"], 2) if r["seconds"] else None
+        r["seconds"] = round(r["seconds"], 2)
+    ratios = {
+        "read / pypdfium2": rows["read"]["seconds"] / rows["floor_pypdfium2"]["seconds"],
+        "read / pdfplumber extract_text": rows["read"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
+        "pipeline (1 worker) / pdfplumber extract_text":
+            rows["pipeline_1_workers"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
+        "pipeline (2 workers) / pdfplumber extract_text":
+            rows["pipeline_2_workers"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
+    }
+    machine = {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+               "python": platform.python_version(), "processor": platform.processor() or platform.machine()}
+    result = {"docs": n_docs, "pages": pages, "stages": rows,
+              "ratios": {k: round(v, 2) for k, v in ratios.items()}, "machine": machine}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+
+    print(f"{n_docs} documents, {pages} pages; {machine['cpu_count']} cores, {machine['platform']}")
+    print(f"{'stage':<22} {'seconds':>8} {'docs/s':>8} {'pages/s':>8} {'peak MB':>8}")
+    for name, r in rows.items():
+        print(f"{name:<22} {r['seconds']:>8.2f} {r['docs_per_second']:>8.2f} {r['pages_per_second']:>8.2f} "
+              f"{r['peak_rss_mb']:>8.1f}")
+    print("ratios (ours / floor, seconds):")
+    for k, v in result["ratios"].items():
+        print(f"  {k:<48} {v:>7.2f}x")
+    print(f"-> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
