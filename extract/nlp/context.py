@@ -14,7 +14,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -102,6 +102,59 @@ def _keep_our_patient(doc: Doc) -> None:
             target._.is_other_patient = False
 
 
+class SentenceContext(ConText):
+    """medspaCy's ConText, with its graph built sentence by sentence.
+
+    ConText compares every modifier with every other and with every target of the document,
+    which grows with the square of its length; scopes never leave a sentence here, so each
+    sentence is a graph of its own (a 40-page report costs 40 times a page, not 1600). A
+    rule's ``max_scope`` window is kept inside the sentence too (a citation "[3]" does not
+    reach into the sentence before).
+    """
+
+    def __call__(self, doc: Doc, targets: str | None = None) -> Doc:  # type: ignore[override]
+        spans: list[Span] = list(getattr(doc._, targets)) if targets else list(doc.ents)
+        sent_of = [0] * len(doc)
+        bounds: list[tuple[int, int]] = []
+        for k, sent in enumerate(doc.sents):
+            sent_of[sent.start : sent.end] = [k] * (sent.end - sent.start)
+            bounds.append((sent.start, sent.end))
+        by_sent: dict[int, tuple[list[Span], list[ConTextModifier]]] = {}
+        for span in spans:
+            if len(span):
+                by_sent.setdefault(sent_of[span.start], ([], []))[0].append(span)
+        matcher = self._ConText__matcher  # type: ignore[attr-defined]
+        all_modifiers: list[ConTextModifier] = []
+        for match_id, start, end in matcher(doc):
+            k = sent_of[start]
+            if k not in by_sent:
+                continue  # no target in this sentence
+            rule = matcher.rule_map[self.nlp.vocab[match_id].text]
+            modifier = ConTextModifier(rule, start, end, doc, max_scope=self.max_scope)
+            lo, hi = bounds[k]
+            modifier._scope_start = max(modifier._scope_start, lo)
+            modifier._scope_end = min(modifier._scope_end, hi)
+            by_sent[k][1].append(modifier)
+            all_modifiers.append(modifier)
+        edges = []
+        for sent_targets, sent_modifiers in by_sent.values():
+            if not sent_modifiers:
+                continue
+            graph = ConTextGraph(prune_on_modifier_overlap=self.prune_on_target_overlap)
+            graph.targets = sent_targets
+            graph.modifiers = sent_modifiers
+            graph.update_scopes()
+            graph.apply_modifiers()
+            edges.extend(graph.edges)
+        graph = ConTextGraph(targets=spans, modifiers=all_modifiers, edges=edges)
+        for target, modifier in edges:
+            target._.modifiers += (modifier,)
+        if self.context_attributes_mapping:
+            self.set_context_attributes(edges)
+        doc._.context_graph = graph
+        return doc
+
+
 class CaseContext:
     def __init__(
         self,
@@ -113,7 +166,7 @@ class CaseContext:
         max_negation_distance: int,
     ) -> None:
         register_extensions()
-        self.context = ConText(
+        self.context = SentenceContext(
             nlp, name=name, rules=None, span_attrs=SPAN_ATTRS, terminating_types=terminating_types
         )
         rules: list[ConTextRule] = []
