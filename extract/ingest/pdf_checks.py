@@ -104,11 +104,13 @@ def _open_with_pdfium(path: Path, max_pages: int) -> int | None:
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
+        # PDFium's error code is process-wide and not reset by every failure (a file with no
+        # pages after an encrypted one still reads "password"): trust it only when the file
+        # has an /Encrypt entry; otherwise pdfminer decides.
         code = getattr(exc, "err_code", None)
-        if code == _ERR_PASSWORD:
-            raise EncryptedError(path) from None
-        if code == _ERR_SECURITY:
-            raise EncryptedError(path, "unsupported security handler") from None
+        if code in (_ERR_PASSWORD, _ERR_SECURITY) and _has_encrypt_entry(path):
+            detail = "unsupported security handler" if code == _ERR_SECURITY else None
+            raise EncryptedError(path, detail) from None
         return None
     except Exception as exc:  # noqa: BLE001 - any library failure is one line
         raise CorruptFileError(path, _short(exc)) from None
@@ -216,6 +218,14 @@ def _has_objects(path: Path) -> bool:
     """A PDF body is a run of ``N G obj`` objects; random bytes after a header have none."""
     with path.open("rb") as fh:
         return _OBJECT.search(fh.read(1 << 16)) is not None
+
+
+_ENCRYPT = re.compile(rb"/Encrypt\b")
+
+
+def _has_encrypt_entry(path: Path) -> bool:
+    """The trailer (or cross-reference stream) names an encryption dictionary."""
+    return _ENCRYPT.search(path.read_bytes()) is not None
 
 
 def _has_eof_marker(path: Path) -> bool:

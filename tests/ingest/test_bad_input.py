@@ -164,3 +164,16 @@ def test_empty_text_and_xml(tmp_path: Path) -> None:
         with pytest.raises(EmptyFileError) as info:
             ingest.read(path)
         _assert_one_line(info.value, path, ["empty"])
+
+
+def test_no_pages_after_an_encrypted_file_in_the_same_process() -> None:
+    # PDFium keeps its last error: no_pages.pdf read right after encrypted.pdf once came out
+    # as "encrypted" in a batch worker.
+    with pytest.raises(EncryptedError):
+        check_pdf(BAD / "encrypted.pdf", 200)
+    with pytest.raises(NoPagesError):
+        check_pdf(BAD / "no_pages.pdf", 200)
+    with pytest.raises(EncryptedError):
+        check_pdf(PDFS / "odd_encrypted_pdfminer_aes-256.pdf", 200)
+    with pytest.raises(CorruptFileError):
+        check_pdf(PDFS / "odd_malformed_ocrmypdf_invalid.pdf", 200)
