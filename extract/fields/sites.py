@@ -233,22 +233,16 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def sentences(patient: PatientText) -> list[Sentence]:
-    """The patient's sentences (from the spaCy Doc when there is one), without References."""
+    """The patient's sentences, without References and back matter.
+
+    Our own splitter, not ``doc.sents``: the relation windows need short sentences, and a
+    sentence run on across a column break would join one patient's statement to another's."""
     document = patient.document
     text = document.text
     ranges = patient.ranges or [(0, len(text))]
     bounds: list[tuple[int, int]] = []
-    doc = patient.doc
-    if doc is not None and doc.has_annotation("SENT_START"):
-        for sent in doc.sents:
-            s, e = sent.start_char, sent.end_char
-            for a, b in ranges:
-                lo, hi = max(s, a), min(e, b)
-                if lo < hi:
-                    bounds.append((lo, hi))
-    else:
-        for a, b in ranges:
-            bounds.extend(_split_sentences(text, a, b))
+    for a, b in ranges:
+        bounds.extend(_split_sentences(text, a, b))
     out: list[Sentence] = []
     for s, e in bounds:
         section = document.section_of(s)
@@ -407,6 +401,15 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
                 if m.organ not in excluded_organs and not _is_origin_descriptor(sentence, m, rules)]
     if not mentions:
         return []
+    # Adjacent words of one site are one mention ("subcutaneous gluteal", "L3 vertebral body").
+    merged: list[SiteMention] = []
+    for m in mentions:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.value == m.value and m.start - prev.end <= 1:
+            merged[-1] = SiteMention(prev.value, prev.organ, prev.start, m.end, prev.char_start, m.char_end)
+        else:
+            merged.append(m)
+    mentions = merged
     # A site word right before another site names a part of it ("hepatic hilar lymph nodes").
     mentions = [m for i, m in enumerate(mentions)
                 if not (i + 1 < len(mentions) and mentions[i + 1].value != m.value
@@ -528,7 +531,7 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
         for m in re.finditer(rf"{organ}[\s-]+(?:(?:primary|malignant|high[- ]risk|low[- ]risk|intermediate[- ]risk|large|giant|huge|recurrent|metastatic)[\s-]+)*(?:{gist})", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "GIST of the stomach", "GIST arising from the small intestine"
-        for m in re.finditer(rf"(?:{gist})(?:[\s,]+[\w-]+){{0,5}}?[\s,]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
+        for m in re.finditer(rf"(?:{gist})(?:[\s,()]+[\w-]+){{0,5}}?[\s,()]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
             if re.search(r"(?i)\b(?:metasta\w*|to)\s+(?:the\s+)?" + organ + r"\W*$", m.group(0)):
                 continue  # "GIST metastatic to the liver"
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
@@ -538,7 +541,7 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
         for m in re.finditer(rf"{organ}\s+primary\b|primary\s+(?:tumou?r|lesion|site)?\s*(?:of|in|at)\s+(?:the\s+)?{organ}", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "a rectal mass", "a tumor located in the small intestine", "coming from the wall of the rectum"
-        for m in re.finditer(rf"{organ}\s+(?:{rules.primary_weak_nouns})\b|(?:{rules.primary_weak_nouns})\s+(?:{rules.primary_weak_connectors}){organ}", text, re.IGNORECASE):
+        for m in re.finditer(rf"{organ}\s+(?:{rules.primary_weak_nouns})\b|(?:{rules.primary_weak_nouns})(?:\s*,[^,.;]{{1,40}},)?\s+(?:{rules.primary_weak_connectors}){organ}", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 1, sentence.start + m.start(), sentence.start + m.end()))
     for m in rules.unknown_primary.finditer(text):
         if gist_doc:
@@ -547,13 +550,20 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
 
 
 def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
-    """True when a pipeline term span over these characters is negated, hypothetical or another
-    patient's (ConText)."""
+    """True when the pipeline's ConText marks a term span over these characters negated or a
+    family member's. Only within sentences of ordinary length: a scope that ran on across a
+    column or page break is not trusted."""
     if doc is None or "terms" not in doc.spans:
         return False
     for span in doc.spans["terms"]:
         if span.start_char < end and start < span.end_char and span.label_ in ("METASTASIS_SITE", "PRIMARY_SITE"):
-            for flag in ("is_negated", "is_hypothetical", "is_other_patient", "is_family"):
+            try:
+                sentence_length = len(span.sent)
+            except ValueError:
+                sentence_length = 0
+            if not 0 < sentence_length <= 60:
+                continue
+            for flag in ("is_negated", "is_family"):
                 if span.has_extension(flag) and getattr(span._, flag, False):
                     return True
     return False

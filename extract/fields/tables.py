@@ -393,7 +393,7 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
                 row.evidence["spinal_levels"] = ev
         elif kind in ("spinal_treatment", "tki"):
             treatments, tkis = parse_treatment(c)
-            if kind == "spinal_treatment" and treatments:
+            if kind == "spinal_treatment" and treatments and spinal_table:
                 row.spinal_treatment, filled = treatments, True
                 row.evidence["spinal_treatment"] = ev
             elif treatments == []:
@@ -442,7 +442,8 @@ def cases_from_table(table: Table, document: Document, table_index: int = 0) -> 
     site_rules = load_rules()
     context = " ".join([table.caption or "", " ".join(table.header), table.legend or ""])
     gist = bool(site_rules.gist.search(context) or site_rules.gist.search(document.text))
-    spinal_table = bool(re.search(r"(?i)spin|vertebra", context))
+    # Treatment cells are spinal treatment only in a table about spinal (or bone) metastases.
+    spinal_table = bool(re.search(r"(?i)spin|vertebra|metasta", context))
     out: list[TableCase] = []
     width = len(table.header)
     for r, cells in enumerate(table.rows):

@@ -1,0 +1,230 @@
+"""Primary site and metastasis sites (extract/fields/sites.py) on real sentences and reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extract.document import Document, Page
+from extract.fields import PatientText, sites
+from extract.ingest import read
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+def whole(path: Path) -> PatientText:
+    document = read(path)
+    return PatientText(document, None, [(0, len(document.text))])
+
+
+def text_patient(text: str) -> PatientText:
+    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
+    return PatientText(document, None, [(0, len(text))])
+
+
+def found(patient: PatientText) -> tuple[str | None, set[str]]:
+    values = sites.extract(patient)
+    primary = [v.value for v in values if v.field == "primary_site"]
+    return (primary[0] if primary else None), {v.value for v in values if v.field == "metastasis_sites"}
+
+
+def gold_rows(name: str) -> dict[str, dict]:
+    rows = [json.loads(line) for line in (CORPUS / "gold" / name).read_text().splitlines() if line.strip()]
+    return {r["doc_id"]: r for r in rows if r["source"] == "narrative" and r["case_index"] == 1}
+
+
+# -- whole reports against gold --------------------------------------------------------------
+
+
+DEV_GOLD = gold_rows("dev.jsonl")
+SPINAL_GOLD = gold_rows("spinal.jsonl")
+
+
+@pytest.mark.parametrize("doc_id", sorted(DEV_GOLD))
+def test_dev_report_sites_match_gold(doc_id: str) -> None:
+    primary, metastases = found(whole(CORPUS / "dev" / "txt" / f"{doc_id}.txt"))
+    assert primary == DEV_GOLD[doc_id]["primary_site"]
+    assert metastases == set(DEV_GOLD[doc_id]["metastasis_sites"])
+
+
+@pytest.mark.parametrize("doc_id", sorted(SPINAL_GOLD))
+def test_spinal_reports_of_other_primaries(doc_id: str) -> None:
+    """Not GIST: no primary_site; the primary organ (kidney, lung, liver, prostate) is not a site."""
+    primary, metastases = found(whole(CORPUS / "spinal" / "txt" / f"{doc_id}.txt"))
+    assert primary is None
+    assert metastases == set(SPINAL_GOLD[doc_id]["metastasis_sites"])
+
+
+def test_seed_pdf_narrative_patient() -> None:
+    primary, metastases = found(whole(CORPUS / "seed" / "shimizu2018.pdf"))
+    assert primary == "rectum"
+    assert metastases == {"V"}
+
+
+def test_evidence_offsets_index_the_document_text() -> None:
+    patient = whole(CORPUS / "dev" / "txt" / "bmccancer2004_cerebral_relapse.txt")
+    values = sites.extract(patient)
+    assert values
+    for v in values:
+        assert v.evidence.start is not None and v.evidence.end is not None
+        assert patient.document.text[v.evidence.start:v.evidence.end] == v.evidence.text
+        assert v.evidence.page == 1
+
+
+def test_pipeline_sentences_and_context_give_the_same_sites(nlp_no_ner) -> None:
+    from extract.nlp import annotate
+
+    document = read(CORPUS / "seed" / "shimizu2018.pdf")
+    patient = PatientText(document, annotate(nlp_no_ner, document), [(0, len(document.text))])
+    assert found(patient) == ("rectum", {"V"})
+
+
+# -- statements that are not this patient's ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # negated (shimizu2018, bmccancer2004)
+        "As there were no metastases in vital organs and the tumor was located only in the anterior "
+        "column of the liver, surgery was performed.",
+        "MRI and lumbar puncture excluded central nervous system involvement.",
+        "A 3-year follow-up showed no local recurrence or new liver metastases; he had full "
+        "neurological function.",
+        # other patients (shimizu2018)
+        "All the previously reported cases had spinal metastases associated with an uncontrollable "
+        "primary tumor [8] or liver metastasis [2, 7, 9–11].",
+        "Suzuki et al. reported the case of two patients who underwent complete resection of bone "
+        "metastases (other than the spine) of GIST and benefitted from long-term disease-free survival [14].",
+        # GISTs in general (suzuki2014, savvidou2016, sato2014, karger2025, braunstein2021)
+        "The most common sites of metastasis are the liver and the peritoneum, but gastrointestinal "
+        "stromal tumors rarely metastasize to the skeletal muscles.",
+        "The most common sites of metastasis are the liver and the peritoneum, whereas metastasis to "
+        "soft tissue is rare.",
+        "GIST usually metastasizes to the lungs and liver as a result of hematogenous spread and "
+        "peritoneal seeding, and metastasis of GIST to the central nervous system (CNS) is extremely rare.",
+        "Bony metastasis is rare, with the spine being the most common location of osseous metastasis.",
+        "Whereas the liver and the peritoneum are known to be the preferential metastasis sites, no "
+        "therapeutic standard has yet been established for the management of bone metastases because "
+        "of their very low incidence.",
+        # hypothetical (shimizu2018)
+        "However, a metastatic spinal tumor can often involve the pedicle and extend to the posterior element.",
+    ],
+)
+def test_statements_that_give_no_site(sentence: str) -> None:
+    assert found(text_patient("GIST. " + sentence))[1] == set()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "codes"),
+    [
+        ("The patient subsequently relapsed in August 2001 with symptomatic hepatic, subcutaneous "
+         "gluteal, left choroidal and right ocular metastases all confirmed on CT and PET scanning.",
+         {"L", "ST", "O"}),
+        ("Here, we present the case of a male patient with an atypical presentation of disease: as a "
+         "matter of fact, during his oncological history, he developed metastases in unlikely sites, "
+         "such as penis, scrotum, myocardium, and soft tissues.", {"O", "ST"}),
+        ("A brain magnetic resonance imaging of follow work-up revealed multiple metastases at the left "
+         "superior rectus muscle and occipital scalp.", {"O", "SK"}),
+        ("It was associated with liver and bone secondary locations.", {"L", "B"}),
+        ("A 56-year-old female with presentation of acute on chronic mechanical low back pain was found "
+         "to have multiple lytic lesions throughout the thoracolumbar spine arising from GIST metastases.",
+         {"V"}),
+        ("Magnetic resonance imaging (MRI) of the thoracic spine revealed a dorsal epidural enhancing "
+         "mass spanning the T6-T8 levels with associated spinal cord compression.", {"V"}),
+        ("Three months ago, left ventricular myocardial metastasis was suspected by thoracoabdominal "
+         "contrast-enhanced CT.", {"O"}),
+        ("A 54-year-old Japanese man presented with a three-month history of an enlarging mass of the "
+         "left buttock.", {"ST"}),
+        ("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
+         "with a single metastasis to the spine at the level of L2.", {"V"}),
+    ],
+)
+def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]) -> None:
+    assert found(text_patient("A case of GIST. " + sentence))[1] == codes
+
+
+# -- primary site phrasings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "primary"),
+    [
+        ("Immunohistochemical analysis revealed that the tumor was positive for CD117 (c-kit) and CD34, "
+         "leading to the diagnosis of a rectal GIST.", "rectum"),
+        ("We found a case of breast metastasis from rectum GIST.", "rectum"),
+        ("Here, we present the unusual case of a 66-year-old man with a gastric GIST with synchronous "
+         "bone and liver metastases.", "stomach"),
+        ("A 47-year-old man presented in July 1999 with a jejunal GIST with multiple hepatic metastases.",
+         "jejunum"),
+        ("He had been diagnosed with duodenal GIST metastasizing to the liver when he visited the "
+         "emergency room with hematochezia three years previously.", "duodenum"),
+        ("Surgical resection of the small intestine tumor was performed; histopathological and "
+         "immunohistochemical examinations identified it as a primary gastrointestinal stromal tumor "
+         "arising from the small intestine.", "small intestine"),
+        ("A case of GIST. Following surgery and radiotherapy, the patient developed ileus caused by tumor in the small "
+         "intestine and underwent laparotomy for tumor removal.", "small intestine"),
+        ("A case of GIST. A thoraco-abdominal computed tomography showed a large heterogeneous tissue mass, taking the "
+         "whole pelvis, coming from the right-side wall of the rectum of 17.3 x 14cm.", "rectum"),
+        # MACCROBAT 26444414
+        ("Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
+         "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum.",
+         "small intestine"),
+        ("The patient had a GIST of the stomach.", "stomach"),
+        ("She underwent resection of a colorectal GIST.", "colon"),
+        ("He had an anorectal gastrointestinal stromal tumor.", "rectum"),
+        ("A GIST of the sigmoid colon was resected.", "sigmoid colon"),
+        ("The patient had a metastatic GIST of unknown primary.", "unknown"),
+        ("He was diagnosed with an extragastrointestinal stromal tumor (EGIST) of the scrotum.", "other"),
+    ],
+)
+def test_primary_site_phrasings(sentence: str, primary: str) -> None:
+    assert found(text_patient(sentence))[0] == primary
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # frontiers2024, savvidou2016, panafrmedj2019: GISTs in general
+        "Gastrointestinal stromal tumors (GISTs) are the most frequent mesenchymal tumors of the "
+        "gastrointestinal tract, usually arising in the stomach or in the small bowel.",
+        "They usually involve the stomach, grow variably, present vaguely with inconsistent clinical behavior.",
+        "Rectal location of GIST is extremely rare reaching 5% of GIST and only 0.1% of rectal tumours.",
+    ],
+)
+def test_primary_site_not_taken_from_general_statements(sentence: str) -> None:
+    assert found(text_patient(sentence))[0] is None
+
+
+def test_no_primary_site_without_a_gist() -> None:
+    """FIELDS.md: primary_site is the organ of the primary GIST; a lung cancer report has none."""
+    patient = text_patient("A 59 year old male was suffering from non small cell lung cancer (adenocarcinoma) "
+                           "and a rectal mass.")
+    assert found(patient)[0] is None
+
+
+# -- normalisers shared with tables ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("Small intestine", "small intestine"), ("Stomach", "stomach"), ("Sigmoid colon", "sigmoid colon"),
+     ("Esophagus", "esophagus"), ("Rectum", "rectum"), ("Gastric", "stomach"), ("Jejunum", "jejunum"),
+     ("Small bowel", "small intestine"), ("Colorectal", "colon"), ("Anorectal", "rectum"),
+     ("Unknown", "unknown"), ("Brain", None)],
+)
+def test_normalise_primary(cell: str, value: str | None) -> None:
+    assert sites.normalise_primary(cell) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("bone metastases aside from vertebrae", "B"), ("vertebrae", "V"), ("liver", "L"),
+     ("lymph node", "LN"), ("soft tissue", "ST"), ("mediastinum", "M"), ("peritoneum", "P"),
+     ("spleen", "S"), ("lung", "LU"), ("brain", "BR"), ("skin", "SK"), ("adrenal gland", "O"),
+     ("epidural", "V"), ("ST", "ST")],
+)
+def test_normalise_site(text: str, code: str) -> None:
+    assert sites.normalise_site(text) == code
