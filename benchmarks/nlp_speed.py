@@ -20,7 +20,10 @@ from extract.nlp import load
 from extract.nlp.sections import set_sections
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATHS = [ROOT / "corpus" / "dev" / "txt", ROOT / "corpus" / "seed" / "shimizu2018_extracted.txt"]
+DEFAULT_PATHS = [
+    ROOT / "corpus" / "dev" / "txt",
+    ROOT / "corpus" / "seed" / "shimizu2018_extracted.txt",
+]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -57,8 +60,12 @@ def main(argv: list[str] | None = None) -> None:
     total = time.perf_counter() - start
     n = len(documents) * args.repeat
     print(f"pipeline: {' -> '.join(['tokenizer', *nlp.pipe_names])} (loaded in {load_s:.1f} s)")
-    print(f"documents: {len(documents)} x {args.repeat} = {n}, {chars / n:,.0f} characters each on average")
-    print(f"throughput: {n / total:.1f} docs/s, {chars / total:,.0f} chars/s, {tokens / total:,.0f} tokens/s")
+    print(
+        f"documents: {len(documents)} x {args.repeat} = {n}, {chars / n:,.0f} characters each on average"
+    )
+    print(
+        f"throughput: {n / total:.1f} docs/s, {chars / total:,.0f} chars/s, {tokens / total:,.0f} tokens/s"
+    )
     for name, seconds in per_pipe.items():
         print(f"  {name:20s} {seconds / n * 1000:8.1f} ms/doc  ({seconds / total:5.1%})")
 

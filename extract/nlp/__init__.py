@@ -53,11 +53,12 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract.document import Document
+from extract.errors import ModelMissingError
+
 # Importing the component modules registers their factories and extensions.
 from extract.nlp import abbreviations, context, sentences, terms, tokenizer  # noqa: F401
 from extract.nlp.sections import set_sections
-from extract.document import Document
-from extract.errors import ModelMissingError
 
 RESOURCES = Path(__file__).parent / "resources"
 CONFIG_PATH = RESOURCES / "pipeline.cfg"
@@ -105,4 +106,4 @@ def annotate(nlp: Language, document: Document) -> Doc:
     return nlp(doc)
 
 
-__all__ = ["load", "get_nlp", "annotate", "DEFAULT_MODEL_PATH", "CONFIG_PATH"]
+__all__ = ["CONFIG_PATH", "DEFAULT_MODEL_PATH", "annotate", "get_nlp", "load"]

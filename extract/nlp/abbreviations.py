@@ -8,13 +8,12 @@ component also resolves the other number of each short form (GISTs <-> GIST, TKI
 Sets ``doc._.abbreviations`` (spans with ``span._.long_form``, a Span of the definition).
 """
 
-
 import warnings
 
+from scispacy.abbreviation import AbbreviationDetector
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from scispacy.abbreviation import AbbreviationDetector
 
 
 def number_variants(short_form: str) -> list[str]:
@@ -43,7 +42,13 @@ class CaseAbbreviations:
         self.detector.matcher = Matcher(nlp.vocab)
         self.detector.matcher.add(
             "parenthesis",
-            [[{"ORTH": "("}, {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": f"{{1,{max_inner_tokens}}}"}, {"ORTH": ")"}]],
+            [
+                [
+                    {"ORTH": "("},
+                    {"ORTH": {"NOT_IN": ["(", ")"]}, "OP": f"{{1,{max_inner_tokens}}}"},
+                    {"ORTH": ")"},
+                ]
+            ],
         )
         self.vocab = nlp.vocab
 

@@ -9,7 +9,6 @@ speaks of patients other than the report's own (the literature, "previously repo
 reports need and clinical notes do not. Scope is the sentence (``case_sentences``).
 """
 
-
 import functools
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,13 @@ from spacy.tokens import Doc, Span
 from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
 
 DEFAULT_RULES = Path(__file__).parent / "resources" / "context_rules.json"
-CLINICAL_CATEGORIES = ("NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "HYPOTHETICAL", "FAMILY")
+CLINICAL_CATEGORIES = (
+    "NEGATED_EXISTENCE",
+    "POSSIBLE_EXISTENCE",
+    "HISTORICAL",
+    "HYPOTHETICAL",
+    "FAMILY",
+)
 TARGETS_ATTR = "context_targets"
 
 SPAN_ATTRS: dict[str, dict[str, Any]] = {

@@ -12,7 +12,6 @@ sentences of their own. Sentences longer than ``max_tokens`` (tables read as tex
 at line breaks so ConText scopes stay local.
 """
 
-
 import bisect
 import json
 from pathlib import Path
@@ -87,13 +86,23 @@ class CaseSentences:
             if text in _ENDERS or (text.endswith(".") and len(text) > 1):
                 j = i + 1
                 # keep a closing bracket or quote with the sentence it closes
-                while j < n and doc[j].text in {")", "]", '"', "”", "’"} and not doc[j - 1].whitespace_:
+                while (
+                    j < n
+                    and doc[j].text in {")", "]", '"', "”", "’"}
+                    and not doc[j - 1].whitespace_
+                ):
                     j += 1
-                if j < n and self._starts_sentence(doc, j) and not (
-                    text.endswith(".") and self._is_abbreviation(doc, i)
+                if (
+                    j < n
+                    and self._starts_sentence(doc, j)
+                    and not (text.endswith(".") and self._is_abbreviation(doc, i))
                 ):
                     starts[self._first_word(doc, j)] = True
-            elif tok.is_space and "\n\n" in text.replace("\r", "") and self._starts_sentence(doc, i + 1):
+            elif (
+                tok.is_space
+                and "\n\n" in text.replace("\r", "")
+                and self._starts_sentence(doc, i + 1)
+            ):
                 starts[self._first_word(doc, i + 1)] = True
         if doc.user_data.get(SECTIONS_KEY):
             idx = [t.idx for t in doc]
@@ -106,8 +115,10 @@ class CaseSentences:
                     starts[k] = True
         self._cut_long(doc, starts)
         # one array write: setting token.is_sent_start one by one is quadratic in spaCy
-        values = numpy.array([1 if start else -1 for start in starts], dtype="int64").astype("uint64")
-        doc.from_array([SENT_START], values)
+        values = numpy.array([1 if start else -1 for start in starts], dtype="int64").astype(
+            "uint64"
+        )
+        doc.from_array([SENT_START], values)  # type: ignore[arg-type]
         return doc
 
     def _cut_long(self, doc: Doc, starts: list[bool]) -> None:
@@ -118,7 +129,11 @@ class CaseSentences:
                     count = 0
                     for k in range(last + 1, i):
                         count += 1
-                        if count >= self.max_tokens // 2 and doc[k - 1].is_space and "\n" in doc[k - 1].text:
+                        if (
+                            count >= self.max_tokens // 2
+                            and doc[k - 1].is_space
+                            and "\n" in doc[k - 1].text
+                        ):
                             starts[k] = True
                             count = 0
                 last = i
@@ -131,4 +146,6 @@ class CaseSentences:
 def make_case_sentences(
     nlp: Language, name: str, abbreviations_path: str | None, max_tokens: int
 ) -> CaseSentences:
-    return CaseSentences(load_abbreviations(abbreviations_path or DEFAULT_ABBREVIATIONS), max_tokens)
+    return CaseSentences(
+        load_abbreviations(abbreviations_path or DEFAULT_ABBREVIATIONS), max_tokens
+    )

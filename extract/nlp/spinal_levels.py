@@ -45,7 +45,9 @@ _ORDINAL_RE = re.compile(
     r"\s+(?:vertebra|vertebrae|vertebral|spine|spinous|level|segment)",
 )
 # Words after a level that belong to the same mention ("L3 vertebral body").
-_TAIL_RE = re.compile(r"(?i)\s(?:vertebral\s+body|vertebral\s+bodies|vertebrae|vertebra|level|levels)\b")
+_TAIL_RE = re.compile(
+    r"(?i)\s(?:vertebral\s+body|vertebral\s+bodies|vertebrae|vertebra|level|levels)\b"
+)
 
 
 @dataclass(frozen=True)

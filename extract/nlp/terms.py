@@ -20,7 +20,6 @@ as codes ("T12-L2", "Th12", "C2-3", "third lumbar vertebra") come from
 :mod:`extract.nlp.spinal_levels`, with their ranges expanded into ``span._.value``.
 """
 
-
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -107,7 +106,7 @@ class CaseTerms:
                 pattern = across_line_breaks(p.pattern)
             try:
                 self.matcher.add(key, [pattern])
-            except Exception as exc:  # spaCy's pattern validation
+            except (ValueError, KeyError) as exc:  # spaCy's MatchPatternError is a ValueError
                 raise ValueError(f"{p.source}: bad token pattern ({exc})") from None
 
     def __call__(self, doc: Doc) -> Doc:
@@ -127,7 +126,9 @@ class CaseTerms:
             first = {(s.start, s.end): v for s, v in reversed(items)}  # first pattern wins
             for span in filter_spans([s for s, _ in items]):
                 value = first[(span.start, span.end)]
-                values[(span.start, span.end, label)] = list(value) if isinstance(value, list) else value
+                values[(span.start, span.end, label)] = (
+                    list(value) if isinstance(value, list) else value
+                )
                 spans.append(span)
         doc.user_data[VALUES_KEY] = values
         spans.sort(key=lambda s: (s.start, s.end, s.label_))
@@ -136,5 +137,7 @@ class CaseTerms:
 
 
 @Language.factory("case_terms", default_config={"terms_dir": None, "spinal_levels": True})
-def make_case_terms(nlp: Language, name: str, terms_dir: str | None, spinal_levels: bool) -> CaseTerms:
+def make_case_terms(
+    nlp: Language, name: str, terms_dir: str | None, spinal_levels: bool
+) -> CaseTerms:
     return CaseTerms(nlp, read_term_patterns(terms_dir or DEFAULT_TERMS_DIR), spinal_levels)

@@ -14,8 +14,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def flags(doc, text: str, label: str | None = None) -> dict[str, bool]:
     """Context flags of the first term span with this text (and label)."""
-    span = next(s for s in doc.spans["terms"] if s.text == text and (label is None or s.label_ == label))
-    names = ("is_negated", "is_historical", "is_hypothetical", "is_family", "is_uncertain", "is_other_patient")
+    span = next(
+        s for s in doc.spans["terms"] if s.text == text and (label is None or s.label_ == label)
+    )
+    names = (
+        "is_negated",
+        "is_historical",
+        "is_hypothetical",
+        "is_family",
+        "is_uncertain",
+        "is_other_patient",
+    )
     return {n[3:]: getattr(span._, n) for n in names if getattr(span._, n)}
 
 
@@ -31,8 +40,16 @@ def sentence_doc(nlp, corpus_file: Path, start: str):
     [
         ("19860925.txt", "The initial CT scan of the thorax showed", "metastases"),
         ("21923918.txt", "A bone-marrow biopsy was negative for metastatic", "metastatic"),
-        ("24957905.txt", "An initial workup revealed localized cancer with no evidence", "metastases"),
-        ("25853982.txt", "A positron emission tomography (PET) scan performed in 2012", "metastasis"),
+        (
+            "24957905.txt",
+            "An initial workup revealed localized cancer with no evidence",
+            "metastases",
+        ),
+        (
+            "25853982.txt",
+            "A positron emission tomography (PET) scan performed in 2012",
+            "metastasis",
+        ),
     ],
 )
 def test_negated_metastasis_in_maccrobat(nlp_no_ner, corpus, file, start, term):
@@ -41,7 +58,9 @@ def test_negated_metastasis_in_maccrobat(nlp_no_ner, corpus, file, start, term):
 
 
 def test_affirmed_metastases_in_maccrobat(nlp_no_ner, corpus):
-    doc = sentence_doc(nlp_no_ner, corpus / "maccrobat" / "21923918.txt", "Three months after the splenectomy")
+    doc = sentence_doc(
+        nlp_no_ner, corpus / "maccrobat" / "21923918.txt", "Three months after the splenectomy"
+    )
     assert flags(doc, "liver") == {} and flags(doc, "cutaneous") == {}
 
 
@@ -57,7 +76,11 @@ def test_negation_does_not_reach_a_later_clause(nlp_no_ner):
 
 
 def test_ner_entities_get_context_too(nlp_with_ner, corpus):
-    doc = sentence_doc(nlp_with_ner, corpus / "maccrobat" / "24957905.txt", "An initial workup revealed localized cancer with no evidence")
+    doc = sentence_doc(
+        nlp_with_ner,
+        corpus / "maccrobat" / "24957905.txt",
+        "An initial workup revealed localized cancer with no evidence",
+    )
     negated = [e for e in doc.ents if e._.is_negated]
     assert any("metastases" in e.text for e in negated), [(e.text, e.label_) for e in doc.ents]
 
@@ -101,13 +124,18 @@ def test_other_patients(nlp_no_ner, sentence):
     [
         # corpus/seed/shimizu2018_extracted.txt (Discussion)
         (
-            "However, our patient,\nwho underwent complete resection of the primary\ntumor, developed "
-            "solitary metastasis of the L3 verte-\nbral body 10 years after surgery, which was the "
-            "latest\nspinal metastasis among past reports.",
+            (
+                "However, our patient,\nwho underwent complete resection of the primary\ntumor, developed "
+                "solitary metastasis of the L3 verte-\nbral body 10 years after surgery, which was the "
+                "latest\nspinal metastasis among past reports."
+            ),
             "metastasis",
         ),
         ("Unlike past reports, this case\nwas a solitary metastasis.", "metastasis"),
-        ("We describe a patient who underwent spinal metastasectomy; we further provide a review of all cases.", "metastasectomy"),
+        (
+            "We describe a patient who underwent spinal metastasectomy; we further provide a review of all cases.",
+            "metastasectomy",
+        ),
     ],
 )
 def test_our_patient_is_not_other(nlp_no_ner, sentence, term):
@@ -131,6 +159,10 @@ def test_context_over_a_whole_dev_report(nlp_no_ner, corpus):
     # "Here, we present the unusual case of a 66-year-old man with a gastric GIST with
     # synchronous bone and liver metastases" is the patient's own
     sentence = next(s for s in doc.sents if "we present the unusual case" in s.text)
-    own = [t for t in doc.spans["terms"] if sentence.start <= t.start < sentence.end and t.label_ == "METASTASIS_SITE"]
+    own = [
+        t
+        for t in doc.spans["terms"]
+        if sentence.start <= t.start < sentence.end and t.label_ == "METASTASIS_SITE"
+    ]
     assert {t._.value for t in own} == {"B", "L"}
     assert not any(t._.is_other_patient or t._.is_negated for t in own)

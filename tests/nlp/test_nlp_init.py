@@ -16,7 +16,12 @@ SEED_TXT = ROOT / "corpus" / "seed" / "shimizu2018_extracted.txt"
 
 
 def test_components_in_order_without_ner(nlp_no_ner):
-    assert nlp_no_ner.pipe_names == ["case_sentences", "case_abbreviations", "case_terms", "case_context"]
+    assert nlp_no_ner.pipe_names == [
+        "case_sentences",
+        "case_abbreviations",
+        "case_terms",
+        "case_context",
+    ]
     assert nlp_no_ner.max_length >= 5_000_000
 
 
@@ -68,7 +73,7 @@ def test_token_section_is_the_innermost_document_section(nlp_no_ner):
     assert by_text["presentation"] == "Case presentation"
     assert by_text["rectal"] == "History and clinical evaluation"
     assert by_text["GISTs"] == "Discussion"
-    metastases = [s for s in doc.spans["terms"] if s.label_ == "METASTASIS"][0]
+    metastases = next(s for s in doc.spans["terms"] if s.label_ == "METASTASIS")
     assert metastases._.section == "Discussion"
     # headings are sentences of their own
     assert any(s.text.startswith("A 51-year-old") for s in doc.sents)

@@ -37,7 +37,9 @@ def test_gists_resolves_to_its_long_form(seed_doc):
 
 
 def test_no_new_metastases_is_negated(seed_doc):
-    sent = sentence_with(seed_doc, "A 3-year follow-up showed no local recurrence or new metastases")
+    sent = sentence_with(
+        seed_doc, "A 3-year follow-up showed no local recurrence or new metastases"
+    )
     mentions = terms_in(seed_doc, sent, "METASTASIS")
     assert mentions and all(m._.is_negated for m in mentions)
 
@@ -55,26 +57,34 @@ def test_imatinib_is_a_tki(seed_doc):
 
 
 def test_four_of_twelve_reported_cases_are_other_patients(seed_doc):
-    sent = sentence_with(seed_doc, "Four (33%) of 12 reported cases had spinal metastases at initial presentation")
+    sent = sentence_with(
+        seed_doc, "Four (33%) of 12 reported cases had spinal metastases at initial presentation"
+    )
     spans = terms_in(seed_doc, sent, "METASTASIS") + terms_in(seed_doc, sent, "METASTASIS_SITE")
     assert spans and all(s._.is_other_patient for s in spans)
 
 
 def test_the_patients_own_metastasis_is_not_other(seed_doc):
-    sent = sentence_with(seed_doc, "was diagnosed with L3 vertebral metastasis 10 years after surgery")
+    sent = sentence_with(
+        seed_doc, "was diagnosed with L3 vertebral metastasis 10 years after surgery"
+    )
     spans = terms_in(seed_doc, sent, "METASTASIS") + terms_in(seed_doc, sent, "SPINAL_LEVEL")
     assert spans and not any(s._.is_other_patient or s._.is_negated for s in spans)
 
 
 def test_en_bloc_corpectomy_is_the_spinal_treatment(seed_doc):
     sent = sentence_with(seed_doc, "En bloc corpectomy via bilateral anterolateral")
-    assert [t._.value for t in terms_in(seed_doc, sent, "SPINAL_TREATMENT")] == ["en bloc corpectomy"]
+    assert [t._.value for t in terms_in(seed_doc, sent, "SPINAL_TREATMENT")] == [
+        "en bloc corpectomy"
+    ]
 
 
 # Not in the seed's text: the other examples, on constructed sentences.
 def test_t12_l2_range(nlp_no_ner):
     doc = nlp_no_ner("MRI showed metastases at T12-L2 with cord compression.")
-    assert [t._.value for t in doc.spans["terms"] if t.label_ == "SPINAL_LEVEL"] == [["T12", "L1", "L2"]]
+    assert [t._.value for t in doc.spans["terms"] if t.label_ == "SPINAL_LEVEL"] == [
+        ["T12", "L1", "L2"]
+    ]
 
 
 def test_glivec_is_imatinib(nlp_no_ner):

@@ -7,8 +7,8 @@ import json
 import pytest
 import spacy
 
-from extract.nlp.terms import DEFAULT_TERMS_DIR, LABELS, read_term_patterns
 from extract.nlp import load
+from extract.nlp.terms import DEFAULT_TERMS_DIR, LABELS, read_term_patterns
 
 
 def terms(doc, label: str) -> list[tuple[str, object]]:
@@ -50,7 +50,10 @@ def test_sites_and_treatments_in_a_spinal_report(nlp_no_ner):
         "tumor resection and pedicle fixation extending from C7 to T5."
     )
     levels = terms(doc, "SPINAL_LEVEL")
-    assert levels == [("T1-T4", ["T1", "T2", "T3", "T4"]), ("C7 to T5", ["C7", "T1", "T2", "T3", "T4", "T5"])]
+    assert levels == [
+        ("T1-T4", ["T1", "T2", "T3", "T4"]),
+        ("C7 to T5", ["C7", "T1", "T2", "T3", "T4", "T5"]),
+    ]
     treatments = {v for _, v in terms(doc, "SPINAL_TREATMENT")}
     assert treatments == {"decompression", "tumor resection", "instrumentation"}
 
@@ -75,7 +78,9 @@ def test_one_word_can_carry_two_labels_with_their_own_values(nlp_no_ner):
 
 def test_phrases_match_across_line_breaks(nlp_no_ner):
     # corpus/seed/shimizu2018_extracted.txt
-    doc = nlp_no_ner("In this case, en\nbloc corpectomy was performed as the tumor was\nconfined to the vertebral body.")
+    doc = nlp_no_ner(
+        "In this case, en\nbloc corpectomy was performed as the tumor was\nconfined to the vertebral body."
+    )
     assert terms(doc, "SPINAL_TREATMENT") == [("en\nbloc corpectomy", "en bloc corpectomy")]
 
 
@@ -88,7 +93,13 @@ def test_a_helper_can_add_a_pattern_file(tmp_path):
     (tmp_path / "extra.jsonl").write_text(
         json.dumps({"label": "TKI", "pattern": "STI571", "value": "imatinib"}) + "\n"
         "# a comment\n\n"
-        + json.dumps({"label": "METASTASIS_SITE", "pattern": [{"LOWER": "parapharyngeal"}, {"LOWER": "space"}], "value": "O"})
+        + json.dumps(
+            {
+                "label": "METASTASIS_SITE",
+                "pattern": [{"LOWER": "parapharyngeal"}, {"LOWER": "space"}],
+                "value": "O",
+            }
+        )
         + "\n",
         encoding="utf-8",
     )
@@ -100,7 +111,9 @@ def test_a_helper_can_add_a_pattern_file(tmp_path):
 
 
 def test_a_bad_pattern_line_names_its_file_and_line(tmp_path):
-    (tmp_path / "bad.jsonl").write_text('{"label": "TKI", "pattern": "x"}\n{"label": "TKI"}\n', encoding="utf-8")
+    (tmp_path / "bad.jsonl").write_text(
+        '{"label": "TKI", "pattern": "x"}\n{"label": "TKI"}\n', encoding="utf-8"
+    )
     with pytest.raises(ValueError, match=r"bad\.jsonl:2"):
         read_term_patterns(tmp_path)
 
@@ -112,7 +125,11 @@ def test_terms_on_a_maccrobat_report(nlp_no_ner, corpus):
     for span in doc.spans["terms"]:
         assert span.label_ in LABELS and span._.value is not None
     sentence = next(s for s in doc.sents if s.text.startswith("Three months after the splenectomy"))
-    sites = [(t.text, t._.value) for t in doc.spans["terms"] if t.label_ == "METASTASIS_SITE" and t.start >= sentence.start and t.end <= sentence.end]
+    sites = [
+        (t.text, t._.value)
+        for t in doc.spans["terms"]
+        if t.label_ == "METASTASIS_SITE" and t.start >= sentence.start and t.end <= sentence.end
+    ]
     assert sites == [("liver", "L"), ("cutaneous", "SK")]
 
 
