@@ -88,27 +88,27 @@ def test_pipeline_sentences_and_context_give_the_same_sites(nlp_no_ner) -> None:
     "sentence",
     [
         # negated (shimizu2018, bmccancer2004)
-        "As there were no metastases in vital organs and the tumor was located only in the anterior "
-        "column of the liver, surgery was performed.",
+        ("As there were no metastases in vital organs and the tumor was located only in the anterior "
+        "column of the liver, surgery was performed."),
         "MRI and lumbar puncture excluded central nervous system involvement.",
-        "A 3-year follow-up showed no local recurrence or new liver metastases; he had full "
-        "neurological function.",
+        ("A 3-year follow-up showed no local recurrence or new liver metastases; he had full "
+        "neurological function."),
         # other patients (shimizu2018)
-        "All the previously reported cases had spinal metastases associated with an uncontrollable "
-        "primary tumor [8] or liver metastasis [2, 7, 9–11].",
-        "Suzuki et al. reported the case of two patients who underwent complete resection of bone "
-        "metastases (other than the spine) of GIST and benefitted from long-term disease-free survival [14].",
+        ("All the previously reported cases had spinal metastases associated with an uncontrollable "
+        "primary tumor [8] or liver metastasis [2, 7, 9–11]."),
+        ("Suzuki et al. reported the case of two patients who underwent complete resection of bone "
+        "metastases (other than the spine) of GIST and benefitted from long-term disease-free survival [14]."),
         # GISTs in general (suzuki2014, savvidou2016, sato2014, karger2025, braunstein2021)
-        "The most common sites of metastasis are the liver and the peritoneum, but gastrointestinal "
-        "stromal tumors rarely metastasize to the skeletal muscles.",
-        "The most common sites of metastasis are the liver and the peritoneum, whereas metastasis to "
-        "soft tissue is rare.",
-        "GIST usually metastasizes to the lungs and liver as a result of hematogenous spread and "
-        "peritoneal seeding, and metastasis of GIST to the central nervous system (CNS) is extremely rare.",
+        ("The most common sites of metastasis are the liver and the peritoneum, but gastrointestinal "
+        "stromal tumors rarely metastasize to the skeletal muscles."),
+        ("The most common sites of metastasis are the liver and the peritoneum, whereas metastasis to "
+        "soft tissue is rare."),
+        ("GIST usually metastasizes to the lungs and liver as a result of hematogenous spread and "
+        "peritoneal seeding, and metastasis of GIST to the central nervous system (CNS) is extremely rare."),
         "Bony metastasis is rare, with the spine being the most common location of osseous metastasis.",
-        "Whereas the liver and the peritoneum are known to be the preferential metastasis sites, no "
+        ("Whereas the liver and the peritoneum are known to be the preferential metastasis sites, no "
         "therapeutic standard has yet been established for the management of bone metastases because "
-        "of their very low incidence.",
+        "of their very low incidence."),
         # hypothetical (shimizu2018)
         "However, a metastatic spinal tumor can often involve the pedicle and extend to the posterior element.",
     ],
@@ -120,26 +120,26 @@ def test_statements_that_give_no_site(sentence: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "codes"),
     [
-        ("The patient subsequently relapsed in August 2001 with symptomatic hepatic, subcutaneous "
-         "gluteal, left choroidal and right ocular metastases all confirmed on CT and PET scanning.",
+        (("The patient subsequently relapsed in August 2001 with symptomatic hepatic, subcutaneous "
+         "gluteal, left choroidal and right ocular metastases all confirmed on CT and PET scanning."),
          {"L", "ST", "O"}),
-        ("Here, we present the case of a male patient with an atypical presentation of disease: as a "
+        (("Here, we present the case of a male patient with an atypical presentation of disease: as a "
          "matter of fact, during his oncological history, he developed metastases in unlikely sites, "
-         "such as penis, scrotum, myocardium, and soft tissues.", {"O", "ST"}),
-        ("A brain magnetic resonance imaging of follow work-up revealed multiple metastases at the left "
-         "superior rectus muscle and occipital scalp.", {"O", "SK"}),
+         "such as penis, scrotum, myocardium, and soft tissues."), {"O", "ST"}),
+        (("A brain magnetic resonance imaging of follow work-up revealed multiple metastases at the left "
+         "superior rectus muscle and occipital scalp."), {"O", "SK"}),
         ("It was associated with liver and bone secondary locations.", {"L", "B"}),
-        ("A 56-year-old female with presentation of acute on chronic mechanical low back pain was found "
-         "to have multiple lytic lesions throughout the thoracolumbar spine arising from GIST metastases.",
+        (("A 56-year-old female with presentation of acute on chronic mechanical low back pain was found "
+         "to have multiple lytic lesions throughout the thoracolumbar spine arising from GIST metastases."),
          {"V"}),
-        ("Magnetic resonance imaging (MRI) of the thoracic spine revealed a dorsal epidural enhancing "
-         "mass spanning the T6-T8 levels with associated spinal cord compression.", {"V"}),
-        ("Three months ago, left ventricular myocardial metastasis was suspected by thoracoabdominal "
-         "contrast-enhanced CT.", {"O"}),
-        ("A 54-year-old Japanese man presented with a three-month history of an enlarging mass of the "
-         "left buttock.", {"ST"}),
-        ("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
-         "with a single metastasis to the spine at the level of L2.", {"V"}),
+        (("Magnetic resonance imaging (MRI) of the thoracic spine revealed a dorsal epidural enhancing "
+         "mass spanning the T6-T8 levels with associated spinal cord compression."), {"V"}),
+        (("Three months ago, left ventricular myocardial metastasis was suspected by thoracoabdominal "
+         "contrast-enhanced CT."), {"O"}),
+        (("A 54-year-old Japanese man presented with a three-month history of an enlarging mass of the "
+         "left buttock."), {"ST"}),
+        (("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
+         "with a single metastasis to the spine at the level of L2."), {"V"}),
     ],
 )
 def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]) -> None:
@@ -152,25 +152,25 @@ def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]
 @pytest.mark.parametrize(
     ("sentence", "primary"),
     [
-        ("Immunohistochemical analysis revealed that the tumor was positive for CD117 (c-kit) and CD34, "
-         "leading to the diagnosis of a rectal GIST.", "rectum"),
+        (("Immunohistochemical analysis revealed that the tumor was positive for CD117 (c-kit) and CD34, "
+         "leading to the diagnosis of a rectal GIST."), "rectum"),
         ("We found a case of breast metastasis from rectum GIST.", "rectum"),
-        ("Here, we present the unusual case of a 66-year-old man with a gastric GIST with synchronous "
-         "bone and liver metastases.", "stomach"),
+        (("Here, we present the unusual case of a 66-year-old man with a gastric GIST with synchronous "
+         "bone and liver metastases."), "stomach"),
         ("A 47-year-old man presented in July 1999 with a jejunal GIST with multiple hepatic metastases.",
          "jejunum"),
-        ("He had been diagnosed with duodenal GIST metastasizing to the liver when he visited the "
-         "emergency room with hematochezia three years previously.", "duodenum"),
-        ("Surgical resection of the small intestine tumor was performed; histopathological and "
+        (("He had been diagnosed with duodenal GIST metastasizing to the liver when he visited the "
+         "emergency room with hematochezia three years previously."), "duodenum"),
+        (("Surgical resection of the small intestine tumor was performed; histopathological and "
          "immunohistochemical examinations identified it as a primary gastrointestinal stromal tumor "
-         "arising from the small intestine.", "small intestine"),
-        ("A case of GIST. Following surgery and radiotherapy, the patient developed ileus caused by tumor in the small "
-         "intestine and underwent laparotomy for tumor removal.", "small intestine"),
-        ("A case of GIST. A thoraco-abdominal computed tomography showed a large heterogeneous tissue mass, taking the "
-         "whole pelvis, coming from the right-side wall of the rectum of 17.3 x 14cm.", "rectum"),
+         "arising from the small intestine."), "small intestine"),
+        (("A case of GIST. Following surgery and radiotherapy, the patient developed ileus caused by tumor in the small "
+         "intestine and underwent laparotomy for tumor removal."), "small intestine"),
+        (("A case of GIST. A thoraco-abdominal computed tomography showed a large heterogeneous tissue mass, taking the "
+         "whole pelvis, coming from the right-side wall of the rectum of 17.3 x 14cm."), "rectum"),
         # MACCROBAT 26444414
-        ("Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
-         "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum.",
+        (("Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
+         "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum."),
          "small intestine"),
         ("The patient had a GIST of the stomach.", "stomach"),
         ("She underwent resection of a colorectal GIST.", "colon"),
@@ -188,8 +188,8 @@ def test_primary_site_phrasings(sentence: str, primary: str) -> None:
     "sentence",
     [
         # frontiers2024, savvidou2016, panafrmedj2019: GISTs in general
-        "Gastrointestinal stromal tumors (GISTs) are the most frequent mesenchymal tumors of the "
-        "gastrointestinal tract, usually arising in the stomach or in the small bowel.",
+        ("Gastrointestinal stromal tumors (GISTs) are the most frequent mesenchymal tumors of the "
+        "gastrointestinal tract, usually arising in the stomach or in the small bowel."),
         "They usually involve the stomach, grow variably, present vaguely with inconsistent clinical behavior.",
         "Rectal location of GIST is extremely rare reaching 5% of GIST and only 0.1% of rectal tumours.",
     ],
