@@ -38,7 +38,8 @@ _CID = re.compile(r"\(cid:\d+\)")
 # Spacing accents that some PDFs emit beside the letter they sit on ("Sa˜o" for "São").
 _SPACING_ACCENTS = {"\u02dc": "\u0303", "\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c6": "\u0302",
                     "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306"}
-_ACCENT_AFTER = re.compile("([A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])(?=[A-Za-z])")
+_ACCENT_AFTER = re.compile("([AEIOUYaeiouy])([" + "".join(_SPACING_ACCENTS) + "])(?=[A-Za-z])|([nN])(\u02dc)|([cC])(\u00b8)|([cszrCSZR])(\u02c7)")
+_ACCENT_END = re.compile("([AEIOUaeiou])([" + "".join(_SPACING_ACCENTS) + "])(?![A-Za-z])")
 _ACCENT_BEFORE = re.compile("(?<![A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])([A-Za-z])")
 _SPACE_BEFORE_MARK = re.compile("\\s+([\u0300-\u036f])")
 _MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]")
@@ -55,7 +56,9 @@ def normalise(text: str) -> str:
         text = re.sub(r"\u2218(?=\s?[CF]\b)|(?<=\d)\u2218", "\u00b0", text)
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     if any(a in text for a in _SPACING_ACCENTS):
-        text = _ACCENT_AFTER.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
+        text = _ACCENT_AFTER.sub(lambda m: "".join(
+            g if i % 2 == 0 else _SPACING_ACCENTS[g] for i, g in enumerate(m.groups()) if g), text)
+        text = _ACCENT_END.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
         text = _ACCENT_BEFORE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
     # Compose accents that come as separate combining marks (é as e + ´).
     return unicodedata.normalize("NFC", text)
@@ -133,20 +136,21 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
     rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
     for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
-        placed = False
+        placed = -1
         for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
             base, rsize, members = rows[k]
-            if w["bottom"] - base > 0.3 * min(size, rsize):
+            if w["bottom"] - base > 0.2 * min(size, rsize):
                 break
-            if abs(w["bottom"] - base) <= 0.3 * min(size, rsize) and min(size, rsize) >= 0.85 * max(size, rsize) \
+            if abs(w["bottom"] - base) <= 0.2 * min(size, rsize) and min(size, rsize) >= 0.85 * max(size, rsize) \
                     and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
-                members.append(w)
-                placed = True
-                break
-        if not placed:
+                if placed < 0 or abs(w["bottom"] - base) < abs(w["bottom"] - rows[placed][0]):
+                    placed = k
+        if placed >= 0:
+            rows[placed][2].append(w)
+        else:
             rows.append((w["bottom"], size, [w]))
     # 2. superscripts and subscripts (smaller, off the baseline) join the line they touch
-    rows.sort(key=lambda r: -r[1])
+    rows.sort(key=lambda r: (len(r[2]) <= 2 or all(len(w["text"]) <= 2 for w in r[2]), -r[1]))
     kept: list[tuple[float, float, list[Word]]] = []
     for base, size, members in rows:
         stray = []
@@ -174,7 +178,7 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
     for base, rsize, row in rows:
         if base < w["top"] or base - rsize * 1.1 > w["bottom"]:
             continue
-        overlap = min(base + 0.25 * rsize, w["bottom"]) - max(base - rsize, w["top"])
+        overlap = min(base, w["bottom"]) - max(min(v["top"] for v in row), w["top"])
         smaller = size <= 0.85 * rsize
         if overlap < (0.3 if smaller else 0.6) * h or overlap <= best_overlap:
             continue
@@ -183,9 +187,11 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
             best, best_overlap = row, overlap
             continue
         if not smaller and len(w["text"]) <= 2:
-            left = [v for v in row if v["x1"] <= w["x0"] + 1]
-            right = [v for v in row if v["x0"] >= w["x1"] - 1]
-            if left and right and w["x0"] - left[-1]["x1"] < rsize and right[0]["x0"] - w["x1"] < rsize:
+            left = [v["x1"] for v in row if v["x1"] <= w["x0"] + 1]
+            right = [v["x0"] for v in row if v["x0"] >= w["x1"] - 1]
+            near_left = bool(left) and w["x0"] - max(left) < rsize
+            near_right = bool(right) and min(right) - w["x1"] < rsize
+            if (near_left or not left) and (near_right or not right) and (left or right):
                 best, best_overlap = row, overlap
     return best
 
