@@ -58,11 +58,12 @@ class LevelMention:
 
 
 @lru_cache(maxsize=1)
-def _exclusions() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _exclusions() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = json.loads((RESOURCES / "spinal_levels.json").read_text(encoding="utf-8"))
     after = re.compile(r"(?i)[\s\-]*(?:" + "|".join(data["not_followed_by"]) + r")")
     before = re.compile(r"(?i)\b(?:" + "|".join(data["not_preceded_by"]) + r")[\s\-]*$")
-    return after, before
+    spinal = re.compile(r"\b(?:" + "|".join(data["d_prefix_needs_nearby"]) + r")\b", re.I)
+    return after, before, spinal
 
 
 def normalise_level(raw: str) -> str | None:
@@ -95,7 +96,7 @@ def parse_levels(text: str) -> list[str]:
 
 def find_spinal_levels(text: str, *, check_context: bool = True) -> list[LevelMention]:
     """Level mentions in ``text`` with their expanded levels, in text order."""
-    after_bad, before_bad = _exclusions()
+    after_bad, before_bad, spinal_words = _exclusions()
     mentions: list[LevelMention] = []
     for m in _LEVEL_RE.finditer(text):
         first = normalise_level(m.group("first"))
@@ -105,6 +106,12 @@ def find_spinal_levels(text: str, *, check_context: bool = True) -> list[LevelMe
         if check_context and (
             after_bad.match(text, end, min(len(text), end + 40))
             or before_bad.search(text, max(0, m.start() - 40), m.start())
+        ):
+            continue
+        if (
+            check_context
+            and m.group("first")[0] == "D"
+            and not spinal_words.search(text, max(0, m.start() - 80), min(len(text), end + 80))
         ):
             continue
         second_raw = m.group("second")

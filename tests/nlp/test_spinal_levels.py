@@ -53,3 +53,18 @@ def test_not_levels():
 
 def test_reversed_range_is_ordered():
     assert expand_range("L2", "T12") == ["T12", "L1", "L2"]
+
+
+def test_d_levels_need_spinal_words_nearby():
+    # corpus/jats/PMC4738714.xml: D10 is an antibody there
+    text = "Larger bile ducts may demonstrate D10 positivity in 22% of cases."
+    assert find_spinal_levels(text) == []
+    assert [m.levels for m in find_spinal_levels("Metastasis at D11-D12 was found.")] == [
+        ("T11", "T12")
+    ]
+
+
+def test_supplementary_files_are_not_sacral_levels():
+    # corpus/jats/mds526.nxml
+    text = "See also supplementary file S1, for additional details on methods."
+    assert find_spinal_levels(text) == []
