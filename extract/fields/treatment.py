@@ -355,7 +355,8 @@ def level_mentions(ps: PatientSentences) -> list[LevelMention]:
         if not s.kept:
             continue
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
-        if not (ctx["disease"].search(s.text) or (cancer and ctx["disease_weak"].search(s.text))):
+        strong = ctx["disease"].search(s.text)
+        if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
             continue
         if ctx["not_spine_segment"].search(s.text) and not ctx["spinal_site"].search(s.text):
             continue
@@ -397,7 +398,8 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
             site = ctx["spinal_site"].search(clause)
             if not site or negated(clause, site.start(), 8):
                 continue
-            disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if cancer else [])
+            weak_ok = cancer and not ctx["benign_cause"].search(clause)
+            disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if weak_ok else [])
             if any(not negated(clause, m.start(), 8) for m in disease) and not re.search(
                     r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)",
                     clause, re.IGNORECASE):
