@@ -117,12 +117,14 @@ class SiteRules:
     hypothetical: re.Pattern[str]
     generic_cues: re.Pattern[str]
     other_patient_cues: re.Pattern[str]
+    other_patient_weak_cues: re.Pattern[str]
     patient_strong_cues: re.Pattern[str]
     patient_weak_cues: re.Pattern[str]
     primary_parent: dict[str, str]
     primary_strong_connectors: str
     primary_weak_nouns: str
     primary_weak_connectors: str
+    primary_adjectives: str
     unknown_primary: re.Pattern[str]
     extragastrointestinal: re.Pattern[str]
     biopsy_trigger: str
@@ -158,12 +160,14 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         hypothetical=re.compile(rf"^(?:{data['hypothetical']})$", re.IGNORECASE),
         generic_cues=re.compile(data["generic_cues"], re.IGNORECASE),
         other_patient_cues=re.compile(data["other_patient_cues"], re.IGNORECASE),
+        other_patient_weak_cues=re.compile(data["other_patient_weak_cues"], re.IGNORECASE),
         patient_strong_cues=re.compile(data["patient_strong_cues"], re.IGNORECASE),
         patient_weak_cues=re.compile(data["patient_weak_cues"], re.IGNORECASE),
         primary_parent=dict(data["primary_parent"]),
         primary_strong_connectors=data["primary_strong_connectors"],
         primary_weak_nouns=data["primary_weak_nouns"],
         primary_weak_connectors=data["primary_weak_connectors"],
+        primary_adjectives=data["primary_adjectives"],
         unknown_primary=re.compile(data["unknown_primary"], re.IGNORECASE),
         extragastrointestinal=re.compile(data["extragastrointestinal"], re.IGNORECASE),
         biopsy_trigger=data["biopsy_trigger"],
@@ -267,6 +271,8 @@ def statement_kind(sentence_text: str, rules: SiteRules | None = None) -> str:
     strong = bool(rules.patient_strong_cues.search(sentence_text))
     weak = bool(rules.patient_weak_cues.search(sentence_text))
     if rules.other_patient_cues.search(sentence_text):
+        return "other"
+    if rules.other_patient_weak_cues.search(sentence_text):
         return "patient" if strong else "other"
     if rules.generic_cues.search(sentence_text):
         return "patient" if (strong or weak) else "generic"
@@ -541,7 +547,7 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
         for m in re.finditer(rf"{organ}\s+primary\b|primary\s+(?:tumou?r|lesion|site)?\s*(?:of|in|at)\s+(?:the\s+)?{organ}", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "a rectal mass", "a tumor located in the small intestine", "coming from the wall of the rectum"
-        for m in re.finditer(rf"{organ}\s+(?:{rules.primary_weak_nouns})\b|(?:{rules.primary_weak_nouns})(?:\s*,[^,.;]{{1,40}},)?\s+(?:{rules.primary_weak_connectors}){organ}", text, re.IGNORECASE):
+        for m in re.finditer(rf"{organ}\s+(?:(?:{rules.primary_adjectives})[\s,]+){{0,2}}(?:{rules.primary_weak_nouns})\b|(?:{rules.primary_weak_nouns})(?:\s*,[^,.;]{{1,40}},)?\s+(?:{rules.primary_weak_connectors}){organ}", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 1, sentence.start + m.start(), sentence.start + m.end()))
     for m in rules.unknown_primary.finditer(text):
         if gist_doc:

@@ -129,6 +129,8 @@ def test_statements_that_give_no_site(sentence: str) -> None:
         (("A brain magnetic resonance imaging of follow work-up revealed multiple metastases at the left "
          "superior rectus muscle and occipital scalp."), {"O", "SK"}),
         ("It was associated with liver and bone secondary locations.", {"L", "B"}),
+        ("We reported a case of rectal stromal tumour with an exceptional metastasis located in the rib.",
+         {"B"}),
         (("A 56-year-old female with presentation of acute on chronic mechanical low back pain was found "
          "to have multiple lytic lesions throughout the thoracolumbar spine arising from GIST metastases."),
          {"V"}),
