@@ -19,7 +19,8 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
    "et al.", "vs.", "i.e.", "approx.", "no. 3", "Dr.", "pt." and PDF line breaks;
    section headings are sentences of their own;
 3. ``ner``: the MACCROBAT model -> ``doc.ents`` with labels such as Age, Sex, Duration,
-   Date, Biological_structure, Disease_disorder, Therapeutic_procedure, Medication;
+   Date, Biological_structure, Disease_disorder, Therapeutic_procedure, Medication
+   (then ``case_entity_edges`` trims line-break tokens off entity edges);
 4. ``case_abbreviations`` (:mod:`.abbreviations`): scispaCy's AbbreviationDetector ->
    ``doc._.abbreviations``, a list of short-form spans, each with ``span._.long_form`` (a
    Span); the other number of a short form resolves too ("GIST" after "... (GISTs)");
@@ -57,7 +58,14 @@ from extract.document import Document
 from extract.errors import ModelMissingError
 
 # Importing the component modules registers their factories and extensions.
-from extract.nlp import abbreviations, context, sentences, terms, tokenizer  # noqa: F401
+from extract.nlp import (  # noqa: F401
+    abbreviations,
+    context,
+    entities,
+    sentences,
+    terms,
+    tokenizer,
+)
 from extract.nlp.sections import set_sections
 
 RESOURCES = Path(__file__).parent / "resources"

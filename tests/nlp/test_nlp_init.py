@@ -18,6 +18,7 @@ SEED_TXT = ROOT / "corpus" / "seed" / "shimizu2018_extracted.txt"
 def test_components_in_order_without_ner(nlp_no_ner):
     assert nlp_no_ner.pipe_names == [
         "case_sentences",
+        "case_entity_edges",
         "case_abbreviations",
         "case_terms",
         "case_context",
@@ -91,3 +92,14 @@ def test_annotate_on_a_maccrobat_report_sets_entities(nlp_with_ner):
     assert doc.text == document.text
     assert len(doc.ents) > 10
     assert {"Age", "Sex"} <= {e.label_ for e in doc.ents}
+
+
+def test_entity_edges_are_trimmed(nlp_no_ner):
+    from spacy.tokens import Span
+
+    from extract.nlp.entities import case_entity_edges
+
+    doc = nlp_no_ner.make_doc("no metastases to vital\norgans\n\nwere seen")
+    doc.ents = [Span(doc, 3, 5, label="Biological_structure"), Span(doc, 6, 7, label="X")]
+    doc = case_entity_edges(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("vital", "Biological_structure")]
