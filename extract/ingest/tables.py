@@ -114,12 +114,15 @@ def _columns(rows: list[list[Word]], x0: float, x1: float, size: float) -> list[
     return starts
 
 
-def _cells(row: list[Word], starts: list[float]) -> list[list[Word]]:
+def _cells(row: list[Word], starts: list[float], by_centre: bool = False) -> list[list[Word]]:
+    """Words of a row by column: body words by their left edge; header words (often
+    centred over their column) by their centre."""
     cells: list[list[Word]] = [[] for _ in starts]
     for w in row:
+        x = (w["x0"] + w["x1"]) / 2 if by_centre else w["x0"]
         k = 0
         for ci, s in enumerate(starts):
-            if w["x0"] >= s - 1.5:
+            if x >= s - 1.5:
                 k = ci
         cells[k].append(w)
     return cells
@@ -141,7 +144,7 @@ def _read_grid(rows: list[list[Word]], header_rows: int, x0: float, x1: float, s
     ncol = len(starts)
     header = [""] * ncol
     for row in rows[:header_rows]:
-        for ci, cell in enumerate(_cells(row, starts)):
+        for ci, cell in enumerate(_cells(row, starts, by_centre=True)):
             header[ci] = _join_cell(header[ci], join_words(cell))
     out: list[list[str]] = []
     for row in rows[header_rows:]:
@@ -183,12 +186,12 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         used: set[int] = set()
         cap_text_rows: list[list[Word]] = []
         for row in rows:
-            rtop = min(w["top"] for w in row)
-            if ctop - 1 <= rtop < ttop:
-                sel = [w for w in row if w["x0"] >= min(cx0, tx0) - 2 and w["x1"] <= max(cx1, tx1) + 2]
-                if sel:
-                    cap_text_rows.append(sel)
-        caption = " ".join(join_words(r) for r in cap_text_rows)
+            sel = [w for w in row if w["x0"] >= min(cx0, tx0) - 2 and w["x1"] <= max(cx1, tx1) + 2]
+            if sel and ctop - 1 <= min(w["top"] for w in sel) < ttop:
+                cap_text_rows.append(sel)
+        caption = ""
+        for r in cap_text_rows:
+            caption = _join_cell(caption, join_words(r))
         for r in cap_text_rows:
             used.update(id(w) for w in r)
         inside = [w for w in words if w["top"] >= ttop - 1 and w["bottom"] <= tbottom + 1
@@ -207,12 +210,10 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         last = tbottom
         table_size = min((w.get("size", body_size) for w in inside), default=body_size)
         for row in rows:
-            rtop = min(w["top"] for w in row)
-            if rtop <= tbottom:
-                continue
             sel = [w for w in row if w["x0"] >= tx0 - 3 and w["x1"] <= tx1 + 3]
-            if not sel:
+            if not sel or min(w["top"] for w in sel) <= tbottom:
                 continue
+            rtop = min(w["top"] for w in sel)
             if rtop - last > 1.6 * body_size:
                 break
             size = max(w.get("size", body_size) for w in sel)
@@ -222,7 +223,10 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
                 break
             legend_rows.append(sel)
             last = max(w["bottom"] for w in sel)
-        legend = " ".join(join_words(r) for r in legend_rows) or None
+        legend_text = ""
+        for r in legend_rows:
+            legend_text = _join_cell(legend_text, join_words(r))
+        legend = legend_text or None
         for r in legend_rows:
             used.update(id(w) for w in r)
         bottom = last
