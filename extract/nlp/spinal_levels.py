@@ -62,7 +62,7 @@ def _exclusions() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = json.loads((RESOURCES / "spinal_levels.json").read_text(encoding="utf-8"))
     after = re.compile(r"(?i)[\s\-]*(?:" + "|".join(data["not_followed_by"]) + r")")
     before = re.compile(r"(?i)\b(?:" + "|".join(data["not_preceded_by"]) + r")[\s\-]*$")
-    spinal = re.compile(r"\b(?:" + "|".join(data["d_prefix_needs_nearby"]) + r")\b", re.I)
+    spinal = re.compile(r"\b(?:" + "|".join(data["d_prefix_needs_nearby"]) + r")\b", re.IGNORECASE)
     return after, before, spinal
 
 
