@@ -255,10 +255,17 @@ def own_patient_cues() -> str:
 
 
 def has_own_patient(document: Document) -> bool:
-    """False only for a text that clearly tells no patient of its own."""
+    """False only for a text that clearly tells no patient of its own: no age statement, no
+    "case report" / "we report a" / "our patient" wording, no "the patient presented ..."."""
+    from extract.fields.demographics import age_mentions
+
     text = document.text[: body_end(document)]
-    return bool(re.search(_rules()["own_patient_cues"], text, re.I)) or bool(
-        re.search(r"\b\d{1,3}[- ]?(?:year|yr|month|week|day)s?[- ]?old\b", text, re.I))
+    if re.search(_rules()["own_patient_cues"], text, re.I):
+        return True
+    if re.search(r"\bthe patient (?:was|is|had|has|presented|underwent|received|developed|complained|"
+                 r"reported|denied|died|recovered)\b", text, re.I):
+        return True
+    return bool(age_mentions(text))
 
 
 def find_patients(document: Document, doc: Doc | None = None) -> list[PatientText]:

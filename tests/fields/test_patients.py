@@ -66,3 +66,11 @@ def test_sentences_keep_abbreviations() -> None:
     text = "Mr. S, a 23-year-old male, was seen. Akiyama et al. reported seven cases. He was well."
     assert [text[a:b] for a, b in sentences(text)] == [
         "Mr. S, a 23-year-old male, was seen.", "Akiyama et al. reported seven cases.", "He was well."]
+
+
+def test_research_articles_hold_no_patient_of_their_own() -> None:
+    """A systematic review and a registry study ("our patients", "in this case, the analysis")
+    are not case reports: no narrative case."""
+    for path in (CORPUS / "pdfs" / "cermine_test1.pdf", CORPUS / "jats" / "mds526.nxml",
+                 CORPUS / "pdfs" / "norma_s13054-014-0721-8.pdf"):
+        assert find_patients(ingest.read(path)) == [], path.name
