@@ -279,6 +279,20 @@ def statement_kind(sentence_text: str, rules: SiteRules | None = None) -> str:
     return "patient" if (strong or weak) else "plain"
 
 
+_DISCUSSION = re.compile(r"(?i)^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|background|discussion|conclusions?|"
+                         r"review|literature|summary)\b")
+
+
+def is_own_statement(sentence: Sentence, rules: SiteRules | None = None) -> bool:
+    """The sentence speaks of this patient: no generic or other-patient statement; in an
+    introduction or a discussion, where most sentences speak of GISTs in general, only a
+    sentence with a cue of the patient ("our patient", "he", "the present case") counts."""
+    kind = statement_kind(sentence.text, rules)
+    if kind in ("generic", "other"):
+        return False
+    return kind == "patient" or not (sentence.section and _DISCUSSION.match(sentence.section))
+
+
 # -- metastasis sites ----------------------------------------------------------------------------
 
 
@@ -590,7 +604,7 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
         return None
     best: PrimaryCandidate | None = None
     for sentence in sentences(patient):
-        if statement_kind(sentence.text, rules) in ("generic", "other"):
+        if not is_own_statement(sentence, rules):
             continue
         for cand in _primary_in_sentence(sentence, rules, gist_doc):
             if _term_span_flags(patient.doc, cand.start, cand.end):
@@ -618,7 +632,7 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
     weak_ok = bool(rules.gist.search(document.text))
     if not weak_ok and not re.search(r"(?i)metasta|secondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)", document.text):
         return []  # a report about no tumour spread (an infection, a benign lesion) has no sites
-    own = [s for s in sentences(patient) if statement_kind(s.text, rules) not in ("generic", "other")]
+    own = [s for s in sentences(patient) if is_own_statement(s, rules)]
     if not weak_ok:
         excluded |= _origin_organs(own, rules)
     for sentence in own:
