@@ -172,3 +172,13 @@ def test_maccrobat_ages_are_recovered() -> None:
         found += "age_years" in got and abs(float(got["age_years"]) - truth) <= 0.5  # type: ignore[arg-type]
     assert total >= 140
     assert found / total >= 0.95, (found, total)
+
+
+def test_an_earlier_age_does_not_hide_the_presentation_age() -> None:
+    # "at the age of N" tells an earlier event; the presentation's "A 51-year-old" wins.
+    text = ("Case presentation\nHe had undergone resection of a rectal GIST at the age of 41. "
+            "A 51-year-old Japanese man was diagnosed with L3 vertebral metastasis.")
+    assert values(text)["age_years"] == 51
+    # ... but with no other statement it is the age there is (PMC4745294's abstract).
+    only = "The case presented to the ED at the age of 14 days in hypovolemic shock."
+    assert values(only)["age_years"] == pytest.approx(0.04)
