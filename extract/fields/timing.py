@@ -32,6 +32,7 @@ from extract.fields.treatment import (
     level_mentions,
     patient_sentences,
     spinal_sentences,
+    treatment_mentions,
 )
 from extract.fields.units import (
     DATE_RE,
@@ -149,6 +150,18 @@ def _relative(text: str) -> list[tuple[float, int, int]]:
     return out
 
 
+_YEAR_CONTEXT = re.compile(
+    r"(?:\b(?:in|since|during|until|till|from|by|early|late|mid|spring|summer|autumn|fall|winter)[\s-]+|\(\s*)$",
+    re.IGNORECASE)
+
+
+def _dates(text: str) -> list[re.Match[str]]:
+    """Calendar dates in ``text``; a bare year only after "in", "since", "until" ... (not a
+    count such as "PSA of 2000")."""
+    return [m for m in DATE_RE.finditer(text)
+            if not m.group("year_only") or _YEAR_CONTEXT.search(text[max(0, m.start() - 12) : m.start()])]
+
+
 def _anchors_before(ps: PatientSentences, s: Sentence) -> list[Sentence]:
     """Sentences of ``s``'s block, before it, that diagnose, resect or treat the primary."""
     t = _terms()
@@ -166,7 +179,7 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
         return None
     anchor = anchors[0]
     anchor_date = None
-    for m in DATE_RE.finditer(anchor.text):
+    for m in _dates(anchor.text):
         anchor_date = date_months(m)
         break
     elapsed = 0.0
@@ -178,7 +191,7 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     for x in ps.sentences[anchor.index + 1 : s.index + 1]:
         if not x.kept or x.block != s.block:
             continue
-        dates = [(date_months(m), m) for m in DATE_RE.finditer(x.text)]
+        dates = [(date_months(m), m) for m in _dates(x.text)]
         if anchor_date and dates and dates[0][0]:
             delta = months_between(anchor_date, dates[0][0])  # type: ignore[arg-type]
             if delta >= 0:
@@ -230,8 +243,18 @@ def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | Non
     return None
 
 
-def find_time(ps: PatientSentences, spinal: list[Sentence]) -> TimeFinding | None:
+def find_time(ps: PatientSentences, spinal: list[Sentence],
+              treated: list[Sentence] | None = None) -> TimeFinding | None:
+    """The interval to the first of the ``spinal`` sentences that tells it. Sentences after
+    the spinal treatment (``treated``: sentences naming it) of the same block tell the
+    post-operative course ("6 weeks after surgery, MRI of T6 showed no residual tumor"), not
+    the interval."""
+    first_treated: dict[int, int] = {}
+    for x in treated or []:
+        first_treated.setdefault(x.block, x.index)
     for s in spinal:
+        if s.index > first_treated.get(s.block, s.index):
+            continue
         found = _anchored(s)
         if found:
             return found
@@ -284,7 +307,8 @@ def extract(patient: PatientText) -> list[FieldValue]:
     spinal = spinal_sentences(ps, level_mentions(ps))
     if not spinal:
         return []
-    found = find_time(ps, spinal)
+    treated = [t[1] for t in treatment_mentions(ps, spinal)]
+    found = find_time(ps, spinal, treated)
     if found is not None:
         ev = ps.evidence(found.sentence)
         return [

@@ -188,6 +188,19 @@ def test_temporal_patterns(text: str, months: float | None, synchronous: bool) -
     assert timing_of(text_patient(text)) == (months, synchronous)
 
 
+def test_postoperative_course_is_not_the_interval() -> None:
+    assert timing_of(text_patient(
+        "A 56-year-old female with back pain was found to have lytic lesions of the thoracic spine. She underwent "
+        "decompression of T6-T8. Six weeks after surgery, MRI of T6 showed no residual tumor but a new lesion at "
+        "T10.")) == (None, None)
+
+
+def test_a_count_is_not_a_year() -> None:
+    assert timing_of(text_patient(
+        "A 60-year-old man with a PSA of 2000 ng/mL and prostate cancer diagnosed in 2010. "
+        "MRI showed T10 metastasis in 2013.")) == (36.0, False)
+
+
 def test_negated_spinal_metastasis_is_no_spinal_metastasis() -> None:
     assert timing_of(text_patient(
         "A 50-year-old man underwent gastrectomy for GIST. Two years later, liver metastases were found; "
@@ -209,3 +222,22 @@ def test_evidence_offsets_are_verbatim() -> None:
         for value in timing.extract(patient):
             ev = value.evidence
             assert patient.document.text[ev.start : ev.end] == ev.text, (path.name, value.field)
+
+
+def test_issue_4_seed_narrative_patient_through_the_assembly() -> None:
+    """Issue 4: the seed's own patient is L3, 120 months, not synchronous, en bloc corpectomy,
+    imatinib (rows assembled by extract.cases from the real PDF)."""
+    from extract.cases import extract_cases
+
+    document = read(CORPUS / "seed" / "shimizu2018.pdf")
+    narrative = [r for r in extract_cases(document) if r.source == "narrative"]
+    assert len(narrative) == 1
+    row = narrative[0]
+    assert row.spinal_levels == ["L3"]
+    assert row.time_to_spinal_metastasis_months == 120.0
+    assert row.synchronous is False
+    assert row.spinal_treatment == ["en bloc corpectomy"]
+    assert row.tki == ["imatinib"]
+    for name in ("spinal_levels", "time_to_spinal_metastasis_months", "spinal_treatment", "tki"):
+        ev = row.evidence[name]
+        assert document.text[ev.start : ev.end] == ev.text
