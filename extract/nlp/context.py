@@ -68,7 +68,7 @@ def _medspacy_default_rules(path: str) -> list[ConTextRule]:
 
 
 def _near(limit: int, target: Span, modifier: Span, between: Span) -> bool:
-    """Negation reaches only nearby words: in "As there were no metastases to vital organs,
+    """A cue reaches only nearby words: in "As there were no metastases to vital organs,
     an en bloc corpectomy ... was performed" the corpectomy is not negated."""
     return len(between) <= limit
 
@@ -168,7 +168,7 @@ class CaseContext:
         rules_path: str | None,
         medspacy_defaults: bool,
         terminating_types: dict[str, list[str]],
-        max_negation_distance: int,
+        max_distance: dict[str, int],
     ) -> None:
         register_extensions()
         self.context = SentenceContext(
@@ -184,11 +184,11 @@ class CaseContext:
                 rule.pattern = phrase_pattern(nlp, rule.literal)
             elif isinstance(rule.pattern, list):
                 rule.pattern = across_line_breaks(rule.pattern)
-        if max_negation_distance > 0:
-            near = functools.partial(_near, max_negation_distance)
-            for rule in rules:
-                if rule.category.upper() == "NEGATED_EXISTENCE" and rule.on_modifies is None:
-                    rule.on_modifies = near
+        limits = {category.upper(): n for category, n in max_distance.items() if n > 0}
+        for rule in rules:
+            limit = limits.get(rule.category.upper())
+            if limit is not None and rule.on_modifies is None:
+                rule.on_modifies = functools.partial(_near, limit)
         self.context.add(rules)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -202,7 +202,8 @@ class CaseContext:
     default_config={
         "rules_path": None,
         "medspacy_defaults": True,
-        "max_negation_distance": 6,
+        # a cue of these categories modifies targets at most this many tokens away
+        "max_distance": {"NEGATED_EXISTENCE": 6, "HISTORICAL": 6, "FAMILY": 8},
         # "our patient", "this case" (category OUR_PATIENT) end an other-patient scope;
         # "but", "however" (CONJUNCTION) end the others (a clause about other patients often
         # goes on past "while": "4 of 12 reported cases ..., while the others ...").
@@ -222,8 +223,6 @@ def make_case_context(
     rules_path: str | None,
     medspacy_defaults: bool,
     terminating_types: dict[str, list[str]],
-    max_negation_distance: int,
+    max_distance: dict[str, int],
 ) -> CaseContext:
-    return CaseContext(
-        nlp, name, rules_path, medspacy_defaults, terminating_types, max_negation_distance
-    )
+    return CaseContext(nlp, name, rules_path, medspacy_defaults, terminating_types, max_distance)

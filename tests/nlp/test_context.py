@@ -166,3 +166,36 @@ def test_context_over_a_whole_dev_report(nlp_no_ner, corpus):
     ]
     assert {t._.value for t in own} == {"B", "L"}
     assert not any(t._.is_other_patient or t._.is_negated for t in own)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        # corpus/spinal/txt/alkhawaja2014_rcc_l3_tes.txt
+        (
+            "Total En Bloc Spondylectomy for Lumbar Renal Cell Carcinoma and Review of the Literature",
+            "Total En Bloc Spondylectomy",
+        ),
+        (
+            "This case report and review of the literature presents a combined posterior-anterior "
+            "lumbar en bloc spondylectomy for RCC involving L3 vertebra.",
+            "L3 vertebra",
+        ),
+        # corpus/spinal/txt/cureus2021_hcc_mscc_2cases.txt: a series of the report's own
+        (
+            "We present two cases of HCC where spinal cord compression was the initial presentation.",
+            "spinal",
+        ),
+    ],
+)
+def test_the_paper_and_its_own_cases_are_not_other_patients(nlp_no_ner, sentence, term):
+    assert "other_patient" not in flags(nlp_no_ner(sentence), term)
+
+
+def test_history_of_reaches_only_its_own_phrase(nlp_no_ner):
+    # corpus/spinal/txt/alkhawaja2014_rcc_l3_tes.txt
+    doc = nlp_no_ner(
+        "A 46-year-old male with a seven-year history of renal cell carcinoma resulting in a left "
+        "nephrectomy presented with a metastatic lesion of the L3 vertebral body."
+    )
+    assert "historical" not in flags(doc, "L3 vertebral body")
