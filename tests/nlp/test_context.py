@@ -177,8 +177,10 @@ def test_context_over_a_whole_dev_report(nlp_no_ner, corpus):
             "Total En Bloc Spondylectomy",
         ),
         (
-            "This case report and review of the literature presents a combined posterior-anterior "
-            "lumbar en bloc spondylectomy for RCC involving L3 vertebra.",
+            (
+                "This case report and review of the literature presents a combined "
+                "posterior-anterior lumbar en bloc spondylectomy for RCC involving L3 vertebra."
+            ),
             "L3 vertebra",
         ),
         # corpus/spinal/txt/cureus2021_hcc_mscc_2cases.txt: a series of the report's own
@@ -199,3 +201,11 @@ def test_history_of_reaches_only_its_own_phrase(nlp_no_ner):
         "nephrectomy presented with a metastatic lesion of the L3 vertebral body."
     )
     assert "historical" not in flags(doc, "L3 vertebral body")
+
+
+def test_a_table_of_twelve_cases_is_other_patients(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt (Table 1 caption)
+    doc = nlp_no_ner(
+        "Table 1 Clinical data for 12 cases of gastrointestinal stromal tumor with spinal metastases"
+    )
+    assert flags(doc, "metastases").get("other_patient")
