@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # Field families in the order they fill a row (FIELDS.md; extract/fields/__init__.py).
 FIELD_MODULES: tuple[str, ...] = ("demographics", "sites", "timing", "treatment", "outcome")
 
-_SERIES_REFERENCE = re.compile(r"^\s*(?:case|patient|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\s*$", re.I)
+_SERIES_REFERENCE = re.compile(r"^\s*(?:case|patient|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\s*$", re.IGNORECASE)
 
 
 def field_modules() -> list[ModuleType]:
@@ -42,7 +42,7 @@ def field_modules() -> list[ModuleType]:
     for name in FIELD_MODULES:
         try:
             module = importlib.import_module(f"extract.fields.{name}")
-        except Exception:  # not written yet, or broken: its fields stay null
+        except Exception:  # noqa: BLE001, S112 - not written yet, or broken: its fields stay null
             continue
         if callable(getattr(module, "extract", None)):
             out.append(module)
@@ -52,14 +52,14 @@ def field_modules() -> list[ModuleType]:
 def _table_cases(document: Document, doc: Doc | None) -> list[Any]:
     try:
         tables = importlib.import_module("extract.fields.tables")
-    except Exception:
+    except Exception:  # noqa: BLE001 - no table reader yet, or a broken one
         return []
     reader = getattr(tables, "cases_from_tables", None)
     if reader is None:
         return []
     try:
         return list(reader(document, doc))
-    except Exception as exc:  # one bad table must not sink the document's narrative rows
+    except Exception as exc:  # noqa: BLE001 - one bad table must not sink the document's narrative rows
         document.warnings.append(f"tables: {type(exc).__name__}: {exc}")
         return []
 
@@ -98,7 +98,7 @@ def narrative_row(patient: PatientText, modules: list[ModuleType]) -> CaseRow:
     for module in modules:
         try:
             values = module.extract(patient)
-        except Exception as exc:  # a field module's bug costs its fields, not the row
+        except Exception as exc:  # noqa: BLE001 - a field module's bug costs its fields, not the row
             document.warnings.append(f"{module.__name__}: {type(exc).__name__}: {exc}")
             continue
         for value in values:
@@ -167,7 +167,7 @@ def extract_cases(document: Document, nlp: Language | None = None) -> list[CaseR
     """Every patient case of ``document``: narrative patients first, then table rows."""
     try:
         doc = annotate(document, nlp)
-    except Exception as exc:  # the rules still work without the pipeline
+    except Exception as exc:  # noqa: BLE001 - the rules still work without the pipeline
         document.warnings.append(f"nlp: {type(exc).__name__}: {exc}")
         doc = None
     modules = field_modules()

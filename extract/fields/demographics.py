@@ -62,7 +62,7 @@ class AgeMention:
 @lru_cache(maxsize=1)
 def _age_patterns() -> list[tuple[str, re.Pattern[str]]]:
     num = _num_regex()
-    return [(p["kind"], re.compile(p["regex"].replace("{num}", num).replace("{unit}", _UNIT), re.I))
+    return [(p["kind"], re.compile(p["regex"].replace("{num}", num).replace("{unit}", _UNIT), re.IGNORECASE))
             for p in _rules()["age_patterns"]]
 
 
@@ -121,8 +121,8 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
     """Statements of a person's own age in ``text[start:end]`` that could be the patient's."""
     end = len(text) if end is None else end
     rules = _rules()
-    before_re = re.compile(rules["age_not_the_patient"]["before"], re.I)
-    after_re = re.compile(rules["age_not_the_patient"]["after"], re.I)
+    before_re = re.compile(rules["age_not_the_patient"]["before"], re.IGNORECASE)
+    after_re = re.compile(rules["age_not_the_patient"]["after"], re.IGNORECASE)
     out: dict[int, AgeMention] = {}
     for kind, pat in _age_patterns():
         for m in pat.finditer(text, start, end):
@@ -147,13 +147,13 @@ def _usable(text: str, mention: AgeMention, in_case_section: bool = False) -> bo
         s = max(s, mention.start - 6) + article.start()
     sentence = text[s:e]
     introduces = (in_case_section and article is not None) or bool(
-        re.search(own_patient_cues(), text[max(s, mention.start - 200):mention.start], re.I))
+        re.search(own_patient_cues(), text[max(s, mention.start - 200):mention.start], re.IGNORECASE))
     if is_literature_sentence(sentence) and not introduces:
         return False
-    if re.search(_rules()["relatives"], text[max(s, mention.start - 80):mention.start], re.I):
+    if re.search(_rules()["relatives"], text[max(s, mention.start - 80):mention.start], re.IGNORECASE):
         return False  # "A female sibling died at 3 months of age"
     window = text[max(s, mention.start - 80):min(e, mention.end + 80)]
-    return not re.search(_rules()["not_an_age_statement"], window, re.I)
+    return not re.search(_rules()["not_an_age_statement"], window, re.IGNORECASE)
 
 
 def _intersect(ranges: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -236,7 +236,7 @@ def _sex_noun_near_age(text: str, age: AgeMention) -> SexMention | None:
 def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | None:
     rules = _rules()
     nouns = re.compile(rules["sex_nouns"])
-    relatives = re.compile(rules["relatives"], re.I)
+    relatives = re.compile(rules["relatives"], re.IGNORECASE)
     for a, b in region:
         for m in nouns.finditer(text, a, b):
             value = _sex_of(m.group(0))
@@ -244,7 +244,7 @@ def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | No
                 continue
             following = text[m.end():m.end() + 30]
             if re.match(r"\s*(?:[-/]|and|or|to|predominance|preponderance|ratio|patients|individuals|subjects|gender|sex)\b",
-                        following, re.I):
+                        following, re.IGNORECASE):
                 continue
             s, e = sentence_around(text, m.start())
             sentence = text[s:e]
@@ -259,8 +259,8 @@ def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | No
 def _pronoun_sex(text: str, region: list[tuple[int, int]]) -> SexMention | None:
     """The sex of the pronouns that tell the patient, when one sex clearly dominates."""
     rules = _rules()
-    male = re.compile(rules["pronouns_male"], re.I)
-    female = re.compile(rules["pronouns_female"], re.I)
+    male = re.compile(rules["pronouns_male"], re.IGNORECASE)
+    female = re.compile(rules["pronouns_female"], re.IGNORECASE)
     counts = {"male": 0, "female": 0}
     first: dict[str, tuple[int, int]] = {}
     for a, b in region:
@@ -289,7 +289,7 @@ def _one_sex_words(text: str, region: list[tuple[int, int]]) -> SexMention | Non
     rules = _rules()
     hits: dict[str, tuple[int, int]] = {}
     for value, key in (("female", "female_only_words"), ("male", "male_only_words")):
-        pat = re.compile(rules[key], re.I)
+        pat = re.compile(rules[key], re.IGNORECASE)
         for a, b in region:
             m = pat.search(text, a, b)
             if m:

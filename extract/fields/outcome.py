@@ -45,7 +45,7 @@ def _rules() -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def _status_patterns() -> list[tuple[str, re.Pattern[str]]]:
     rules = _rules()
-    return [(status, re.compile("|".join(rules["status_cues"][status]), re.I))
+    return [(status, re.compile("|".join(rules["status_cues"][status]), re.IGNORECASE))
             for status in rules["status_order"]]
 
 
@@ -70,8 +70,8 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 def _status_of(text: str, s: int, e: int) -> tuple[str | None, int | None]:
     """The status a sentence states, and where its cue is (None when it states none)."""
     rules = _rules()
-    hypothetical = re.compile(rules["hypothetical"], re.I)
-    relatives = re.compile(rules["relatives"], re.I)
+    hypothetical = re.compile(rules["hypothetical"], re.IGNORECASE)
+    relatives = re.compile(rules["relatives"], re.IGNORECASE)
     found: dict[str, int] = {}
     for status, pat in _status_patterns():
         for m in pat.finditer(text, s, e):
@@ -96,9 +96,9 @@ def _status_of(text: str, s: int, e: int) -> tuple[str | None, int | None]:
 def _duration(text: str, s: int, e: int, near: int | None) -> tuple[float, int, int] | None:
     """The follow-up duration a sentence states: the one nearest the status cue."""
     rules = _rules()
-    pat = re.compile(rules["duration"], re.I)
-    not_before = re.compile(rules["not_a_follow_up_duration"], re.I)
-    not_after = re.compile(rules["not_a_follow_up_duration_after"], re.I)
+    pat = re.compile(rules["duration"], re.IGNORECASE)
+    not_before = re.compile(rules["not_a_follow_up_duration"], re.IGNORECASE)
+    not_after = re.compile(rules["not_a_follow_up_duration_after"], re.IGNORECASE)
     best: tuple[int, float, int, int] | None = None
     for m in pat.finditer(text, s, e):
         if not_before.search(text[max(s, m.start() - 25):m.start()]):
@@ -125,8 +125,8 @@ def statements(patient: PatientText) -> list[Statement]:
     document = patient.document
     text = document.text
     rules = _rules()
-    follow_up = re.compile("|".join(rules["follow_up_cues"]), re.I)
-    subject = re.compile(rules["patient_subject"], re.I)
+    follow_up = re.compile("|".join(rules["follow_up_cues"]), re.IGNORECASE)
+    subject = re.compile(rules["patient_subject"], re.IGNORECASE)
     # The case presentation and the abstract tell the patient; elsewhere (introduction,
     # discussion) a sentence must name the patient.
     told = case_sections(document) + [(0, front_matter_end(document))]
@@ -138,7 +138,7 @@ def statements(patient: PatientText) -> list[Statement]:
             if len(sentence) < 8 or is_literature_sentence(sentence):
                 continue
             in_case = any(c <= s < d for c, d in told)
-            if not in_case and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.I):
+            if not in_case and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.IGNORECASE):
                 continue
             status, cue = _status_of(text, s, e)
             months: tuple[float, int, int] | None = None

@@ -53,9 +53,9 @@ def _heading_patterns() -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
     for kind, names in _rules()["headings"].items():
         alt = "|".join(names)
         # whole line: "2. Case Presentation", "REFERENCES", "Case report:"
-        line = re.compile(rf"^[ \t]*{numbering}(?P<title>{alt})[ \t]*[:.]?[ \t]*$", re.I | re.M)
+        line = re.compile(rf"^[ \t]*{numbering}(?P<title>{alt})[ \t]*[:.]?[ \t]*$", re.IGNORECASE | re.MULTILINE)
         # run-in: "Case Presentation. A 41-year-old ...", "Background: Spinal ..."
-        run_in = re.compile(rf"^[ \t]*{numbering}(?P<title>{alt})[ \t]*[:.][ \t]+(?=[A-Z0-9])", re.I | re.M)
+        run_in = re.compile(rf"^[ \t]*{numbering}(?P<title>{alt})[ \t]*[:.][ \t]+(?=[A-Z0-9])", re.IGNORECASE | re.MULTILINE)
         out.append((kind, line, run_in))
     return out
 
@@ -64,7 +64,7 @@ def _kind_of_title(title: str) -> str | None:
     t = " ".join(title.split())
     for kind, names in _rules()["headings"].items():
         if re.fullmatch(rf"(?:(?:\d{{1,2}}|[IVX]{{1,4}})(?:\.\d{{1,2}})*\.?\s*)?(?:{'|'.join(names)})\s*[:.]?",
-                        t, re.I):
+                        t, re.IGNORECASE):
             return kind
     return None
 
@@ -108,7 +108,7 @@ def body_end(document: Document) -> int:
     """
     n = len(document.text)
     for h in find_headings(document):
-        if h.kind == "back_matter" and h.start > n / 3 and not re.match(r"key", h.title, re.I):
+        if h.kind == "back_matter" and h.start > n / 3 and not re.match(r"key", h.title, re.IGNORECASE):
             return h.start
     return n
 
@@ -176,7 +176,7 @@ def sentence_around(text: str, offset: int, lo: int = 0, hi: int | None = None) 
 
 @lru_cache(maxsize=1)
 def _literature_re() -> re.Pattern[str]:
-    return re.compile(_rules()["literature_cues"], re.I)
+    return re.compile(_rules()["literature_cues"], re.IGNORECASE)
 
 
 def is_literature_sentence(sentence: str) -> bool:
@@ -199,7 +199,7 @@ def _markers(document: Document, lo: int, hi: int) -> list[_Marker]:
     text = document.text
     ordinals: dict[str, int] = rules["ordinals"]
     pats = [re.compile(r"(?:^|(?<=[.!?:;]\s)|(?<=[.!?:;]\s\s)|(?<=\n))[ \t]*(?:\d{1,2}(?:\.\d{1,2})*\.?\s*)?(?P<m>"
-                       + rules[key] + ")", re.I | re.M)
+                       + rules[key] + ")", re.IGNORECASE | re.MULTILINE)
             for key in ("series_number_marker", "series_ordinal_marker")]
     found: list[_Marker] = []
     for pat in pats:
@@ -210,7 +210,7 @@ def _markers(document: Document, lo: int, hi: int) -> list[_Marker]:
             if not number:
                 continue
             line_start = text.rfind("\n", 0, m.start("m")) + 1
-            if re.search(r"\b(?:fig(?:ure)?s?|tables?)\b", text[max(line_start, m.start("m") - 40):m.start("m")], re.I):
+            if re.search(r"\b(?:fig(?:ure)?s?|tables?)\b", text[max(line_start, m.start("m") - 40):m.start("m")], re.IGNORECASE):
                 continue  # a caption or a table note, not the story
             s, e = sentence_around(text, m.start("m"), lo, hi)
             if is_literature_sentence(text[s:e]):
@@ -260,10 +260,10 @@ def has_own_patient(document: Document) -> bool:
     from extract.fields.demographics import age_mentions
 
     text = document.text[: body_end(document)]
-    if re.search(_rules()["own_patient_cues"], text, re.I):
+    if re.search(_rules()["own_patient_cues"], text, re.IGNORECASE):
         return True
     if re.search(r"\bthe patient (?:was|is|had|has|presented|underwent|received|developed|complained|"
-                 r"reported|denied|died|recovered)\b", text, re.I):
+                 r"reported|denied|died|recovered)\b", text, re.IGNORECASE):
         return True
     return bool(age_mentions(text))
 

@@ -29,8 +29,8 @@ def values(text: str) -> dict[str, object]:
         # braunstein2021: still on a TKI, but no recurrence -> NED; no duration
         ("The patient is still on imatinib maintenance therapy, with no recurrence reported so far.", "no evidence of disease", None),
         # filonenko2023: the last of two statements counts
-        ("The patient was taking imatinib 400 mg for 22 mo with stable disease. After surgery the patient resumed imatinib. "
-         "Until now the patient has been taking imatinib 400 mg for 19 mo without progression, last follow up was in November 2022.",
+        (("The patient was taking imatinib 400 mg for 22 mo with stable disease. After surgery the patient resumed imatinib. "
+          "Until now the patient has been taking imatinib 400 mg for 19 mo without progression, last follow up was in November 2022."),
          "alive with disease", 19),
         # karger2025: weeks -> months
         ("The patient passed away while at home due to undetermined causes 6 weeks post-operatively.", "died", 1.4),
