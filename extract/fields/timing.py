@@ -171,6 +171,23 @@ def _anchors_before(ps: PatientSentences, s: Sentence) -> list[Sentence]:
     ]
 
 
+_AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})(?!\s*(?:months?|weeks?|days?))\b", re.IGNORECASE)
+_AGE = re.compile(r"\b(\d{1,3})[\s-]+(?:year|yr)s?[\s-]+old\b", re.IGNORECASE)
+
+
+def _age_framed(ps: PatientSentences, anchor: Sentence) -> TimeFinding | None:
+    """"resection of a gastric GIST at the age of 45" in a 52-year-old -> 84 months."""
+    m = _AT_AGE.search(anchor.text)
+    if not m:
+        return None
+    for x in ps.sentences:
+        age = _AGE.search(x.text)
+        if age and x.kept:
+            years = int(age.group(1)) - int(m.group(1))
+            return TimeFinding(years * 12.0, False, anchor, m.start(), m.end()) if years > 0 else None
+    return None
+
+
 def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     """Walk from the sentence that first diagnoses or resects the primary to the spinal one:
     dated events and relative intervals ("Two years later ... One year later")."""
@@ -185,7 +202,7 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     elapsed = 0.0
     moved = False
     last: tuple[Sentence, int, int] | None = None
-    framed = _anchored(anchor)  # "resected 7 years ago", "a 7-year history of GIST"
+    framed = _anchored(anchor) or _age_framed(ps, anchor)  # "resected 7 years ago", "at the age of 45"
     if framed is not None:  # the presentation is framed by the primary: N after it, N ago
         elapsed, moved, last = framed.months, True, (anchor, framed.start, framed.end)
     for x in ps.sentences[anchor.index + 1 : s.index + 1]:

@@ -179,6 +179,13 @@ def test_maccrobat_relative_phrases() -> None:
         # diagnosed N months before
         (("Metastatic spinal tumors are common. Radiotherapy is the standard treatment [3]. A 61-year-old man "
           "presented with a T9 metastasis from colon cancer diagnosed 18 months before."), 18.0, False),
+        # the primary at an earlier age
+        (("A 52-year-old woman underwent resection of a gastric GIST at the age of 45. She now presented with back "
+          "pain and MRI revealed an L4 metastasis."), 84.0, False),
+        # the primary found by the work-up of the spinal mass
+        (("A 71-year-old man presented with back pain. MRI showed a mass involving the T11 vertebral body with "
+          "epidural extension. CT-guided biopsy revealed metastatic adenocarcinoma. Further work-up revealed a "
+          "primary lung tumor."), 0.0, True),
         # order known, no interval
         ("A 58-year-old man had undergone gastrectomy for GIST. He later developed a spinal metastasis at L4.",
          None, False),
