@@ -236,6 +236,10 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in refined if text[s:e].strip()]
 
 
+_REFERENCES_HEADING = re.compile(r"\n[ \t]*(?:\d+\.?[ \t]*)?(?:References|REFERENCES|Bibliography|BIBLIOGRAPHY|"
+                                 r"Literature cited|Works cited)[ \t]*:?[ \t]*\n")
+
+
 def sentences(patient: PatientText) -> list[Sentence]:
     """The patient's sentences, without References and back matter.
 
@@ -244,9 +248,13 @@ def sentences(patient: PatientText) -> list[Sentence]:
     document = patient.document
     text = document.text
     ranges = patient.ranges or [(0, len(text))]
+    # The reference list ends the story even where no section was detected for it.
+    heading = _REFERENCES_HEADING.search(text, len(text) // 3)
+    stop = heading.start() if heading else len(text)
     bounds: list[tuple[int, int]] = []
     for a, b in ranges:
-        bounds.extend(_split_sentences(text, a, b))
+        if a < stop:
+            bounds.extend(_split_sentences(text, a, min(b, stop)))
     out: list[Sentence] = []
     for s, e in bounds:
         section = document.section_of(s)

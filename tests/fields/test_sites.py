@@ -230,3 +230,14 @@ def test_normalise_primary(cell: str, value: str | None) -> None:
 )
 def test_normalise_site(text: str, code: str) -> None:
     assert sites.normalise_site(text) == code
+
+
+def test_reference_list_gives_no_site() -> None:
+    """Titles in a reference list (here the dev sources' own titles) are not the patient's."""
+    text = ("A 66-year-old man with a gastric GIST presented with liver metastases.\n\n" + "Discussion text.\n" * 10
+            + "\nReferences\n"
+            "1. Rochigneux P, Schutz S. Gastrointestinal Stromal Tumour with Synchronous Bone Metastases: "
+            "A Case Report and Literature Review. Case Rep Oncol. 2017;10(1):66-76.\n"
+            "2. Braunstein C. Humeral metastasis as the only recurrence of a 5-year resected gastrointestinal "
+            "stromal tumor: a case report. J Med Case Rep. 2021;15(1):428.\n")
+    assert found(text_patient(text)) == ("stomach", {"L"})
