@@ -366,6 +366,8 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
         ev = _evidence(cell, table)
         if kind in ("age_sex", "age", "sex"):
             age, sex = parse_age_sex(c)
+            if age is not None and re.search(r"(?i)\bmonths?\b|\(\s*mo\s*\)", header) and not re.search(r"[A-Za-z]{2,}", re.sub(r"(?i)\b(?:male|female|man|woman|boy|girl)\b", "", c)):
+                age = round(age / 12, 2)  # "Age (months)" with bare numbers
             if kind in ("age_sex", "age") and age is not None:
                 row.age_years, filled = age, True
                 row.evidence["age_years"] = ev
