@@ -39,6 +39,9 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
    ``is_uncertain`` and ``is_other_patient`` (rules: medspaCy's defaults plus
    ``resources/context_rules.json``).
 
+``annotate_many(nlp, documents, batch_size=8)`` yields the same Docs for many documents,
+batched through ``nlp.pipe``.
+
 ``annotate(nlp, document)`` runs the pipeline over ``document.text`` (the Doc's text is
 exactly ``document.text``, so character offsets are shared) and gives every token
 ``token._.section``: the title of the innermost section of ``document.sections`` holding it,
@@ -48,6 +51,7 @@ or None (also ``span._.section``, from the span's first token).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import spacy
@@ -109,9 +113,21 @@ def get_nlp(ner: bool = True) -> Language:
 
 def annotate(nlp: Language, document: Document) -> Doc:
     """Run ``nlp`` over ``document.text``; tokens get ``token._.section`` from the Document."""
+    return nlp(_prepare(nlp, document))
+
+
+def annotate_many(
+    nlp: Language, documents: Iterable[Document], *, batch_size: int = 8
+) -> Iterator[Doc]:
+    """``annotate`` over many documents, in order, batched through ``nlp.pipe`` (the NER
+    runs faster on batches)."""
+    return nlp.pipe((_prepare(nlp, d) for d in documents), batch_size=batch_size)
+
+
+def _prepare(nlp: Language, document: Document) -> Doc:
     doc = nlp.make_doc(document.text)
     set_sections(doc, document.sections)
-    return nlp(doc)
+    return doc
 
 
 __all__ = ["CONFIG_PATH", "DEFAULT_MODEL_PATH", "annotate", "get_nlp", "load"]

@@ -209,3 +209,12 @@ def test_a_table_of_twelve_cases_is_other_patients(nlp_no_ner):
         "Table 1 Clinical data for 12 cases of gastrointestinal stromal tumor with spinal metastases"
     )
     assert flags(doc, "metastases").get("other_patient")
+
+
+def test_with_or_without_is_no_negation(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt
+    doc = nlp_no_ner(
+        "Previously, most\ncases of spinal metastases were treated non-surgically\nwith TKIs with "
+        "or without zoledronic acid."
+    )
+    assert "negated" not in flags(doc, "zoledronic acid")

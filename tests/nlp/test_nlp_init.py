@@ -103,3 +103,19 @@ def test_entity_edges_are_trimmed(nlp_no_ner):
     doc.ents = [Span(doc, 3, 5, label="Biological_structure"), Span(doc, 6, 7, label="X")]
     doc = case_entity_edges(doc)
     assert [(e.text, e.label_) for e in doc.ents] == [("vital", "Biological_structure")]
+
+
+def test_annotate_many_equals_annotate(nlp_no_ner, corpus):
+    from extract.nlp import annotate_many
+
+    documents = [read(p) for p in sorted((corpus / "spinal" / "txt").glob("*.txt"))]
+    batched = list(annotate_many(nlp_no_ner, documents, batch_size=2))
+    assert [d.text for d in batched] == [d.text for d in documents]
+    for document, doc in zip(documents, batched, strict=True):
+        single = annotate(nlp_no_ner, document)
+        assert [(s.start, s.end, s.label_, str(s._.value)) for s in doc.spans["terms"]] == [
+            (s.start, s.end, s.label_, str(s._.value)) for s in single.spans["terms"]
+        ]
+        assert [s._.is_other_patient for s in doc.spans["terms"]] == [
+            s._.is_other_patient for s in single.spans["terms"]
+        ]
