@@ -185,11 +185,21 @@ class Hyphenation:
         conf = _resource("pdf_hyphenation.json")
         self.keep_before = set(conf["keep_before"])
         self.keep_after = set(conf["keep_after"])
+        self.word_endings = tuple(conf["word_endings"])
+        self.suffix_starts = tuple(sorted(conf["suffix_starts"], key=len, reverse=True))
         self.words: Counter[str] = Counter()
         self.compounds: Counter[str] = Counter()
+        after_break = False
         for line in lines:
-            text = line.text[:-1] if line.text.endswith("-") else line.text
-            for tok in _TOKEN.findall(text):
+            tokens = _TOKEN.findall(line.text)
+            breaks = line.text.endswith("-")
+            # the pieces of a word cut at a line end are not words of the document
+            if after_break and tokens:
+                tokens = tokens[1:]
+            if breaks and tokens:
+                tokens = tokens[:-1]
+            after_break = breaks
+            for tok in tokens:
                 low = tok.lower()
                 if "-" in low:
                     self.compounds[low] += 1
@@ -224,8 +234,14 @@ class Hyphenation:
             return joined
         if "-" in stem_full:
             return keep  # "gain-of-" "function"
-        if stem.lower() in self.keep_before or cont_word.lower() in self.keep_after:
+        low_stem, low_cont = stem.lower(), cont_word.lower()
+        if low_stem in self.keep_before or low_cont in self.keep_after:
             return keep
+        if len(low_stem) >= 3 and len(low_cont) >= 3 and self.words.get(low_stem, 0) and self.words.get(low_cont, 0):
+            return keep  # "tissue-" "selective": two words of this document
+        if len(low_stem) >= 5 and len(low_cont) >= 4 and low_stem.endswith(self.word_endings) \
+                and not low_cont.startswith(self.suffix_starts):
+            return keep  # "reddish-" "purplish"
         return joined
 
 
