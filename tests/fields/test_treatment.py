@@ -227,3 +227,23 @@ def test_other_primaries(text: str, levels: list[str], labels: list[str]) -> Non
     got = values(text_patient(text))
     assert got["spinal_levels"] == levels
     assert got["spinal_treatment"] == labels
+
+
+@pytest.mark.parametrize(
+    ("sentence", "labels"),
+    [
+        ("The tumor was removed piecemeal and the spine was stabilized with rods.", ["tumor resection", "instrumentation"]),
+        ("Gross total resection was achieved.", ["tumor resection"]),
+        ("A piecemeal corpectomy with anterior column reconstruction using a titanium mesh cage was performed.",
+         ["corpectomy", "instrumentation"]),
+        ("The patient received 8 Gy in a single fraction.", ["radiotherapy"]),
+        ("She underwent radiofrequency ablation and cementoplasty.", ["vertebroplasty"]),
+        ("Hormone therapy and bisphosphonates were administered.", ["bisphosphonate"]),
+        ("He was given zoledronate monthly.", ["zoledronic acid"]),
+        ("He had received nephrectomy and adjuvant chemotherapy 5 years earlier.", []),
+        ("Radiotherapy was recommended but the patient refused.", []),
+    ],
+)
+def test_treatment_phrasings(sentence: str, labels: list[str]) -> None:
+    got = values(text_patient("A 60-year-old man with renal cell carcinoma had a T11 vertebral metastasis. " + sentence))
+    assert got.get("spinal_treatment", []) == labels
