@@ -1,0 +1,520 @@
+"""The case database: documents, runs, case rows and their evidence (SQLAlchemy 2).
+
+Any SQLAlchemy URL works; the default is SQLite at ``outputs/cases.sqlite`` in WAL mode.
+:func:`open_db` upgrades the schema to the newest Alembic revision before anything else.
+
+History model (issue 5): a ``documents`` row is one *version* of a document: its ``doc_id``,
+the file's ``sha256`` and the pipeline and model versions that read it. Only the newest version
+of each ``doc_id`` has ``current = true``; a changed file or a new pipeline version adds a new
+version and turns the old one (with its cases and evidence) into history in the same
+transaction. So the same file read by the same pipeline adds nothing, and every earlier run
+stays queryable (``cases.run_id`` names the run that wrote a row). Queries and exports read the
+current versions unless asked for a run.
+
+The driver process of a batch is the only writer; workers only compute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    cast,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    mapped_column,
+    relationship,
+    sessionmaker,
+)
+
+import extract
+from extract.errors import CaseExtractError
+from extract.record import CLINICAL_FIELDS, LIST_FIELDS, CaseRow, Evidence
+
+if TYPE_CHECKING:  # pragma: no cover
+    from extract.pipeline import FileResult
+
+DEFAULT_DB_URL = "sqlite:///outputs/cases.sqlite"
+
+
+class DatabaseError(CaseExtractError):
+    """The database cannot be opened or written (a fatal error for a run)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Run(Base):
+    """One invocation of a batch. A run killed halfway keeps ``status = 'running'``."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pipeline_version: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(200))
+    started: Mapped[datetime] = mapped_column(DateTime)
+    finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | finished
+    documents: Mapped[int] = mapped_column(Integer, default=0)  # inputs named
+    processed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)  # already done with this version
+    ok: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentRow(Base):
+    """One version of one document (see the module docstring)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("doc_id", "sha256", "pipeline_version", "model_version",
+                         name="uq_documents_version"),
+        Index("ix_documents_doc_id_current", "doc_id", "current"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    pipeline_version: Mapped[str] = mapped_column(String(64))
+    model_version: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(8))  # ok | failed
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    timings: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
+    processed_at: Mapped[datetime] = mapped_column(DateTime)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    cases: Mapped[list[CaseRecord]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="CaseRecord.case_index"
+    )
+
+
+class CaseRecord(Base):
+    """One patient of one document version: every FIELDS.md field, lists as JSON."""
+
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("document_id", "case_index", name="uq_cases_document_index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    doc_id: Mapped[str] = mapped_column(String(255), index=True)
+    case_index: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(Text, nullable=True)
+    age_years: Mapped[float | None] = mapped_column(Float, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    primary_site: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    metastasis_sites: Mapped[list[str]] = mapped_column(JSON, default=list)
+    spinal_levels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    time_to_spinal_metastasis_months: Mapped[float | None] = mapped_column(Float, nullable=True)
+    synchronous: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    spinal_treatment: Mapped[list[str]] = mapped_column(JSON, default=list)
+    tki: Mapped[list[str]] = mapped_column(JSON, default=list)
+    outcome_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    follow_up_months: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="cases")
+    evidence: Mapped[list[EvidenceRecord]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", order_by="EvidenceRecord.field"
+    )
+
+    def to_case_row(self) -> CaseRow:
+        row = CaseRow(doc_id=self.doc_id, case_index=self.case_index, source=self.source,
+                      reference=self.reference)
+        for name in CLINICAL_FIELDS:
+            value = getattr(self, name)
+            setattr(row, name, list(value or []) if name in LIST_FIELDS else value)
+        row.evidence = {e.field: Evidence(e.text, e.page, e.start, e.end) for e in self.evidence}
+        return row
+
+
+class EvidenceRecord(Base):
+    __tablename__ = "evidence"
+    __table_args__ = (UniqueConstraint("case_id", "field", name="uq_evidence_case_field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    start: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    case: Mapped[CaseRecord] = relationship(back_populates="evidence")
+
+
+# --- versions -------------------------------------------------------------------------------
+
+_RULE_SUFFIXES = (".json", ".jsonl", ".cfg", ".txt", ".csv")
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """``extract.__version__`` plus a hash of the rule and vocabulary files shipped in the package.
+
+    Editing a rule file (or upgrading the package) gives a new version, so the next run re-reads
+    every document instead of skipping it.
+    """
+    root = Path(extract.__file__).parent
+    digest = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in _RULE_SUFFIXES and "__pycache__" not in p.parts:
+            digest.update(p.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(p.read_bytes()).digest())
+    return f"{extract.__version__}+{digest.hexdigest()[:12]}"
+
+
+def model_version(use_nlp: bool) -> str:
+    """Name and version of the NER model a run uses, or ``"none"`` when the NLP is off.
+
+    Asked of :mod:`extract.nlp` without loading the model: its ``model_version()`` when it has
+    one, else the ``meta.json`` spaCy writes into the model folder it names (``MODEL_DIR``,
+    ``MODEL_PATH``, ``DEFAULT_MODEL_PATH`` or ``model_path()``) with a hash of it, so a retrained
+    model is a new version.
+    """
+    if not use_nlp:
+        return "none"
+    try:
+        from extract import nlp as nlp_mod
+    except Exception:  # noqa: BLE001 - the workers report a missing NLP; this only names it
+        return "spacy"
+    if callable(getattr(nlp_mod, "model_version", None)):
+        return str(nlp_mod.model_version())  # type: ignore[attr-defined]
+    path: Any = next((getattr(nlp_mod, n) for n in ("MODEL_DIR", "MODEL_PATH", "DEFAULT_MODEL_PATH")
+                      if getattr(nlp_mod, n, None)), None)
+    if path is None and callable(getattr(nlp_mod, "model_path", None)):
+        try:
+            path = nlp_mod.model_path()  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 - no path: the version says "spacy"
+            path = None
+    meta = Path(path) / "meta.json" if path else None
+    if meta is not None and meta.is_file():
+        data = meta.read_bytes()
+        info = json.loads(data)
+        tag = hashlib.sha256(data).hexdigest()[:8]
+        return f"{info.get('name', 'model')}-{info.get('version', '0')}+{tag}"
+    return "spacy"
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- engine ---------------------------------------------------------------------------------
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for ``url`` (default :data:`DEFAULT_DB_URL`); SQLite gets WAL and foreign keys."""
+    url = url or DEFAULT_DB_URL
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError(f"{url}: not a database URL ({exc})") from None
+    if parsed.get_backend_name() == "sqlite":
+        db_path = parsed.database
+        if db_path and db_path != ":memory:" and not db_path.startswith("file:"):
+            try:
+                Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(f"{url}: cannot create its folder ({exc.strerror or exc})") from None
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
+        try:  # psycopg 3 is the driver we ship; plain postgresql:// URLs mean it too
+            import psycopg  # noqa: F401
+
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        except ImportError:
+            pass
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:  # an unknown dialect or a driver not installed
+        raise DatabaseError(f"{url}: {' '.join(str(exc).split())}") from None
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("extract") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass
+class Database:
+    """An engine with its session factory. Use :func:`open_db`."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on error."""
+        with self.sessions() as s, s.begin():
+            yield s
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_db(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Connect to ``url`` and upgrade the schema; a fatal :class:`DatabaseError` if unreachable."""
+    engine = make_engine(url)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            with engine.connect():
+                pass
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        msg = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise DatabaseError(f"{engine.url.render_as_string(hide_password=True)}: {msg}") from None
+    return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def start_run(db: Database, *, pipeline: str, model: str, documents: int) -> int:
+    with db.session() as s:
+        run = Run(pipeline_version=pipeline, model_version=model, started=utcnow(),
+                  status="running", documents=documents)
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def finish_run(db: Database, run_id: int, *, processed: int, skipped: int, ok: int, failed: int,
+               cases: int) -> None:
+    with db.session() as s:
+        s.execute(update(Run).where(Run.id == run_id).values(
+            finished=utcnow(), status="finished", processed=processed, skipped=skipped, ok=ok,
+            failed=failed, cases=cases))
+
+
+def done_versions(db: Database, doc_ids: Sequence[str], *, pipeline: str,
+                  model: str) -> dict[str, tuple[str, str, str | None]]:
+    """For each doc_id whose current version was read by this pipeline and model:
+    ``doc_id -> (sha256, status, error)``. A run skips a file whose hash matches."""
+    out: dict[str, tuple[str, str, str | None]] = {}
+    ids = list(dict.fromkeys(doc_ids))
+    with db.session() as s:
+        for i in range(0, len(ids), 500):  # keep IN lists a sane size
+            q = select(DocumentRow.doc_id, DocumentRow.sha256, DocumentRow.status,
+                       DocumentRow.error).where(
+                DocumentRow.doc_id.in_(ids[i:i + 500]), DocumentRow.current.is_(True),
+                DocumentRow.pipeline_version == pipeline, DocumentRow.model_version == model)
+            for doc_id, sha, status, error in s.execute(q):
+                out[doc_id] = (sha, status, error)
+    return out
+
+
+def _case_record(row: CaseRow, run_id: int) -> CaseRecord:
+    rec = CaseRecord(run_id=run_id, doc_id=row.doc_id, case_index=row.case_index,
+                     source=row.source, reference=row.reference)
+    for name in CLINICAL_FIELDS:
+        value = getattr(row, name)
+        setattr(rec, name, list(value or []) if name in LIST_FIELDS else value)
+    rec.evidence = [EvidenceRecord(field=f, text=e.text, page=e.page, start=e.start, end=e.end)
+                    for f, e in sorted(row.evidence.items())]
+    return rec
+
+
+def store_result(db: Database, run_id: int, result: FileResult, *, sha256: str, pipeline: str,
+                 model: str) -> DocumentRow:
+    """Write one document's outcome in one transaction.
+
+    The same (doc_id, hash, pipeline, model) again replaces that version's cases in place (a
+    retried failure); anything else becomes the new current version and the older ones history.
+    """
+    doc = result.document
+    with db.session() as s:
+        existing = s.scalars(select(DocumentRow).where(
+            DocumentRow.doc_id == result.doc_id, DocumentRow.sha256 == sha256,
+            DocumentRow.pipeline_version == pipeline, DocumentRow.model_version == model)).first()
+        s.execute(update(DocumentRow).where(DocumentRow.doc_id == result.doc_id,
+                                            DocumentRow.current.is_(True)).values(current=False))
+        row = existing or DocumentRow(doc_id=result.doc_id, sha256=sha256,
+                                      pipeline_version=pipeline, model_version=model)
+        row.path = result.path
+        row.title = doc.title if doc else None
+        row.pages = len(doc.pages) if doc else 0
+        row.status = "ok" if result.error is None else "failed"
+        row.error = result.error
+        row.timings = {k: round(float(v), 4) for k, v in result.timings.items()}
+        row.run_id = run_id
+        row.processed_at = utcnow()
+        row.current = True
+        row.cases = []  # delete-orphan removes a retried version's old rows
+        if existing is None:
+            s.add(row)
+        s.flush()
+        row.cases = [_case_record(c, run_id) for c in result.cases]
+        s.flush()
+        return row
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _case_query(run_id: int | None = None, where: dict[str, Any] | None = None) -> Any:
+    q = select(CaseRecord).join(DocumentRow, CaseRecord.document_id == DocumentRow.id)
+    q = q.where(CaseRecord.run_id == run_id) if run_id is not None else q.where(
+        DocumentRow.current.is_(True))
+    for name, value in (where or {}).items():
+        if name not in CASE_FILTER_FIELDS:
+            raise CaseExtractError(f"--where {name}: unknown field (one of {', '.join(CASE_FILTER_FIELDS)})")
+        column = getattr(CaseRecord, name)
+        if name in LIST_FIELDS:
+            # Lists are stored as JSON text; match one element, quoted, with LIKE escaped.
+            q = q.where(cast(column, Text).contains(json.dumps(str(value)), autoescape=True))
+        elif value is None:
+            q = q.where(column.is_(None))
+        else:
+            q = q.where(column == value)
+    return q.order_by(CaseRecord.doc_id, CaseRecord.case_index)
+
+
+CASE_FILTER_FIELDS: tuple[str, ...] = ("doc_id", "case_index", "source", "reference", *CLINICAL_FIELDS)
+
+
+def coerce_filter(name: str, text: str) -> Any:
+    """``--where age_years=51`` gives the float 51.0; ``null`` gives None."""
+    if text.lower() in ("null", "none", ""):
+        return None
+    if name in ("age_years", "time_to_spinal_metastasis_months", "follow_up_months"):
+        try:
+            return float(text)
+        except ValueError:
+            raise CaseExtractError(f"--where {name}={text}: not a number") from None
+    if name == "case_index":
+        try:
+            return int(text)
+        except ValueError:
+            raise CaseExtractError(f"--where {name}={text}: not an integer") from None
+    if name == "synchronous":
+        if text.lower() in ("true", "yes", "1"):
+            return True
+        if text.lower() in ("false", "no", "0"):
+            return False
+        raise CaseExtractError(f"--where {name}={text}: true or false")
+    return text
+
+
+def load_cases(db: Database, *, run_id: int | None = None,
+               where: dict[str, Any] | None = None) -> list[CaseRow]:
+    """The current case rows (or those a run wrote), filtered by field values, parameterised."""
+    from sqlalchemy.orm import selectinload
+
+    q = _case_query(run_id, where).options(selectinload(CaseRecord.evidence))
+    with db.session() as s:
+        return [rec.to_case_row() for rec in s.scalars(q)]
+
+
+def load_documents(db: Database, *, current_only: bool = True) -> list[dict[str, Any]]:
+    q = select(DocumentRow).order_by(DocumentRow.doc_id, DocumentRow.id)
+    if current_only:
+        q = q.where(DocumentRow.current.is_(True))
+    with db.session() as s:
+        return [
+            {"doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "title": d.title,
+             "pages": d.pages, "status": d.status, "error": d.error,
+             "pipeline_version": d.pipeline_version, "model_version": d.model_version,
+             "run_id": d.run_id, "current": d.current}
+            for d in s.scalars(q)
+        ]
+
+
+def cases_for_document(db: Database, doc_id: str) -> list[CaseRow]:
+    return load_cases(db, where={"doc_id": doc_id})
+
+
+def row_counts(db: Database) -> dict[str, int]:
+    from sqlalchemy import func
+
+    with db.session() as s:
+        return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
+                for t in (Run, DocumentRow, CaseRecord, EvidenceRecord)}
+
+
+__all__ = [
+    "CASE_FILTER_FIELDS",
+    "DEFAULT_DB_URL",
+    "CaseRecord",
+    "Database",
+    "DatabaseError",
+    "DocumentRow",
+    "EvidenceRecord",
+    "Run",
+    "coerce_filter",
+    "done_versions",
+    "file_sha256",
+    "finish_run",
+    "load_cases",
+    "load_documents",
+    "make_engine",
+    "model_version",
+    "open_db",
+    "pipeline_version",
+    "row_counts",
+    "start_run",
+    "store_result",
+    "upgrade",
+]

@@ -1,0 +1,174 @@
+"""The case database (extract/db.py): schema, idempotence, history, filters. SQLite always;
+PostgreSQL too when TEST_POSTGRES_URL is set (the `db_url` fixture in conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from extract import db
+from extract.batch import run_batch
+from extract.pipeline import process_file
+
+DEV_TXT = ("bmccancer2004_cerebral_relapse.txt", "braunstein2021_jmcr_humerus.txt",
+           "filonenko2023_wjco_breast.txt", "kim2018_anndermatol_cutaneous.txt")
+
+
+def small_folder(corpus: Path, dst: Path) -> Path:
+    """Four real dev reports, one JATS file and two broken PDFs."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in DEV_TXT:
+        shutil.copy(corpus / "dev" / "txt" / name, dst / name)
+    shutil.copy(corpus / "jats" / "PMC4735918.xml", dst / "PMC4735918.xml")
+    for name in ("empty.pdf", "encrypted.pdf"):
+        shutil.copy(corpus / "bad" / name, dst / name)
+    return dst
+
+
+def run(folder: Path, url: str, **kw):
+    kw.setdefault("workers", 0)  # in this process: the pool has its own tests
+    return run_batch([folder], db_url=url, use_nlp=False, progress=False, **kw)
+
+
+def test_open_db_creates_the_schema_at_head(db_url):
+    database = db.open_db(db_url)
+    try:
+        names = set(inspect(database.engine).get_table_names())
+        assert {"runs", "documents", "cases", "evidence", "alembic_version"} <= names
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            if database.engine.dialect.name == "sqlite":
+                assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        database.dispose()
+        db.open_db(db_url).dispose()  # upgrading a database at head is a no-op
+    finally:
+        database.dispose()
+
+
+def test_two_runs_over_the_same_folder_leave_the_same_rows(db_url, corpus, tmp_path):
+    folder = small_folder(corpus, tmp_path / "in")
+    first = run(folder, db_url)
+    database = db.open_db(db_url)
+    counts = db.row_counts(database)
+    second = run(folder, db_url)
+    again = db.row_counts(database)
+    database.dispose()
+    assert (first.processed, first.ok, first.failed) == (7, 5, 2)
+    assert (second.processed, second.skipped) == (0, 7)
+    assert counts["cases"] >= 5 and counts["documents"] == 7
+    assert {k: v for k, v in again.items() if k != "runs"} == {k: v for k, v in counts.items() if k != "runs"}
+    assert again["runs"] == counts["runs"] + 1  # each invocation is recorded
+    # The skipped run still hands back every file's cases, from the database.
+    assert [len(r.cases) for r in second.results] == [len(r.cases) for r in first.results]
+
+
+def test_failed_documents_are_recorded_with_their_cause(db_url, corpus, tmp_path):
+    folder = small_folder(corpus, tmp_path / "in")
+    run(folder, db_url)
+    database = db.open_db(db_url)
+    docs = {d["doc_id"]: d for d in db.load_documents(database)}
+    database.dispose()
+    assert docs["empty"]["status"] == "failed" and docs["empty"]["error"] == "empty.pdf: empty file"
+    assert "encrypted" in docs["encrypted"]["error"]
+    assert docs["braunstein2021_jmcr_humerus"]["status"] == "ok"
+    assert docs["braunstein2021_jmcr_humerus"]["sha256"] == db.file_sha256(folder / DEV_TXT[1])
+
+
+def test_changed_file_replaces_its_cases_and_keeps_the_old_ones_as_history(db_url, corpus, tmp_path):
+    folder = small_folder(corpus, tmp_path / "in")
+    first = run(folder, db_url)
+    target = folder / DEV_TXT[0]
+    target.write_text(target.read_text("utf-8") + "\nA late addendum.\n", encoding="utf-8")
+    second = run(folder, db_url)
+    assert (second.processed, second.skipped) == (1, 6)
+
+    database = db.open_db(db_url)
+    try:
+        doc_id = target.stem
+        with database.session() as s:
+            versions = s.execute(select(db.DocumentRow.sha256, db.DocumentRow.current, db.DocumentRow.run_id)
+                                 .where(db.DocumentRow.doc_id == doc_id)
+                                 .order_by(db.DocumentRow.id)).all()
+        assert [v.current for v in versions] == [False, True]
+        assert versions[1].sha256 == db.file_sha256(target)
+        # Current rows: one document version each, the same number of cases as before.
+        current = db.load_cases(database)
+        assert len(current) == first.cases
+        assert sum(c.doc_id == doc_id for c in current) == sum(
+            len(r.cases) for r in first.results if r.doc_id == doc_id)
+        # The first run stays queryable: its rows for the changed document are still there.
+        old = db.load_cases(database, run_id=first.run_id, where={"doc_id": doc_id})
+        assert old and all(c.doc_id == doc_id for c in old)
+        new = db.load_cases(database, run_id=second.run_id)
+        assert {c.doc_id for c in new} == {doc_id}
+    finally:
+        database.dispose()
+
+
+def test_new_pipeline_version_replaces_a_documents_cases(db_url, corpus):
+    path = corpus / "dev" / "txt" / DEV_TXT[1]
+    result = process_file(path)
+    sha = db.file_sha256(path)
+    database = db.open_db(db_url)
+    try:
+        run1 = db.start_run(database, pipeline="v1", model="none", documents=1)
+        db.store_result(database, run1, result, sha256=sha, pipeline="v1", model="none")
+        assert db.done_versions(database, [result.doc_id], pipeline="v1", model="none") == {
+            result.doc_id: (sha, "ok", None)}
+        assert db.done_versions(database, [result.doc_id], pipeline="v2", model="none") == {}
+        run2 = db.start_run(database, pipeline="v2", model="none", documents=1)
+        db.store_result(database, run2, result, sha256=sha, pipeline="v2", model="none")
+        # The same version again (a retried document) replaces in place: no new rows.
+        db.store_result(database, run2, result, sha256=sha, pipeline="v2", model="none")
+        counts = db.row_counts(database)
+        assert counts["documents"] == 2
+        assert counts["cases"] == 2 * len(result.cases)
+        assert [c.to_json() for c in db.load_cases(database)] == [c.to_json() for c in result.cases]
+        assert len(db.load_cases(database, run_id=run1)) == len(result.cases)
+    finally:
+        database.dispose()
+
+
+def test_where_filters_match_values_and_are_parameterised(db_url, corpus, tmp_path):
+    folder = small_folder(corpus, tmp_path / "in")
+    summary = run(folder, db_url)
+    database = db.open_db(db_url)
+    try:
+        everything = db.load_cases(database)
+        assert len(everything) == summary.cases
+        women = db.load_cases(database, where={"sex": "female"})
+        assert women and all(c.sex == "female" for c in women)
+        assert len(db.load_cases(database, where={"sex": None})) == sum(c.sex is None for c in everything)
+        sites = {s for c in everything for s in c.metastasis_sites}
+        for site in sites:
+            hits = db.load_cases(database, where={"metastasis_sites": site})
+            assert {c.doc_id for c in hits} == {c.doc_id for c in everything if site in c.metastasis_sites}
+        # A value is a value, never SQL; a LIKE wildcard is a literal character.
+        assert db.load_cases(database, where={"doc_id": "x' OR '1'='1"}) == []
+        assert db.load_cases(database, where={"metastasis_sites": "%"}) == []
+        assert db.row_counts(database)["cases"] == summary.cases
+        with pytest.raises(db.CaseExtractError, match="unknown field"):
+            db.load_cases(database, where={"doc_id; DROP TABLE cases": "x"})
+    finally:
+        database.dispose()
+
+
+def test_coerce_filter_types():
+    assert db.coerce_filter("age_years", "51") == 51.0
+    assert db.coerce_filter("synchronous", "true") is True
+    assert db.coerce_filter("sex", "null") is None
+    with pytest.raises(db.CaseExtractError):
+        db.coerce_filter("case_index", "one")
+
+
+def test_unreachable_database_is_a_one_line_fatal_error(tmp_path):
+    with pytest.raises(db.DatabaseError) as err:
+        db.open_db("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert "\n" not in str(err.value) and "127.0.0.1" in str(err.value)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(db.DatabaseError):
+        db.open_db(f"sqlite:///{blocker}/cases.sqlite")
