@@ -69,8 +69,63 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable)")
     p.add_argument("--max-pages", type=int, default=200)
     p.add_argument("--no-nlp", action="store_true", help="skip the spaCy pipeline (rules only)")
+    # Batch options (extract/batch.py): with --db the run is stored, resumable and idempotent.
+    p.add_argument("--db", help="database URL (SQLAlchemy), e.g. sqlite:///outputs/cases.sqlite")
+    p.add_argument("--workers", type=int, help="worker processes (default: all cores; 0: none)")
+    p.add_argument("--executor", choices=["local", "dask"], default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
+    p.add_argument("--timeout", type=float, help="seconds per document before it is failed")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar (default: on a terminal; log lines otherwise)")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("export", help="write the database's case rows as csv/xlsx/parquet/jsonl/redcap")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--format", required=True, choices=["csv", "xlsx", "parquet", "jsonl", "redcap"])
+    p.add_argument("--out", required=True, help="output file (redcap: records .csv or a folder)")
+    p.add_argument("--run", type=int, help="the rows one run wrote (default: current rows)")
+    p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE")
+    p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("cases", help="list the database's case rows as a table")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--run", type=int, help="the rows one run wrote (default: current rows)")
+    p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                   help="keep cases whose field equals the value (list fields: contain it); repeatable")
+    p.set_defaults(func=_cmd_cases)
     return parser
+
+
+def _where(items: list[str]) -> dict[str, object]:
+    from extract.db import coerce_filter
+
+    out: dict[str, object] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise CaseExtractError(f"--where {item}: expected FIELD=VALUE")
+        out[name.strip()] = coerce_filter(name.strip(), value.strip())
+    return out
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from extract import export
+
+    for path in export.export(args.db, args.format, args.out, run_id=args.run, where=_where(args.where)):
+        print(path)
+    return 0
+
+
+def _cmd_cases(args: argparse.Namespace) -> int:
+    from extract import db, export
+
+    database = db.open_db(args.db)
+    try:
+        rows = db.load_cases(database, run_id=args.run, where=_where(args.where))
+    finally:
+        database.dispose()
+    print(export.format_table(rows))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

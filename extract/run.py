@@ -90,8 +90,13 @@ def run_command(args: argparse.Namespace) -> int:
     paths = ingest.iter_inputs(args.inputs)
     if not paths:
         raise CaseExtractError(f"no .pdf, .txt, .nxml or .xml files in {' '.join(args.inputs)}")
-    nlp = load_pipeline(not args.no_nlp)
-    results = run_files(paths, nlp, max_pages=args.max_pages)
+    from extract import batch  # --db/--workers/--executor/--timeout: extract/batch.py (issue 5)
+
+    if batch.wants_batch(args):
+        results = batch.run_from_args(paths, args).results
+    else:
+        nlp = load_pipeline(not args.no_nlp)
+        results = run_files(paths, nlp, max_pages=args.max_pages)
     rows = rows_of(results)
     out_dir = Path(args.out)
     write_outputs(rows, out_dir)

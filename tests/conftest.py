@@ -39,3 +39,32 @@ def nlp_with_ner():
         return load(ner=True)
     except ModelMissingError as exc:
         pytest.skip(str(exc))
+
+
+# -- case database (extract/db.py): SQLite always, PostgreSQL when TEST_POSTGRES_URL is set ----
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file, or a new database on TEST_POSTGRES_URL's server
+    (dropped afterwards). `.ci/postgres.sh` starts such a server and prints its URL."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cases.sqlite'}"
+        return
+    import os
+    import uuid
+
+    base = os.environ.get("TEST_POSTGRES_URL")
+    if not base:
+        pytest.skip("TEST_POSTGRES_URL is not set (`bash .ci/postgres.sh` starts a server and prints it)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"case_extract_{uuid.uuid4().hex[:12]}"  # our own name: DDL takes no parameters
+    admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
