@@ -119,3 +119,20 @@ def test_annotate_many_equals_annotate(nlp_no_ner, corpus):
         assert [s._.is_other_patient for s in doc.spans["terms"]] == [
             s._.is_other_patient for s in single.spans["terms"]
         ]
+
+
+def test_sourced_ner_finds_what_the_trained_model_finds(nlp_with_ner, corpus):
+    """The NER inside our pipeline (our tokenizer, sourced weights) gives the same tokens and
+    entities as the trained model loaded on its own."""
+    import spacy
+
+    from extract.nlp import DEFAULT_MODEL_PATH
+
+    alone = spacy.load(DEFAULT_MODEL_PATH)
+    for name in ("17803823.txt", "21923918.txt", "24957905.txt"):
+        text = (corpus / "maccrobat" / name).read_text(encoding="utf-8")
+        a, b = alone(text), nlp_with_ner(text)
+        assert [t.text for t in a] == [t.text for t in b]
+        assert [(e.start, e.end, e.label_) for e in a.ents] == [
+            (e.start, e.end, e.label_) for e in b.ents
+        ]
