@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extract.document import Document
 from extract.fields import FieldValue, PatientText, make_evidence
 from extract.fields.patients import (
     case_sections,
@@ -120,6 +121,11 @@ def _duration(text: str, s: int, e: int, near: int | None) -> tuple[float, int, 
     return best[1], best[2], best[3]
 
 
+def _told_regions(document: Document) -> list[tuple[int, int]]:
+    """The case presentation and the abstract: they tell the patient."""
+    return [*case_sections(document), (0, front_matter_end(document))]
+
+
 def statements(patient: PatientText) -> list[Statement]:
     """Outcome and follow-up statements of the patient, in text order."""
     document = patient.document
@@ -127,9 +133,8 @@ def statements(patient: PatientText) -> list[Statement]:
     rules = _rules()
     follow_up = re.compile("|".join(rules["follow_up_cues"]), re.IGNORECASE)
     subject = re.compile(rules["patient_subject"], re.IGNORECASE)
-    # The case presentation and the abstract tell the patient; elsewhere (introduction,
-    # discussion) a sentence must name the patient.
-    told = case_sections(document) + [(0, front_matter_end(document))]
+    # Elsewhere (introduction, discussion) a sentence must name the patient.
+    told = _told_regions(document)
     out: list[Statement] = []
     for a, b in patient.ranges or [(0, len(text))]:
         for s, e in sentences(text, a, b):
@@ -137,8 +142,8 @@ def statements(patient: PatientText) -> list[Statement]:
             sentence = text[s:e]
             if len(sentence) < 8 or is_literature_sentence(sentence):
                 continue
-            in_case = any(c <= s < d for c, d in told)
-            if not in_case and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.IGNORECASE):
+            in_told = any(c <= s < d for c, d in told)
+            if not in_told and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.IGNORECASE):
                 continue
             status, cue = _status_of(text, s, e)
             months: tuple[float, int, int] | None = None
@@ -150,10 +155,34 @@ def statements(patient: PatientText) -> list[Statement]:
     return out
 
 
+def _superseded(patient: PatientText, statement: Statement) -> bool:
+    """True when, later in the same told stretch, a new lesion is found: the statement ("no
+    recurrence 5 years after surgery") was an interim one, not the last follow-up."""
+    document = patient.document
+    text = document.text
+    event = re.compile(_rules()["later_event"], re.IGNORECASE)
+    subject = re.compile(_rules()["patient_subject"], re.IGNORECASE)
+    for c, d in _told_regions(document):
+        if not c <= statement.start < d:
+            continue
+        for a, b in patient.ranges or [(0, len(text))]:
+            lo, hi = max(a, c, statement.end), min(b, d)
+            for s, e in sentences(text, lo, hi) if lo < hi else []:
+                sentence = text[s:e]
+                if is_literature_sentence(sentence) or _status_of(text, s, e)[0] is not None:
+                    continue
+                if re.search(r"\bpatients\b", sentence, re.IGNORECASE) and not subject.search(sentence):
+                    continue  # a statement about patients in general
+                if event.search(sentence):
+                    return True
+    return False
+
+
 def extract(patient: PatientText) -> list[FieldValue]:
     """``outcome_status`` and ``follow_up_months`` of one patient, each with its words."""
     document = patient.document
-    found = statements(patient)
+    found = [st for st in statements(patient)
+             if st.status != "no evidence of disease" or not _superseded(patient, st)]
     out: list[FieldValue] = []
     with_status = [st for st in found if st.status]
     if with_status:

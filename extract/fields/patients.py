@@ -37,7 +37,8 @@ def _rules() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading of the text: ``kind`` is case, abstract, background, discussion or back_matter."""
+    """A heading of the text: ``kind`` is case, abstract, background, discussion, back_matter
+    or other (a top-level section of the reader's with a name not in the lists)."""
 
     kind: str
     start: int
@@ -83,7 +84,8 @@ def _find_headings_cached(key: int, document: Document) -> list[Heading]:
         return hit[1]
     found: dict[int, Heading] = {}
     for s in document.sections:
-        kind = _kind_of_title(s.title)
+        # A top-level section the names do not know still ends the one before it.
+        kind = _kind_of_title(s.title) or ("other" if s.level <= 1 else None)
         if kind:
             found[s.start] = Heading(kind, s.start, s.start + len(s.title), s.title)
     text = document.text

@@ -88,3 +88,14 @@ def test_karger2025_died_from_file() -> None:
     (patient,) = find_patients(document)
     got = {v.field: v.value for v in outcome.extract(patient)}
     assert got == {"outcome_status": "died", "follow_up_months": 1.4}
+
+
+def test_an_interim_no_recurrence_is_not_the_last_status() -> None:
+    # shimizu2018: "no local recurrence" after the primary's resection, then the L3 lesion.
+    text = ("After completion of treatment, annual follow-up computed tomography (CT) scans showed "
+            "no local recurrence or distant internal organ metastases. Although he was asymptomatic, "
+            "a CT scan 10 years after surgery revealed a destructive osteolytic lesion in the L3 "
+            "vertebral body (Fig. 1).")
+    assert values(text) == {}
+    later = text + " At the 36-month follow-up, no local recurrence, new metastasis, or instrumentation failure was observed."
+    assert values(later) == {"outcome_status": "no evidence of disease", "follow_up_months": 36}
