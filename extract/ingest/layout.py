@@ -131,26 +131,33 @@ class Block:
 
 
 def words_to_rows(words: list[Word]) -> list[list[Word]]:
-    """Group words that share a baseline (superscripts join the line they sit on)."""
-    # 1. words of about one size on one baseline (their bottoms agree), not overlapping
+    """Group words into rows that share a baseline.
+
+    First words of one size whose bottoms agree closely; then words off that baseline join
+    the row they sit in: superscripts/subscripts (smaller, touching a word of the row) and
+    symbols or numbers set in another font with another baseline (×, ≥, −, "3.5 × 4" in a
+    maths font), which lie next to the row's words.
+    """
+    # 1. tight rows: about one size, one baseline, not overlapping
     rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
     for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
         placed = -1
         for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
             base, rsize, members = rows[k]
-            if w["bottom"] - base > 0.2 * min(size, rsize):
+            tol = 0.15 * min(size, rsize)
+            if w["bottom"] - base > tol:
                 break
-            if abs(w["bottom"] - base) <= 0.2 * min(size, rsize) and min(size, rsize) >= 0.85 * max(size, rsize) \
+            if abs(w["bottom"] - base) <= tol and min(size, rsize) >= 0.85 * max(size, rsize) \
                     and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
-                if placed < 0 or abs(w["bottom"] - base) < abs(w["bottom"] - rows[placed][0]):
-                    placed = k
+                placed = k
+                break
         if placed >= 0:
             rows[placed][2].append(w)
         else:
             rows.append((w["bottom"], size, [w]))
-    # 2. superscripts and subscripts (smaller, off the baseline) join the line they touch
-    rows.sort(key=lambda r: (len(r[2]) <= 2 or all(len(w["text"]) <= 2 for w in r[2]), -r[1]))
+    # 2. rows with many words host the stray words of the others
+    rows.sort(key=lambda r: (-len(r[2]), -r[1]))
     kept: list[tuple[float, float, list[Word]]] = []
     for base, size, members in rows:
         stray = []
@@ -168,31 +175,36 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
 
 
 def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word] | None:
-    """The line a stray word belongs to: a smaller raised/lowered word (superscript) that
-    touches a word of a line of larger words whose height it overlaps, or a symbol set on
-    its own baseline (×, ≥, μ in a maths font) that sits in a gap of a line it overlaps."""
+    """The row a word off its baseline belongs to, or None."""
     size = w.get("size", 10.0)
     h = max(w["bottom"] - w["top"], 0.1)
     best: list[Word] | None = None
-    best_overlap = 0.0
+    best_score = float("inf")
     for base, rsize, row in rows:
-        if base < w["top"] or base - rsize * 1.1 > w["bottom"]:
+        if len(row) < 2 and len(row[0]["text"]) < 3:
             continue
-        overlap = min(base, w["bottom"]) - max(min(v["top"] for v in row), w["top"])
         smaller = size <= 0.85 * rsize
-        if overlap < (0.3 if smaller else 0.6) * h or overlap <= best_overlap:
-            continue
-        touching = any(-1.0 < w["x0"] - v["x1"] < 2.5 or -1.0 < v["x0"] - w["x1"] < 2.5 for v in row)
-        if smaller and touching:
-            best, best_overlap = row, overlap
-            continue
-        if not smaller and len(w["text"]) <= 2:
-            left = [v["x1"] for v in row if v["x1"] <= w["x0"] + 1]
-            right = [v["x0"] for v in row if v["x0"] >= w["x1"] - 1]
-            near_left = bool(left) and w["x0"] - max(left) < rsize
-            near_right = bool(right) and min(right) - w["x1"] < rsize
-            if (near_left or not left) and (near_right or not right) and (left or right):
-                best, best_overlap = row, overlap
+        if smaller:
+            # a superscript or subscript overlaps the row's height and touches one of its words
+            top = min(v["top"] for v in row)
+            overlap = min(base, w["bottom"]) - max(top, w["top"])
+            if overlap < 0.3 * h:
+                continue
+            gap = min(min(abs(w["x0"] - v["x1"]), abs(v["x0"] - w["x1"])) for v in row)
+            if gap > 2.5 and not any(v["x0"] - 1 <= w["x0"] <= v["x1"] + 1 for v in row):
+                continue
+            score = gap
+        else:
+            # a word of the row's size whose baseline is a little off (another font)
+            shift = abs(w["bottom"] - base)
+            if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
+                continue
+            gap = min(max(w["x0"] - v["x1"], v["x0"] - w["x1"]) for v in row)
+            if gap > 0.8 * rsize or any(min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.5 for v in row):
+                continue
+            score = shift + gap
+        if score < best_score:
+            best, best_score = row, score
     return best
 
 
