@@ -332,16 +332,19 @@ def find_sex(patient: PatientText, age: AgeMention | None = None) -> SexMention 
 
 
 def extract(patient: PatientText) -> list[FieldValue]:
-    """``age_years`` and ``sex`` of one patient, each with its words."""
+    """``age_years`` and ``sex`` of one patient, each with its words. When the sex noun is
+    part of the age statement ("51-year-old Japanese man"), both share that phrase."""
     document = patient.document
-    out: list[FieldValue] = []
     age = find_age(patient)
-    if age is not None:
-        out.append(FieldValue("age_years", age.value, make_evidence(document, age.start, age.end)))
     sex = find_sex(patient, age)
-    if sex is not None:
-        start, end = sex.start, sex.end
-        if age is not None and abs(age.start - sex.start) <= 80:
-            start, end = min(age.start, sex.start), max(age.end, sex.end)
-        out.append(FieldValue("sex", sex.value, make_evidence(document, start, end)))
+    age_span = (age.start, age.end) if age else None
+    sex_span = (sex.start, sex.end) if sex else None
+    if age and sex and abs(age.start - sex.start) <= 80:
+        phrase = (min(age.start, sex.start), max(age.end, sex.end))
+        age_span = sex_span = phrase
+    out: list[FieldValue] = []
+    if age is not None and age_span:
+        out.append(FieldValue("age_years", age.value, make_evidence(document, *age_span)))
+    if sex is not None and sex_span:
+        out.append(FieldValue("sex", sex.value, make_evidence(document, *sex_span)))
     return out
