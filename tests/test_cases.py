@@ -65,3 +65,18 @@ def test_table_values_fill_only_what_the_text_leaves_null() -> None:
     assert (text_row.primary_site, text_row.metastasis_sites) == ("rectum", ["V"])
     assert text_row.evidence["primary_site"].text == "Rectum"
     assert text_row.source == "narrative" and text_row.reference is None
+
+
+def test_a_series_table_row_joins_its_narrative_patient() -> None:
+    """A case-series table ("Case 2") re-tells the series' own patient; a literature row
+    ("[7]") stays a row of its own; "Current report" joins the single narrative patient."""
+    from extract.cases import _own_patient_of
+    from extract.fields.tables import TableCase
+
+    series = [CaseRow("d", age_years=60, sex="male"), CaseRow("d", age_years=60, sex="female")]
+    assert _own_patient_of(TableCase(CaseRow("d", source="table", reference="Case 2")), series) is series[1]
+    assert _own_patient_of(TableCase(CaseRow("d", source="table", reference="[7]")), series) is None
+    single = [CaseRow("d", age_years=51, sex="male")]
+    current = TableCase(CaseRow("d", source="table", reference="Current report"), is_current_report=True)
+    assert _own_patient_of(current, single) is single[0]
+    assert _own_patient_of(TableCase(CaseRow("d", source="table", reference="Case 2")), single) is None
