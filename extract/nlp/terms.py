@@ -17,7 +17,9 @@ Blank lines and lines starting with ``#`` or ``//`` are skipped. Spans of one la
 overlap (the longest match wins; at equal length, the earlier); spans of different labels
 may ("liver" can be a PRIMARY_SITE candidate and a METASTASIS_SITE). Spinal levels written
 as codes ("T12-L2", "Th12", "C2-3", "third lumbar vertebra") come from
-:mod:`extract.nlp.spinal_levels`, with their ranges expanded into ``span._.value``.
+:mod:`extract.nlp.spinal_levels`, with their ranges expanded into ``span._.value``. A short
+form defined in the text takes its long form's term ("percutaneous vertebroplasty (PVP)":
+every "PVP" is a SPINAL_TREATMENT "vertebroplasty").
 """
 
 import json
@@ -93,10 +95,13 @@ def read_term_patterns(folder: str | Path) -> list[TermPattern]:
 
 
 class CaseTerms:
-    def __init__(self, nlp: Language, patterns: list[TermPattern], spinal_levels: bool) -> None:
+    def __init__(
+        self, nlp: Language, patterns: list[TermPattern], spinal_levels: bool, abbreviations: bool
+    ) -> None:
         self.matcher = Matcher(nlp.vocab)
         self.patterns = patterns
         self.spinal_levels = spinal_levels
+        self.abbreviations = abbreviations
         self.vocab = nlp.vocab
         for i, p in enumerate(patterns):
             key = str(i)
@@ -120,6 +125,8 @@ class CaseTerms:
                 span = doc.char_span(m.start, m.end, label="SPINAL_LEVEL", alignment_mode="expand")
                 if span is not None:
                     by_label["SPINAL_LEVEL"].append((span, list(m.levels)))
+        if self.abbreviations:
+            self._add_short_forms(doc, by_label)
         spans: list[Span] = []
         values: dict[tuple[int, int, str], Any] = {}
         for label, items in by_label.items():
@@ -135,9 +142,36 @@ class CaseTerms:
         doc.spans[SPAN_KEY] = spans
         return doc
 
+    @staticmethod
+    def _add_short_forms(doc: Doc, by_label: dict[str, list[tuple[Span, Any]]]) -> None:
+        """A short form takes the term of its long form: "percutaneous vertebroplasty (PVP)"
+        makes every "PVP" a SPINAL_TREATMENT. The term must end where the long form ends (the
+        head noun), so "spinal cord compression (SCC)" does not make "SCC" a METASTASIS_SITE."""
+        if not doc.has_extension("abbreviations"):
+            return
+        by_long: dict[tuple[int, int], list[tuple[str, Any]]] = {}
+        for short in doc._.abbreviations:
+            long_form = short._.long_form
+            if long_form is None or not isinstance(long_form, Span):
+                continue
+            key = (long_form.start, long_form.end)
+            if key not in by_long:
+                by_long[key] = [
+                    (label, value)
+                    for label, items in by_label.items()
+                    for span, value in items
+                    if span.end == long_form.end and span.start >= long_form.start
+                ]
+            for label, value in by_long[key]:
+                by_label[label].append((Span(doc, short.start, short.end, label=label), value))
 
-@Language.factory("case_terms", default_config={"terms_dir": None, "spinal_levels": True})
+
+@Language.factory(
+    "case_terms", default_config={"terms_dir": None, "spinal_levels": True, "abbreviations": True}
+)
 def make_case_terms(
-    nlp: Language, name: str, terms_dir: str | None, spinal_levels: bool
+    nlp: Language, name: str, terms_dir: str | None, spinal_levels: bool, abbreviations: bool
 ) -> CaseTerms:
-    return CaseTerms(nlp, read_term_patterns(terms_dir or DEFAULT_TERMS_DIR), spinal_levels)
+    return CaseTerms(
+        nlp, read_term_patterns(terms_dir or DEFAULT_TERMS_DIR), spinal_levels, abbreviations
+    )

@@ -137,3 +137,13 @@ def test_spacy_version_keys_span_attributes_by_offsets():
     # why span._.value is a getter over (start, end, label): if spaCy starts keying span
     # extensions by label, this test tells us the workaround can go
     assert spacy.__version__.startswith("3.7")
+
+
+def test_a_short_form_takes_its_long_forms_term(nlp_no_ner):
+    doc = nlp_no_ner(
+        "He underwent percutaneous vertebroplasty (PVP) at L1. After PVP, the pain resolved. "
+        "Spinal cord compression (SCC) was absent."
+    )
+    assert ("PVP", "vertebroplasty") in terms(doc, "SPINAL_TREATMENT")
+    assert [t for t, _ in terms(doc, "SPINAL_TREATMENT")].count("PVP") == 2
+    assert not any(t == "SCC" for t, _ in terms(doc, "METASTASIS_SITE"))
