@@ -9,7 +9,8 @@ Patterns live in ``resources/terms/*.jsonl``, one JSON object per line::
   OTHER_TUMOR, METASTASIS (a mention of metastasis or invasion, any site) (or a new label);
 - ``pattern``: a phrase (matched case-insensitively, token by token after scispaCy's
   tokenizer) or a spaCy Matcher token pattern (a list of token dicts); both match across
-  line breaks (see :mod:`.linebreaks`);
+  line breaks (see :mod:`.linebreaks`) and across words hyphenated at a line end
+  ("me-\ntastases");
 - ``value``: the normalised value of FIELDS.md (primary_site vocabulary, metastasis site code,
   list of spinal levels, spinal_treatment vocabulary, tki vocabulary), any JSON value.
 
@@ -22,7 +23,9 @@ form defined in the text takes its long form's term ("percutaneous vertebroplast
 every "PVP" is a SPINAL_TREATMENT "vertebroplasty").
 """
 
+import bisect
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,8 @@ from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
 from extract.nlp.spinal_levels import find_spinal_levels
 
 DEFAULT_TERMS_DIR = Path(__file__).parent / "resources" / "terms"
+# a word broken at a line end with a hyphen: "me-\ntastases" (lower case on both sides)
+_HYPHEN_BREAK = re.compile(r"(?<=[a-z])-[ \t]*\n\s*(?=[a-z])")
 SPAN_KEY = "terms"
 LABELS = (
     "PRIMARY_SITE",
@@ -103,6 +108,7 @@ class CaseTerms:
         self.spinal_levels = spinal_levels
         self.abbreviations = abbreviations
         self.vocab = nlp.vocab
+        self.make_doc = nlp.make_doc
         for i, p in enumerate(patterns):
             key = str(i)
             if isinstance(p.pattern, str):
@@ -125,6 +131,8 @@ class CaseTerms:
                 span = doc.char_span(m.start, m.end, label="SPINAL_LEVEL", alignment_mode="expand")
                 if span is not None:
                     by_label["SPINAL_LEVEL"].append((span, list(m.levels)))
+        for label, span, value in self._across_hyphen_breaks(doc):
+            by_label[label].append((span, value))
         if self.abbreviations:
             self._add_short_forms(doc, by_label)
         spans: list[Span] = []
@@ -141,6 +149,46 @@ class CaseTerms:
         spans.sort(key=lambda s: (s.start, s.end, s.label_))
         doc.spans[SPAN_KEY] = spans
         return doc
+
+    def _across_hyphen_breaks(self, doc: Doc) -> list[tuple[str, Span, Any]]:
+        """Terms split by a hyphen at a line end ("me-\ntastases", "en bloc corpec-\ntomy"):
+        matched in the text with those breaks joined, mapped back to the Doc's tokens."""
+        joins = list(_HYPHEN_BREAK.finditer(doc.text))
+        if not joins:
+            return []
+        pieces, shadow_starts, orig_starts = [], [], []
+        pos = 0
+        length = 0
+        for m in joins:
+            pieces.append(doc.text[pos : m.start()])
+            shadow_starts.append(length)
+            orig_starts.append(pos)
+            length += m.start() - pos
+            pos = m.end()
+        pieces.append(doc.text[pos:])
+        shadow_starts.append(length)
+        orig_starts.append(pos)
+        join_points = shadow_starts[1:]  # where a break was taken out
+
+        def to_orig(i: int) -> int:
+            k = bisect.bisect_right(shadow_starts, i) - 1
+            return orig_starts[k] + i - shadow_starts[k]
+
+        shadow = self.make_doc("".join(pieces))
+        out = []
+        strings = self.vocab.strings
+        for match_id, start, end in self.matcher(shadow):
+            a, b = shadow[start].idx, shadow[end - 1].idx + len(shadow[end - 1])
+            k = bisect.bisect_right(join_points, a)
+            if k == len(join_points) or join_points[k] >= b:
+                continue  # no break inside: the ordinary matcher found it already
+            p = self.patterns[int(strings[match_id])]
+            span = doc.char_span(
+                to_orig(a), to_orig(b - 1) + 1, label=p.label, alignment_mode="expand"
+            )
+            if span is not None:
+                out.append((p.label, span, p.value))
+        return out
 
     @staticmethod
     def _add_short_forms(doc: Doc, by_label: dict[str, list[tuple[Span, Any]]]) -> None:

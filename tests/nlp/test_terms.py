@@ -147,3 +147,13 @@ def test_a_short_form_takes_its_long_forms_term(nlp_no_ner):
     assert ("PVP", "vertebroplasty") in terms(doc, "SPINAL_TREATMENT")
     assert [t for t, _ in terms(doc, "SPINAL_TREATMENT")].count("PVP") == 2
     assert not any(t == "SCC" for t, _ in terms(doc, "METASTASIS_SITE"))
+
+
+def test_words_hyphenated_at_a_line_end(nlp_no_ner):
+    # corpus/seed/shimizu2018_extracted.txt
+    doc = nlp_no_ner(
+        "Spinal me-\ntastases of GISTs cause neurological deficit. The spinal metasta-\n\nsis was "
+        "treated by en bloc corpec-\ntomy; no re-\ncurrence."
+    )
+    assert [t for t, _ in terms(doc, "METASTASIS")] == ["me-\ntastases", "metasta-\n\nsis"]
+    assert terms(doc, "SPINAL_TREATMENT") == [("en bloc corpec-\ntomy", "en bloc corpectomy")]
