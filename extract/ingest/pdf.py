@@ -185,6 +185,7 @@ class Hyphenation:
         conf = _resource("pdf_hyphenation.json")
         self.keep_before = set(conf["keep_before"])
         self.keep_after = set(conf["keep_after"])
+        self.bound_prefixes = set(conf["bound_prefixes"])
         self.word_endings = tuple(conf["word_endings"])
         self.suffix_starts = tuple(sorted(conf["suffix_starts"], key=len, reverse=True))
         self.words: Counter[str] = Counter()
@@ -207,6 +208,11 @@ class Hyphenation:
                         self.words[part] += 1
                 else:
                     self.words[low] += 1
+
+    def _known(self, word: str) -> bool:
+        """A word of this document (or its plural / singular)."""
+        return bool(self.words.get(word) or self.words.get(word + "s")
+                    or (word.endswith("s") and self.words.get(word[:-1])))
 
     def join(self, left: str, right: str) -> str:
         """``left`` ends with "-" (a line end); the text that joins it to ``right``."""
@@ -237,7 +243,9 @@ class Hyphenation:
         low_stem, low_cont = stem.lower(), cont_word.lower()
         if low_stem in self.keep_before or low_cont in self.keep_after:
             return keep
-        if len(low_stem) >= 3 and len(low_cont) >= 3 and self.words.get(low_stem, 0) and self.words.get(low_cont, 0):
+        if low_stem in self.bound_prefixes:
+            return keep if len(low_cont) >= 4 and self.words.get(low_cont, 0) else joined
+        if len(low_stem) >= 3 and len(low_cont) >= 3 and self._known(low_stem) and self._known(low_cont):
             return keep  # "tissue-" "selective": two words of this document
         if len(low_stem) >= 5 and len(low_cont) >= 4 and low_stem.endswith(self.word_endings) \
                 and not low_cont.startswith(self.suffix_starts):
