@@ -123,6 +123,7 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
     rules = _rules()
     before_re = re.compile(rules["age_not_the_patient"]["before"], re.IGNORECASE)
     after_re = re.compile(rules["age_not_the_patient"]["after"], re.IGNORECASE)
+    history_re = re.compile(rules["history_before"], re.IGNORECASE)
     out: dict[int, AgeMention] = {}
     for kind, pat in _age_patterns():
         for m in pat.finditer(text, start, end):
@@ -134,7 +135,10 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
                 continue
             if m.start() in out or any(o.start <= m.start() < o.end for o in out.values()):
                 continue
-            out[m.start()] = AgeMention(value, m.start(), m.end(), kind)
+            told_as = kind
+            if kind == "adjective" and history_re.search(text[max(start, m.start() - 40):m.start()]):
+                told_as = "history"
+            out[m.start()] = AgeMention(value, m.start(), m.end(), told_as)
     return sorted(out.values(), key=lambda a: a.start)
 
 

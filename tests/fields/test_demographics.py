@@ -183,3 +183,9 @@ def test_an_earlier_age_does_not_hide_the_presentation_age() -> None:
     # ... but with no other statement it is the age there is (PMC4745294's abstract).
     only = "The case presented to the ED at the age of 14 days in hypovolemic shock."
     assert values(only)["age_years"] == pytest.approx(0.04)
+
+
+def test_an_age_told_for_an_earlier_event_waits() -> None:
+    text = ("He was first diagnosed with a gastric GIST when he was 40 years old. "
+            "A 50-year-old man presented with back pain.")
+    assert values(text)["age_years"] == 50
