@@ -46,6 +46,10 @@ batched through ``nlp.pipe``.
 exactly ``document.text``, so character offsets are shared) and gives every token
 ``token._.section``: the title of the innermost section of ``document.sections`` holding it,
 or None (also ``span._.section``, from the span's first token).
+
+The Docs keep Span objects in extensions (``doc._.abbreviations``, ConText's modifiers), so
+they are for use in the process that made them: they do not go through ``doc.to_bytes`` or
+pickle (run one pipeline per worker process, as ``get_nlp`` does).
 """
 
 from __future__ import annotations

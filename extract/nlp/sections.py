@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from extract.document import Section
 
-SECTIONS_KEY = "case_extract.sections"  # doc.user_data: list[Section]
+SECTIONS_KEY = "case_extract.sections"  # doc.user_data: [(title, level, start, end)]
 TOKEN_TITLES_KEY = "case_extract.token_sections"  # doc.user_data: list[str | None] per token
 
 
@@ -39,7 +39,8 @@ def register_extensions() -> None:
 def set_sections(doc: Doc, sections: Sequence[Section]) -> None:
     """Give every token of ``doc`` the title of the innermost section holding its first char."""
     register_extensions()
-    doc.user_data[SECTIONS_KEY] = list(sections)
+    # plain tuples: the Doc's user_data holds no objects of ours
+    doc.user_data[SECTIONS_KEY] = [(s.title, s.level, s.start, s.end) for s in sections]
     titles: list[str | None] = [None] * len(doc)
     if sections:
         starts = [t.idx for t in doc]
@@ -55,11 +56,11 @@ def heading_line_ends(doc: Doc) -> list[int]:
     """Character offsets where a section's heading line ends (for sentence boundaries)."""
     out = []
     text = doc.text
-    for s in doc.user_data.get(SECTIONS_KEY, []):
-        nl = text.find("\n", s.start, s.end)
+    for title, _level, start, end in doc.user_data.get(SECTIONS_KEY, []):
+        nl = text.find("\n", start, end)
         # only a heading alone on its line ("Case presentation"), not a run-in heading
         # ("Case presentation: A 51-year-old man ...") whose line goes on with the text
-        if nl > s.start and len(text[s.start : nl].strip().rstrip(":.")) <= len(s.title) + 8:
+        if nl > start and len(text[start:nl].strip().rstrip(":.")) <= len(title) + 8:
             out.append(nl)
     return out
 

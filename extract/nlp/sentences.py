@@ -108,7 +108,8 @@ class CaseSentences:
                 starts[self._first_word(doc, i + 1)] = True
         if doc.user_data.get(SECTIONS_KEY):
             idx = [t.idx for t in doc]
-            offsets = [s.start for s in doc.user_data[SECTIONS_KEY]] + heading_line_ends(doc)
+            offsets = [start for _t, _l, start, _e in doc.user_data[SECTIONS_KEY]]
+            offsets += heading_line_ends(doc)
             for off in offsets:
                 k = bisect.bisect_left(idx, off)
                 while k < n and doc[k].is_space:

@@ -54,13 +54,13 @@ LABELS = (
     "METASTASIS",
 )
 
-VALUES_KEY = "case_extract.term_values"  # doc.user_data: {(start, end, label): value}
+VALUES_KEY = "case_extract.term_values"  # doc.user_data: {"start end label": value}
 
 
 def _term_value(span: Span) -> Any:
     # Keyed by label too: spaCy keys span extensions by offsets alone, and "peritoneal" is
     # both a PRIMARY_SITE ("peritoneum") and a METASTASIS_SITE ("P").
-    return span.doc.user_data.get(VALUES_KEY, {}).get((span.start, span.end, span.label_))
+    return span.doc.user_data.get(VALUES_KEY, {}).get(f"{span.start} {span.end} {span.label_}")
 
 
 if not Span.has_extension("value"):
@@ -136,12 +136,12 @@ class CaseTerms:
         if self.abbreviations:
             self._add_short_forms(doc, by_label)
         spans: list[Span] = []
-        values: dict[tuple[int, int, str], Any] = {}
+        values: dict[str, Any] = {}
         for label, items in by_label.items():
             first = {(s.start, s.end): v for s, v in reversed(items)}  # first pattern wins
             for span in filter_spans([s for s, _ in items]):
                 value = first[(span.start, span.end)]
-                values[(span.start, span.end, label)] = (
+                values[f"{span.start} {span.end} {label}"] = (
                     list(value) if isinstance(value, list) else value
                 )
                 spans.append(span)
