@@ -80,3 +80,16 @@ def test_a_series_table_row_joins_its_narrative_patient() -> None:
     current = TableCase(CaseRow("d", source="table", reference="Current report"), is_current_report=True)
     assert _own_patient_of(current, single) is single[0]
     assert _own_patient_of(TableCase(CaseRow("d", source="table", reference="Case 2")), single) is None
+
+
+def test_a_value_the_schema_refuses_is_dropped_with_a_warning(seed_pdf: Path) -> None:
+    from extract.cases import make_valid
+
+    document = ingest.read(seed_pdf)
+    row = CaseRow("shimizu2018", age_years=151, sex="male", spinal_levels=["L3", "L9"],
+                  evidence={"age_years": Evidence("151", 1, 0, 3)})
+    make_valid(row, document)
+    assert validation_errors(row.to_json()) == []
+    assert row.age_years is None and "age_years" not in row.evidence
+    assert row.spinal_levels == [] and row.sex == "male"
+    assert any("age_years" in w for w in document.warnings)
