@@ -58,6 +58,61 @@ def figure_regions(page: Any) -> list[tuple[float, float, float, float]]:
     return out
 
 
+Box = tuple[float, float, float, float]
+
+
+def vector_figures(page: Any, min_parts: int = 8) -> list[Box]:
+    """Regions drawn with many vector parts (charts, diagrams): the boxes of clusters of
+    curves, lines and rectangles that lie close together (a lone rule is no cluster; the
+    rules of tables are read before this)."""
+    parts: list[Box] = []
+    for obj in list(page.curves) + list(page.lines) + list(page.rects):
+        parts.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
+    if len(parts) < min_parts or len(parts) > 5000:
+        return []
+    pad = 4.0
+    clusters: list[list[float]] = []  # x0, top, x1, bottom, count
+    for x0, top, x1, bottom in sorted(parts, key=lambda b: b[1]):
+        hit = None
+        for c in clusters:
+            if x0 - pad <= c[2] and x1 + pad >= c[0] and top - pad <= c[3] and bottom + pad >= c[1]:
+                hit = c
+                break
+        if hit is None:
+            clusters.append([x0, top, x1, bottom, 1])
+        else:
+            hit[0], hit[1], hit[2], hit[3] = min(hit[0], x0), min(hit[1], top), max(hit[2], x1), max(hit[3], bottom)
+            hit[4] += 1
+    merged = True
+    while merged:  # clusters that grew into each other
+        merged = False
+        for i in range(len(clusters)):
+            for j in range(i + 1, len(clusters)):
+                a, b = clusters[i], clusters[j]
+                if a[0] - pad <= b[2] and a[2] + pad >= b[0] and a[1] - pad <= b[3] and a[3] + pad >= b[1]:
+                    a[0], a[1], a[2], a[3] = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+                    a[4] += b[4]
+                    del clusters[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    area = float(page.width * page.height)
+    return [(c[0], c[1], c[2], c[3]) for c in clusters
+            if c[4] >= min_parts and (c[2] - c[0]) * (c[3] - c[1]) > 0.01 * area]
+
+
+def _prose_inside(box: Box, words: list[Word]) -> bool:
+    """A framed text box (many words in long rows) is not a figure."""
+    inside = [w for w in words if _inside(w, box)]
+    if len(inside) < 40:
+        return False
+    from extract.ingest.layout import words_to_rows
+
+    long_rows = sum(1 for row in words_to_rows(inside) if len(row) >= 8)
+    return long_rows >= 3
+
+
 def drawn_boxes(page: Any) -> list[tuple[float, float, float, float]]:
     """Closed rectangles (as rects or four lines) big enough to frame a figure."""
     area = float(page.width * page.height)
@@ -88,13 +143,24 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
     inside a drawn box that holds an image or looks like a figure placeholder."""
     images = figure_regions(page)
     boxes = drawn_boxes(page)
-    if not images and not boxes:
+    charts = [b for b in vector_figures(page) if not _prose_inside(b, words)]
+    if not images and not boxes and not charts:
         return words
+    labels: set[int] = set()
+    if charts:
+        # axis labels and panel letters just outside a chart: short rows wholly beside it
+        from extract.ingest.layout import words_to_rows
+
+        for row in words_to_rows(words):
+            if len(row) <= 12 and any(all(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for w in row)
+                                     for b in charts):
+                labels.update(id(w) for w in row)
     keep = []
     for w in words:
-        if any(_inside(w, b) for b in images):
+        if any(_inside(w, b) for b in images) or any(_inside(w, b, pad=2) for b in charts) or id(w) in labels:
             continue
-        if _PANEL.match(w["text"]) and any(_inside(w, b, pad=14) for b in images):
+        if _PANEL.match(w["text"]) and (any(_inside(w, b, pad=14) for b in images)
+                                         or any(_inside(w, b, pad=40) for b in charts)):
             continue
         if any(_inside(w, b) for b in boxes) and _box_is_figure(w, boxes, words):
             continue

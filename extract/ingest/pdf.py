@@ -93,7 +93,6 @@ def read_pdf(path: Path, *, max_pages: int) -> Document:
 def _read_page(page: Any, number: int) -> _PageRead:
     words = [w for w in page.extract_words(**WORD_OPTIONS) if w.get("upright", True) and w["text"].strip()]
     words = [w for w in words if w["x1"] > 0 and w["x0"] < page.width and w["bottom"] > 0 and w["top"] < page.height]
-    words = drop_figure_text(page, words)
     sizes: Counter[float] = Counter()
     for w in words:
         sizes[round(w["size"], 1)] += len(w["text"])
@@ -104,6 +103,7 @@ def _read_page(page: Any, number: int) -> _PageRead:
         for t in tables:
             used |= t.used
         words = [w for w in words if id(w) not in used]
+    words = drop_figure_text(page, words)
     if not words:
         return _PageRead(number, float(page.height), [], tables)
     x_min = min(w["x0"] for w in words)

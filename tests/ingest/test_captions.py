@@ -62,3 +62,12 @@ def test_caption_labels(line: str, expected: tuple[str, str]) -> None:
 def test_a_sentence_about_a_figure_is_not_a_caption() -> None:
     assert caption_label("Figure 2 shows the lesion after surgery", body_size=10, size=10) is None
     assert caption_label("Figures 1 and 2 show", body_size=10, size=10) is None
+
+
+def test_pmc4745278_text_inside_a_vector_chart_is_dropped() -> None:
+    doc = read_pdf(PDFS / "PMC4745278.pdf", max_pages=200)
+    assert "ET Dx ALL Dx" not in doc.text
+    assert "Post course" not in doc.text
+    # the paragraph around the figure page continues as one run
+    assert "influence of MPN related treatment [46]. The cooccurrence of MPN and solid tumors" in doc.text
+    assert [c.label for c in doc.captions] == ["Figure 1"]
