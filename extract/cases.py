@@ -142,23 +142,43 @@ def _own_patient_of(table_case: Any, narrative: list[CaseRow]) -> CaseRow | None
 
 
 def make_valid(row: CaseRow, document: Document) -> CaseRow:
-    """Drop the values the schema refuses (with a warning), so every row written is valid."""
-    for _ in range(len(CLINICAL_FIELDS) + 1):
+    """Drop the values the schema refuses (with a warning), so every row written is valid:
+    a bad item of a list field goes alone, a bad scalar becomes null."""
+    for _ in range(len(CLINICAL_FIELDS) + 2):
         errors = validation_errors(row.to_json())
         if not errors:
             return row
-        bad = {e.split("/", 1)[0].split(":", 1)[0] for e in errors}
         fixed = False
-        for name in bad & set(CLINICAL_FIELDS):
-            document.warnings.append(f"case {row.case_index}: dropped invalid {name} {getattr(row, name)!r}")
-            setattr(row, name, [] if name in LIST_FIELDS else None)
-            row.evidence.pop(name, None)
+        bad_items: dict[str, set[int]] = {}
+        bad_fields: set[str] = set()
+        for error in errors:
+            where = error.split(":", 1)[0].split("/")
+            if where[0] in LIST_FIELDS and len(where) > 1 and where[1].isdigit():
+                bad_items.setdefault(where[0], set()).add(int(where[1]))
+            else:
+                bad_fields.add(where[0])
+        for name, indexes in bad_items.items():
+            values = getattr(row, name)
+            document.warnings.append(f"case {row.case_index}: dropped invalid {name} "
+                                     f"{[values[i] for i in sorted(indexes)]!r}")
+            setattr(row, name, [v for i, v in enumerate(values) if i not in indexes])
             fixed = True
-        if "evidence" in bad:
-            row.evidence = {k: v for k, v in row.evidence.items()
-                            if getattr(row, k, None) not in (None, [])}
+        for name in bad_fields & set(CLINICAL_FIELDS):
+            value = getattr(row, name)
+            if name in LIST_FIELDS and isinstance(value, list) and len(set(map(str, value))) < len(value):
+                setattr(row, name, list(dict.fromkeys(value)))  # repeats
+            else:
+                document.warnings.append(f"case {row.case_index}: dropped invalid {name} {value!r}")
+                setattr(row, name, [] if name in LIST_FIELDS else None)
+            fixed = True
+        for name in CLINICAL_FIELDS:
+            if getattr(row, name) in (None, []):
+                row.evidence.pop(name, None)
+        if "evidence" in bad_fields:
+            row.evidence = {k: v for k, v in row.evidence.items() if k in CLINICAL_FIELDS}
             fixed = True
         if not fixed:
+            document.warnings.append(f"case {row.case_index}: schema: {'; '.join(errors)}")
             break
     return row
 
