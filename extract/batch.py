@@ -70,12 +70,17 @@ def load_nlp(use_nlp: bool) -> Language | None:
 
 
 def process_document(path: str, use_nlp: bool, max_pages: int) -> FileResult:
-    """One file, never raising: an extractor bug becomes the document's one-line error."""
+    """One file. Never raises for the file: an extractor bug becomes its one-line error; only a
+    pipeline that cannot load (fatal for the whole run) raises."""
     try:
         nlp = load_nlp(use_nlp)
-        return process_file(path, nlp, max_pages=max_pages)
     except CaseExtractError:
         raise
+    except Exception as exc:  # noqa: BLE001 - any failure to load the model is fatal, in one line
+        raise BatchError(f"cannot load the NLP pipeline ({type(exc).__name__}: "
+                         f"{' '.join(str(exc).split())[:300]})") from None
+    try:
+        return process_file(path, nlp, max_pages=max_pages)
     except Exception as exc:  # noqa: BLE001 - one document's bug must not sink the batch
         detail = " ".join(str(exc).split())[:200]
         return FileResult(path=path, doc_id=ingest.doc_id_for(path),
@@ -137,7 +142,8 @@ class LocalPool:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self.ctx: Any = mp.get_context(method)
         if method == "forkserver":
-            self.ctx.set_forkserver_preload(["extract.pipeline", "extract.batch"])
+            # Imported once in the fork server, so no worker pays for it on its first file.
+            self.ctx.set_forkserver_preload(["extract.pipeline", "extract.batch", "extract.cases"])
         self.workers: list[_Worker] = []
         self.starts = 0
 
@@ -318,9 +324,12 @@ class Progress:
         self.t0 = time.monotonic()
         self.bar: Any = None
         if self.mode == "bar" and total:
+            import shutil
+
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", file=stream, dynamic_ncols=True, smoothing=0.1)
+            width = shutil.get_terminal_size((100, 24)).columns or 100  # a pty may report 0
+            self.bar = tqdm(total=total, unit="doc", file=stream, ncols=width, smoothing=0.1)
 
     def update(self, result: FileResult) -> None:
         self.done += 1
@@ -464,21 +473,24 @@ def run_batch(
     summary.skipped = len(files) - len(todo)
     results: dict[str, FileResult] = {}
     bar = Progress(len(todo), progress, stream)
+    stream_iter: Iterator[tuple[int, FileResult]] = iter(())
+    status = "failed"
     try:
         if database is not None:
             summary.run_id = dbm.start_run(database, pipeline=pipeline, model=model,
                                            documents=len(files))
         tasks = list(enumerate(todo))
-        stream_iter: Iterator[tuple[int, FileResult]]
-        if executor == "dask":
+        if not tasks:
+            pass
+        elif executor == "dask":
             stream_iter = _dask_results(tasks, workers=workers, scheduler=scheduler,
                                         use_nlp=use_nlp, max_pages=max_pages, timeout=timeout)
         elif workers == 0:
             stream_iter = ((i, process_document(p, use_nlp, max_pages)) for i, p in tasks)
         else:
-            pool = LocalPool(min(workers, max(1, len(tasks))), use_nlp=use_nlp,
-                             max_pages=max_pages, timeout=timeout)
-            stream_iter = pool.imap_unordered(tasks) if tasks else iter(())
+            pool = LocalPool(min(workers, len(tasks)), use_nlp=use_nlp, max_pages=max_pages,
+                             timeout=timeout)
+            stream_iter = pool.imap_unordered(tasks)
         for _, result in stream_iter:
             if database is not None and summary.run_id is not None:
                 dbm.store_result(database, summary.run_id, result, sha256=hashes[result.path],
@@ -495,15 +507,26 @@ def run_batch(
             if on_result is not None:
                 on_result(result)
         summary.seconds = time.monotonic() - t0
+        status = "finished"
         if database is not None and summary.run_id is not None:
-            dbm.finish_run(database, summary.run_id, processed=summary.processed,
-                           skipped=summary.skipped, ok=summary.ok, failed=summary.failed,
-                           cases=summary.cases)
             skipped = [p for p in files if p not in results]
             results.update(_results_from_db(database, skipped))
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
+        close = getattr(stream_iter, "close", None)
+        if close is not None:
+            close()  # stops the workers now, not when the generator is collected
         bar.close()
         if database is not None:
+            if summary.run_id is not None:
+                try:
+                    dbm.finish_run(database, summary.run_id, status=status,
+                                   processed=summary.processed, skipped=summary.skipped,
+                                   ok=summary.ok, failed=summary.failed, cases=summary.cases)
+                except dbm.SQLAlchemyError:
+                    log.warning("could not record the end of run %s", summary.run_id)
             database.dispose()
     summary.results = [results[p] for p in files if p in results]
     summary.failures.sort()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,10 +43,11 @@ from sqlalchemy import (
     create_engine,
     event,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -87,7 +89,7 @@ class Run(Base):
     model_version: Mapped[str] = mapped_column(String(200))
     started: Mapped[datetime] = mapped_column(DateTime)
     finished: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running | finished
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running|finished|failed|interrupted
     documents: Mapped[int] = mapped_column(Integer, default=0)  # inputs named
     processed: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[int] = mapped_column(Integer, default=0)  # already done with this version
@@ -104,6 +106,10 @@ class DocumentRow(Base):
         UniqueConstraint("doc_id", "sha256", "pipeline_version", "model_version",
                          name="uq_documents_version"),
         Index("ix_documents_doc_id_current", "doc_id", "current"),
+        # One current version per document even with two writers at once (revision 0002;
+        # SQLite and PostgreSQL have partial indexes, elsewhere the migration leaves it out).
+        Index("uq_documents_one_current", "doc_id", unique=True,
+              sqlite_where=text("current = 1"), postgresql_where=text("current")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -342,10 +348,12 @@ def start_run(db: Database, *, pipeline: str, model: str, documents: int) -> int
 
 
 def finish_run(db: Database, run_id: int, *, processed: int, skipped: int, ok: int, failed: int,
-               cases: int) -> None:
+               cases: int, status: str = "finished") -> None:
+    """Counts and end time of a run; ``status`` finished, failed (a fatal error) or interrupted.
+    A run killed outright keeps ``running``."""
     with db.session() as s:
         s.execute(update(Run).where(Run.id == run_id).values(
-            finished=utcnow(), status="finished", processed=processed, skipped=skipped, ok=ok,
+            finished=utcnow(), status=status, processed=processed, skipped=skipped, ok=ok,
             failed=failed, cases=cases))
 
 
@@ -384,6 +392,19 @@ def store_result(db: Database, run_id: int, result: FileResult, *, sha256: str, 
     The same (doc_id, hash, pipeline, model) again replaces that version's cases in place (a
     retried failure); anything else becomes the new current version and the older ones history.
     """
+    for attempt in range(3):
+        try:
+            return _store_result(db, run_id, result, sha256=sha256, pipeline=pipeline, model=model)
+        except IntegrityError:
+            # Another writer stored this document at the same moment: read its row and go again.
+            if attempt == 2:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _store_result(db: Database, run_id: int, result: FileResult, *, sha256: str, pipeline: str,
+                  model: str) -> DocumentRow:
     doc = result.document
     with db.session() as s:
         existing = s.scalars(select(DocumentRow).where(

@@ -39,7 +39,7 @@ def test_open_db_creates_the_schema_at_head(db_url):
         names = set(inspect(database.engine).get_table_names())
         assert {"runs", "documents", "cases", "evidence", "alembic_version"} <= names
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
             if database.engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         database.dispose()
@@ -172,3 +172,37 @@ def test_unreachable_database_is_a_one_line_fatal_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(db.DatabaseError):
         db.open_db(f"sqlite:///{blocker}/cases.sqlite")
+
+
+def test_a_database_at_an_older_revision_is_upgraded_on_connect(db_url, corpus):
+    from importlib import resources
+
+    from alembic import command
+    from alembic.config import Config
+
+    engine = db.make_engine(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(resources.files("extract") / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    engine.dispose()
+
+    database = db.open_db(db_url)
+    try:
+        with database.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("documents")}
+        assert "uq_documents_one_current" in indexes
+        # The index lets history be kept but never two current versions of one document.
+        path = corpus / "dev" / "txt" / DEV_TXT[2]
+        result = process_file(path)
+        run_id = db.start_run(database, pipeline="p", model="none", documents=1)
+        for version in ("p1", "p2", "p3"):
+            db.store_result(database, run_id, result, sha256="x", pipeline=version, model="none")
+        with database.session() as s:
+            current = s.scalars(select(db.DocumentRow.pipeline_version).where(
+                db.DocumentRow.doc_id == result.doc_id, db.DocumentRow.current.is_(True))).all()
+        assert current == ["p3"]
+    finally:
+        database.dispose()
