@@ -218,3 +218,25 @@ def test_with_or_without_is_no_negation(nlp_no_ner):
         "or without zoledronic acid."
     )
     assert "negated" not in flags(doc, "zoledronic acid")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term"),
+    [
+        # corpus/dev/pdf/kim2018_anndermatol_cutaneous.pdf
+        (
+            "This is the first reported case of a cutaneous metastasis from duodenal GIST.",
+            "cutaneous",
+        ),
+        # corpus/dev/pdf/mandel2019_bmccancer_intracranial.pdf (title)
+        (
+            (
+                "Gastrointestinal stromal tumor with intracranial metastasis: case presentation "
+                "and systematic review of literature"
+            ),
+            "intracranial",
+        ),
+    ],
+)
+def test_first_reported_case_and_titles_are_ours(nlp_no_ner, sentence, term):
+    assert "other_patient" not in flags(nlp_no_ner(sentence), term)
