@@ -152,6 +152,19 @@ def test_dask_executor_gives_the_same_rows_as_the_local_pool(corpus, tmp_path):
     assert snapshot(dask_url) == snapshot(local_url)
 
 
+def test_dask_executor_runs_on_a_scheduler_given_by_address(corpus, tmp_path):
+    from distributed import LocalCluster
+
+    folder = copy(sorted((corpus / "spinal" / "txt").glob("*.txt"))[:3], tmp_path / "in")
+    local_url, dask_url = f"sqlite:///{tmp_path / 'local.sqlite'}", f"sqlite:///{tmp_path / 'dask.sqlite'}"
+    run_batch([folder], db_url=local_url, workers=0, use_nlp=False, progress=False)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        summary = run_batch([folder], db_url=dask_url, executor="dask", scheduler=cluster.scheduler_address,
+                            use_nlp=False, progress=False)
+    assert (summary.processed, summary.ok) == (3, 3)
+    assert snapshot(dask_url) == snapshot(local_url)
+
+
 def test_unknown_executor_is_fatal(corpus, tmp_path):
     with pytest.raises(BatchError, match="executor"):
         run_batch([corpus / "dev" / "txt"], executor="spark", use_nlp=False, progress=False)
