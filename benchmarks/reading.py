@@ -119,6 +119,15 @@ def paragraphs_whole(paragraphs: list[str], text: str) -> tuple[float, list[str]
     return (1 - len(missing) / len(paragraphs) if paragraphs else 1.0), missing
 
 
+def paragraphs_strict(paragraphs: list[str], text: str) -> float:
+    """Share of JATS paragraphs inside one paragraph of the reader's text (blank-line
+    separated): a paragraph cut by a blank line does not count, though its words run on."""
+    ours = [_norm(p) for p in re.split(r"\n\s*\n", text)]
+    if not paragraphs:
+        return 1.0
+    return sum(1 for p in paragraphs if any(p in o for o in ours)) / len(paragraphs)
+
+
 def paragraphs_apart(paragraphs: list[str], text: str) -> float:
     """Of the JATS paragraphs that come out whole, the share that also stand apart (start
     and end a paragraph of the reader's text, which separates paragraphs by blank lines):
@@ -194,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     todo = pairs()[: args.limit or None]
     per_doc = []
-    totals = {name: {"ref_words": 0, "found_words": 0.0, "paras": 0, "whole": 0, "seconds": 0.0, "pages": 0, "apart": 0.0}
+    totals = {name: {"ref_words": 0, "found_words": 0.0, "paras": 0, "whole": 0, "seconds": 0.0, "pages": 0, "apart": 0.0, "strict": 0.0}
               for name in READERS}
     for pdf, xml in todo:
         paras = jats_paragraphs(xml)
@@ -208,16 +217,19 @@ def main(argv: list[str] | None = None) -> int:
             w = words_in_order(ref, words(text))
             whole, missing = paragraphs_whole(paras, text)
             apart = paragraphs_apart(paras, text) if name == "ours" else None
+            strict = paragraphs_strict(paras, text) if name == "ours" else None
             row[name] = {"words_in_order": round(w, 4), "paragraphs_whole": round(whole, 4),
                          "paragraphs_apart": None if apart is None else round(apart, 4),
+                         "paragraphs_in_one_block": None if strict is None else round(strict, 4),
                          "seconds_per_page": round(secs / max(n_pages, 1), 4)}
             t = totals[name]
             t["ref_words"] += len(ref)
             t["found_words"] += w * len(ref)
             t["paras"] += len(paras)
             t["whole"] += len(paras) - len(missing)
-            if apart is not None:
+            if apart is not None and strict is not None:
                 t["apart"] += apart * (len(paras) - len(missing))
+                t["strict"] += strict * len(paras)
             t["seconds"] += secs
             t["pages"] += n_pages
             if name == "ours" and args.missing:
@@ -233,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             "words_in_order": round(t["found_words"] / max(t["ref_words"], 1), 4),
             "paragraphs_whole": round(t["whole"] / max(t["paras"], 1), 4),
             "paragraphs_apart": round(t["apart"] / max(t["whole"], 1), 4) if name == "ours" else None,
+            "paragraphs_in_one_block": round(t["strict"] / max(t["paras"], 1), 4) if name == "ours" else None,
             "seconds_per_page": round(t["seconds"] / max(t["pages"], 1), 4),
         }
     result = {"pairs": len(todo), "summary": summary, "documents": per_doc,
@@ -242,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'reader':<12} {'words in order':>15} {'paragraphs whole':>17} {'s/page':>8}   ({len(todo)} PDF+JATS pairs)")
     for name, s in summary.items():
         print(f"{name:<12} {s['words_in_order']:>15.3f} {s['paragraphs_whole']:>17.3f} {s['seconds_per_page']:>8.3f}")
-    print(f"ours: {summary['ours']['paragraphs_apart']:.3f} of the whole paragraphs also stand apart (not glued to a neighbour)")
+    o = summary["ours"]
+    print(f"ours: {o['paragraphs_in_one_block']:.3f} of the paragraphs lie inside one of its blank-line paragraphs; "
+          f"{o['paragraphs_apart']:.3f} of the whole ones also stand apart (not glued to a neighbour)")
     return 0
 
 
