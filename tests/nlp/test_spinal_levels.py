@@ -68,3 +68,14 @@ def test_supplementary_files_are_not_sacral_levels():
     # corpus/jats/mds526.nxml
     text = "See also supplementary file S1, for additional details on methods."
     assert find_spinal_levels(text) == []
+
+
+def test_lab_values_and_ratios_are_not_levels():
+    for text in (
+        "Complement C3 and C4 levels were low.",  # constructed: lupus work-up wording
+        "C4/0.12 and C4/13.5",  # corpus/jats/pone.0046493.nxml (substrate chain lengths)
+    ):
+        assert find_spinal_levels(text) == [], text
+    # a disc level and a cervical range still are (corpus/maccrobat)
+    text = "enhancement within the central aspect of C3–T2, disc protrusions at C3–4"
+    assert [m.levels[0] for m in find_spinal_levels(text)] == ["C3", "C3"]

@@ -157,3 +157,12 @@ def test_words_hyphenated_at_a_line_end(nlp_no_ner):
     )
     assert [t for t, _ in terms(doc, "METASTASIS")] == ["me-\ntastases", "metasta-\n\nsis"]
     assert terms(doc, "SPINAL_TREATMENT") == [("en bloc corpec-\ntomy", "en bloc corpectomy")]
+
+
+def test_nodes_named_by_region_and_radiation_doses(nlp_no_ner):
+    doc = nlp_no_ner(
+        "CT showed mediastinal lymph nodes and bony lesions; he received 30 Gy in 10 fractions."
+    )
+    assert ("mediastinal lymph nodes", "LN") in terms(doc, "METASTASIS_SITE")
+    assert ("bony", "B") in terms(doc, "METASTASIS_SITE")
+    assert terms(doc, "SPINAL_TREATMENT") == [("30 Gy", "radiotherapy")]
