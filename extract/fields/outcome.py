@@ -44,10 +44,21 @@ def _rules() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _status_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _status_patterns() -> list[tuple[str, re.Pattern[str], bool]]:
+    """(status, cue pattern, whether the cue needs a follow-up context in its sentence)."""
     rules = _rules()
-    return [(status, re.compile("|".join(rules["status_cues"][status]), re.IGNORECASE))
-            for status in rules["status_order"]]
+    out = []
+    for status in rules["status_order"]:
+        out.append((status, re.compile("|".join(rules["status_cues"][status]), re.IGNORECASE), False))
+        weak = rules["status_cues_needing_follow_up"].get(status)
+        if weak:
+            out.append((status, re.compile("|".join(weak), re.IGNORECASE), True))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _follow_up_re() -> re.Pattern[str]:
+    return re.compile("|".join(_rules()["follow_up_cues"]), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,15 +84,20 @@ def _status_of(text: str, s: int, e: int) -> tuple[str | None, int | None]:
     rules = _rules()
     hypothetical = re.compile(rules["hypothetical"], re.IGNORECASE)
     relatives = re.compile(rules["relatives"], re.IGNORECASE)
+    not_a_status = re.compile(rules["not_a_status_before"], re.IGNORECASE)
     found: dict[str, int] = {}
-    for status, pat in _status_patterns():
+    for status, pat, needs_follow_up in _status_patterns():
         for m in pat.finditer(text, s, e):
             before = text[max(s, m.start() - 40):m.start()]
             if hypothetical.search(before):
                 continue
             if status == "died" and relatives.search(text[s:m.start()]):
                 continue
-            found.setdefault(status, m.start())
+            if status == "no evidence of disease" and not_a_status.search(text[max(s, m.start() - 60):m.start()]):
+                continue  # "the margins were free of tumour"
+            if needs_follow_up and not (_follow_up_re().search(text, s, e) or _duration(text, s, e, None)):
+                continue  # "the work-up showed no evidence of distant metastases"
+            found[status] = min(found.get(status, m.start()), m.start())
     if not found:
         return None, None
     if "died" in found:
@@ -131,7 +147,7 @@ def statements(patient: PatientText) -> list[Statement]:
     document = patient.document
     text = document.text
     rules = _rules()
-    follow_up = re.compile("|".join(rules["follow_up_cues"]), re.IGNORECASE)
+    follow_up = _follow_up_re()
     subject = re.compile(rules["patient_subject"], re.IGNORECASE)
     # Elsewhere (introduction, discussion) a sentence must name the patient.
     told = _told_regions(document)

@@ -44,6 +44,12 @@ def values(text: str) -> dict[str, object]:
         # spinal/ijscr2012 and nguyen2015: survival without a status
         ("The patient had no complications due to surgery and to date, the patient has survived over 12 months and is free of any symptoms.", None, 12),
         ("After palliative radiation (RT) to the spine and medical treatment, the patient recovered his functions fully and survived for more than 7.5 years.", None, 90),
+        # MACCROBAT 24781756: an age at death is not a follow-up
+        ("He died at the age of 30 months due to severe hypoxemia after a febrile illness with chest infection and pulmonary edema.", "died", None),
+        # MACCROBAT 27842595, 28353588, 24518095
+        ("At 78 months after the first operation, the patient remains alive with no evidence of a disease.", "no evidence of disease", 78),
+        ("Over the 8 months of follow-up, no evidence of recurrence or metastases was found on CT and the patient has been asymptomatic.", "no evidence of disease", 8),
+        ("He remains on treatment with crizotinib with no evidence of progression as of September 2013.", "alive with disease", None),
         # PMC4739218
         ("In this patient, in situ reconstruction was performed, without evidence of recurrence after two-year follow-up.", "no evidence of disease", 24),
     ],
@@ -65,6 +71,14 @@ def test_outcome_from_real_sentences(text: str, status: str | None, months: floa
         "There was a family history of sudden infant death, her sister who was diagnosed with CAH and passed away at 3 months of age.",
         # a symptom's duration is not a follow-up (PMC4736393)
         "A 35-year-old right handed male presented with two months of progressively worsening headaches.",
+        # MACCROBAT 24957905: a staging work-up, not a status at follow-up
+        "An initial workup revealed localized cancer with no evidence of distant metastases.",
+        # MACCROBAT 23076693: the margins, not the patient
+        "Cystic duct cut margins were free of tumour (figure 2C,D).",
+        # MACCROBAT 28248858: "deceased" of someone else
+        "He underwent successful orthotopic LT in November 2011 in our center, and the donor came from voluntary deceased citizen organ donation in China.",
+        # MACCROBAT 18258107: a treatment course is not a follow-up
+        "The patient completed a 10-day course of parenteral antimicrobial drugs and was discharged on continued oral therapy with close followup.",
     ],
 )
 def test_other_statements_give_no_outcome(text: str) -> None:
