@@ -189,3 +189,10 @@ def test_an_age_told_for_an_earlier_event_waits() -> None:
     text = ("He was first diagnosed with a gastric GIST when he was 40 years old. "
             "A 50-year-old man presented with back pain.")
     assert values(text)["age_years"] == 50
+
+
+def test_hours_are_not_years() -> None:
+    # MACCROBAT 25293719: a newborn who "died aged 55 h" has no age in years stated.
+    text = ("Our patient (ID 73387) is a female child, born by an emergency caesarean section at "
+            "34 weeks of gestation. She died aged 55 h.")
+    assert "age_years" not in values(text)
