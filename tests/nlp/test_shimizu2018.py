@@ -93,3 +93,10 @@ def test_glivec_is_imatinib(nlp_no_ner):
         ("Glivec", "imatinib"),
         ("imatinib mesylate", "imatinib"),
     ]
+
+
+def test_sections_come_from_the_document(seed_doc):
+    sent = sentence_with(seed_doc, "En bloc corpectomy via bilateral anterolateral")
+    assert sent[0]._.section == "Surgery"
+    sent = sentence_with(seed_doc, "Four (33%) of 12 reported cases")
+    assert sent[0]._.section == "Discussion and conclusions"
