@@ -278,6 +278,8 @@ def _is_heading(block: Block, m: Metrics) -> bool:
         return False
     if text.endswith((",", ";")):
         return False
+    if text.endswith((".", "!", "?")) and len(text.split()) > 8:
+        return False  # a sentence, not a heading
     return True
 
 
