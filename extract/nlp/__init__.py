@@ -39,13 +39,13 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
    ``is_uncertain`` and ``is_other_patient`` (rules: medspaCy's defaults plus
    ``resources/context_rules.json``).
 
-``annotate_many(nlp, documents, batch_size=8)`` yields the same Docs for many documents,
-batched through ``nlp.pipe``.
-
 ``annotate(nlp, document)`` runs the pipeline over ``document.text`` (the Doc's text is
 exactly ``document.text``, so character offsets are shared) and gives every token
 ``token._.section``: the title of the innermost section of ``document.sections`` holding it,
 or None (also ``span._.section``, from the span's first token).
+``annotate_many(nlp, documents, batch_size=8)`` yields the same Docs for many documents,
+batched through ``nlp.pipe``. Without spaCy: ``extract.nlp.spinal_levels.parse_levels("T12-L2")``
+-> ["T12", "L1", "L2"] and ``find_spinal_levels(text)`` (mentions with offsets).
 
 The Docs keep Span objects in extensions (``doc._.abbreviations``, ConText's modifiers), so
 they are for use in the process that made them: they do not go through ``doc.to_bytes`` or
