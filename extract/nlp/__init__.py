@@ -44,7 +44,7 @@ exactly ``document.text``, so character offsets are shared) and gives every toke
 ``token._.section``: the title of the innermost section of ``document.sections`` holding it,
 or None (also ``span._.section``, from the span's first token).
 ``annotate_many(nlp, documents, batch_size=8)`` yields the same Docs for many documents,
-batched through ``nlp.pipe``. Without spaCy: ``extract.nlp.spinal_levels.parse_levels("T12-L2")``
+batched through ``nlp.pipe``. On plain text: ``extract.nlp.spinal_levels.parse_levels("T12-L2")``
 -> ["T12", "L1", "L2"] and ``find_spinal_levels(text)`` (mentions with offsets).
 
 The Docs keep Span objects in extensions (``doc._.abbreviations``, ConText's modifiers), so
