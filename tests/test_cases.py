@@ -93,3 +93,11 @@ def test_a_value_the_schema_refuses_is_dropped_with_a_warning(seed_pdf: Path) ->
     assert row.age_years is None and "age_years" not in row.evidence
     assert row.spinal_levels == ["L3"] and row.sex == "male"  # only the bad item goes
     assert any("age_years" in w for w in document.warnings)
+
+
+def test_with_the_nlp_pipeline_the_seed_row_is_the_same(seed_pdf: Path, nlp_no_ner) -> None:  # type: ignore[no-untyped-def]
+    document = ingest.read(seed_pdf)
+    with_rules = extract_cases(document)[0]
+    with_nlp = extract_cases(ingest.read(seed_pdf), nlp_no_ner)[0]
+    for name in ("age_years", "sex", "outcome_status", "follow_up_months"):
+        assert getattr(with_nlp, name) == getattr(with_rules, name), name

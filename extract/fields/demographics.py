@@ -181,6 +181,22 @@ def _regions(patient: PatientText) -> list[list[tuple[int, int]]]:
     ]
 
 
+_NOT_THE_PATIENT = ("is_family", "is_other_patient", "is_hypothetical")
+
+
+def _context_says_other(patient: PatientText, start: int, end: int) -> bool:
+    """With the NLP pipeline: ConText marks an entity here as a relative's, another
+    patient's or hypothetical ("her mother, aged 60"; "a 33-year-old reported by ...")."""
+    doc = patient.doc
+    if doc is None:
+        return False
+    return any(
+        ent.start_char < end and start < ent.end_char
+        and any(getattr(ent._, name, False) for name in _NOT_THE_PATIENT)
+        for ent in doc.ents
+    )
+
+
 def find_age(patient: PatientText) -> AgeMention | None:
     text = patient.document.text
     regions = _regions(patient)
@@ -188,7 +204,8 @@ def find_age(patient: PatientText) -> AgeMention | None:
         for i, region in enumerate(regions):
             for a, b in region:
                 for mention in age_mentions(text, a, b):
-                    if mention.kind in kinds and _usable(text, mention, in_case_section=i == 0):
+                    if (mention.kind in kinds and _usable(text, mention, in_case_section=i == 0)
+                            and not _context_says_other(patient, mention.start, mention.end)):
                         return mention
     return _age_from_entities(patient)
 
@@ -204,7 +221,8 @@ def _age_from_entities(patient: PatientText) -> AgeMention | None:
             continue
         lo, hi = max(0, ent.start_char - 12), min(len(text), ent.end_char + 12)
         for mention in age_mentions(text, lo, hi):
-            if mention.start < ent.end_char and ent.start_char < mention.end and _usable(text, mention):
+            if (mention.start < ent.end_char and ent.start_char < mention.end and _usable(text, mention)
+                    and not _context_says_other(patient, mention.start, mention.end)):
                 return mention
     return None
 
@@ -311,6 +329,8 @@ def _sex_from_entities(patient: PatientText) -> SexMention | None:
         return None
     for ent in doc.ents:
         if ent.label_ == "Sex" and patient.contains(ent.start_char, ent.end_char):
+            if any(getattr(ent._, name, False) for name in _NOT_THE_PATIENT):
+                continue
             value = _sex_of(ent.text.strip())
             if value:
                 return SexMention(value, ent.start_char, ent.end_char)

@@ -196,3 +196,18 @@ def test_hours_are_not_years() -> None:
     text = ("Our patient (ID 73387) is a female child, born by an emergency caesarean section at "
             "34 weeks of gestation. She died aged 55 h.")
     assert "age_years" not in values(text)
+
+
+def test_with_the_nlp_pipeline_the_values_hold(nlp_with_ner) -> None:  # type: ignore[no-untyped-def]
+    """With NER and ConText (skipped until `make model`): the seed's age and sex are the same,
+    and ConText's family/other-patient marks keep a cited patient's age out."""
+    from extract.nlp import annotate
+
+    text = ("In contrast, Akiyama et al. reported on a series of seven cases and suggested one "
+            "parasagittal HPC in a 33-year-old male to have only pial blood supply [5]. "
+            "A 35-year-old right handed male presented with two months of progressively "
+            "worsening headaches.")
+    document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
+    doc = annotate(nlp_with_ner, document)
+    got = {v.field: v.value for v in demographics.extract(PatientText(document, doc, [(0, len(text))]))}
+    assert got == {"age_years": 35, "sex": "male"}
