@@ -74,3 +74,18 @@ def test_research_articles_hold_no_patient_of_their_own() -> None:
     for path in (CORPUS / "pdfs" / "cermine_test1.pdf", CORPUS / "jats" / "mds526.nxml",
                  CORPUS / "pdfs" / "norma_s13054-014-0721-8.pdf"):
         assert find_patients(ingest.read(path)) == [], path.name
+
+
+def test_series_marker_layouts() -> None:
+    """Heading variants of a series ("Case 1 (...)", "Case 2 – ..."); a marker in the
+    discussion ("In case 1, ...") refers back and starts no patient."""
+    text = ("Abstract\nWe report two patients with spinal metastases of GIST.\n"
+            "Case presentation\nCase 1 (a 45-year-old man)\n"
+            "A 45-year-old man presented with back pain. He underwent surgery.\n"
+            "Case 2 – A 62-year-old woman presented with leg weakness. She received radiotherapy.\n"
+            "Discussion\nIn case 1, the tumor was large. Case 2 shows that radiotherapy helps.\n"
+            "References\n")
+    patients = find_patients(Document("s", "s.txt", text, [Page(1, 0, len(text))]))
+    got = [{v.field: v.value for v in demographics.extract(p)} for p in patients]
+    assert got == [{"age_years": 45, "sex": "male"}, {"age_years": 62, "sex": "female"}]
+    assert all(b <= text.index("Discussion") for p in patients for _, b in p.ranges)
