@@ -33,8 +33,17 @@ JATS = ROOT / "corpus" / "jats"
 OUT = ROOT / "benchmarks" / "results" / "reading.json"
 
 _WORD = re.compile(r"[^\W_]+")
-_SKIP = {"table-wrap", "fig", "caption", "ref-list", "table", "disp-formula", "supplementary-material",
-         "fn-group", "app-group"}
+_SKIP = {
+    "table-wrap",
+    "fig",
+    "caption",
+    "ref-list",
+    "table",
+    "disp-formula",
+    "supplementary-material",
+    "fn-group",
+    "app-group",
+}
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2032": "'"})
@@ -203,13 +212,29 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     todo = pairs()[: args.limit or None]
     per_doc = []
-    totals = {name: {"ref_words": 0, "found_words": 0.0, "paras": 0, "whole": 0, "seconds": 0.0, "pages": 0, "apart": 0.0, "strict": 0.0}
-              for name in READERS}
+    totals = {
+        name: {
+            "ref_words": 0,
+            "found_words": 0.0,
+            "paras": 0,
+            "whole": 0,
+            "seconds": 0.0,
+            "pages": 0,
+            "apart": 0.0,
+            "strict": 0.0,
+        }
+        for name in READERS
+    }
     for pdf, xml in todo:
         paras = jats_paragraphs(xml)
         ref = words(" ".join(paras))
         n_pages = page_count(pdf)
-        row: dict[str, object] = {"doc": pdf.stem, "pages": n_pages, "jats_words": len(ref), "jats_paragraphs": len(paras)}
+        row: dict[str, object] = {
+            "doc": pdf.stem,
+            "pages": n_pages,
+            "jats_words": len(ref),
+            "jats_paragraphs": len(paras),
+        }
         for name, reader in READERS.items():
             t0 = time.perf_counter()
             text = reader(pdf)
@@ -218,10 +243,13 @@ def main(argv: list[str] | None = None) -> int:
             whole, missing = paragraphs_whole(paras, text)
             apart = paragraphs_apart(paras, text) if name == "ours" else None
             strict = paragraphs_strict(paras, text) if name == "ours" else None
-            row[name] = {"words_in_order": round(w, 4), "paragraphs_whole": round(whole, 4),
-                         "paragraphs_apart": None if apart is None else round(apart, 4),
-                         "paragraphs_in_one_block": None if strict is None else round(strict, 4),
-                         "seconds_per_page": round(secs / max(n_pages, 1), 4)}
+            row[name] = {
+                "words_in_order": round(w, 4),
+                "paragraphs_whole": round(whole, 4),
+                "paragraphs_apart": None if apart is None else round(apart, 4),
+                "paragraphs_in_one_block": None if strict is None else round(strict, 4),
+                "seconds_per_page": round(secs / max(n_pages, 1), 4),
+            }
             t = totals[name]
             t["ref_words"] += len(ref)
             t["found_words"] += w * len(ref)
@@ -238,26 +266,43 @@ def main(argv: list[str] | None = None) -> int:
         per_doc.append(row)
         o = row["ours"]
         assert isinstance(o, dict)
-        print(f"{pdf.stem}: ours words {o['words_in_order']:.3f} paragraphs {o['paragraphs_whole']:.3f}", file=sys.stderr)
+        print(
+            f"{pdf.stem}: ours words {o['words_in_order']:.3f} paragraphs {o['paragraphs_whole']:.3f}",
+            file=sys.stderr,
+        )
     summary = {}
     for name, t in totals.items():
         summary[name] = {
             "words_in_order": round(t["found_words"] / max(t["ref_words"], 1), 4),
             "paragraphs_whole": round(t["whole"] / max(t["paras"], 1), 4),
-            "paragraphs_apart": round(t["apart"] / max(t["whole"], 1), 4) if name == "ours" else None,
-            "paragraphs_in_one_block": round(t["strict"] / max(t["paras"], 1), 4) if name == "ours" else None,
+            "paragraphs_apart": round(t["apart"] / max(t["whole"], 1), 4)
+            if name == "ours"
+            else None,
+            "paragraphs_in_one_block": round(t["strict"] / max(t["paras"], 1), 4)
+            if name == "ours"
+            else None,
             "seconds_per_page": round(t["seconds"] / max(t["pages"], 1), 4),
         }
-    result = {"pairs": len(todo), "summary": summary, "documents": per_doc,
-              "targets": {"words_in_order": 0.99, "paragraphs_whole": 0.90}}
+    result = {
+        "pairs": len(todo),
+        "summary": summary,
+        "documents": per_doc,
+        "targets": {"words_in_order": 0.99, "paragraphs_whole": 0.90},
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"{'reader':<12} {'words in order':>15} {'paragraphs whole':>17} {'s/page':>8}   ({len(todo)} PDF+JATS pairs)")
+    print(
+        f"{'reader':<12} {'words in order':>15} {'paragraphs whole':>17} {'s/page':>8}   ({len(todo)} PDF+JATS pairs)"
+    )
     for name, s in summary.items():
-        print(f"{name:<12} {s['words_in_order']:>15.3f} {s['paragraphs_whole']:>17.3f} {s['seconds_per_page']:>8.3f}")
+        print(
+            f"{name:<12} {s['words_in_order']:>15.3f} {s['paragraphs_whole']:>17.3f} {s['seconds_per_page']:>8.3f}"
+        )
     o = summary["ours"]
-    print(f"ours: {o['paragraphs_in_one_block']:.3f} of the paragraphs lie inside one of its blank-line paragraphs; "
-          f"{o['paragraphs_apart']:.3f} of the whole ones also stand apart (not glued to a neighbour)")
+    print(
+        f"ours: {o['paragraphs_in_one_block']:.3f} of the paragraphs lie inside one of its blank-line paragraphs; "
+        f"{o['paragraphs_apart']:.3f} of the whole ones also stand apart (not glued to a neighbour)"
+    )
     return 0
 
 

@@ -30,7 +30,7 @@ def caption_label(text: str, *, body_size: float, size: float) -> tuple[str, str
     m = FIGURE_LABEL.match(text)
     if not m:
         return None
-    rest = text[m.end():]
+    rest = text[m.end() :]
     if not m.group("sep") and rest[:1].islower() and size >= body_size - 0.3:
         return None
     if not m.group("sep") and rest.startswith(("and ", "or ", "to ")):
@@ -81,7 +81,12 @@ def vector_figures(page: Any, min_parts: int = 8) -> list[Box]:
         if hit is None:
             clusters.append([x0, top, x1, bottom, 1])
         else:
-            hit[0], hit[1], hit[2], hit[3] = min(hit[0], x0), min(hit[1], top), max(hit[2], x1), max(hit[3], bottom)
+            hit[0], hit[1], hit[2], hit[3] = (
+                min(hit[0], x0),
+                min(hit[1], top),
+                max(hit[2], x1),
+                max(hit[3], bottom),
+            )
             hit[4] += 1
     merged = True
     while merged:  # clusters that grew into each other
@@ -89,8 +94,18 @@ def vector_figures(page: Any, min_parts: int = 8) -> list[Box]:
         for i in range(len(clusters)):
             for j in range(i + 1, len(clusters)):
                 a, b = clusters[i], clusters[j]
-                if a[0] - pad <= b[2] and a[2] + pad >= b[0] and a[1] - pad <= b[3] and a[3] + pad >= b[1]:
-                    a[0], a[1], a[2], a[3] = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+                if (
+                    a[0] - pad <= b[2]
+                    and a[2] + pad >= b[0]
+                    and a[1] - pad <= b[3]
+                    and a[3] + pad >= b[1]
+                ):
+                    a[0], a[1], a[2], a[3] = (
+                        min(a[0], b[0]),
+                        min(a[1], b[1]),
+                        max(a[2], b[2]),
+                        max(a[3], b[3]),
+                    )
                     a[4] += b[4]
                     del clusters[j]
                     merged = True
@@ -98,8 +113,11 @@ def vector_figures(page: Any, min_parts: int = 8) -> list[Box]:
             if merged:
                 break
     area = float(page.width * page.height)
-    return [(c[0], c[1], c[2], c[3]) for c in clusters
-            if c[4] >= min_parts and (c[2] - c[0]) * (c[3] - c[1]) > 0.01 * area]
+    return [
+        (c[0], c[1], c[2], c[3])
+        for c in clusters
+        if c[4] >= min_parts and (c[2] - c[0]) * (c[3] - c[1]) > 0.01 * area
+    ]
 
 
 def _prose_inside(box: Box, words: list[Word]) -> bool:
@@ -125,9 +143,18 @@ def drawn_boxes(page: Any) -> list[tuple[float, float, float, float]]:
     vs = [ln for ln in page.lines if abs(ln["x0"] - ln["x1"]) < 1 and ln["bottom"] - ln["top"] > 40]
     for a in hs:
         for b in hs:
-            if b["top"] - a["top"] > 40 and abs(a["x0"] - b["x0"]) < 2 and abs(a["x1"] - b["x1"]) < 2:
-                sides = [v for v in vs if v["top"] <= a["top"] + 2 and v["bottom"] >= b["top"] - 2
-                         and (abs(v["x0"] - a["x0"]) < 2 or abs(v["x0"] - a["x1"]) < 2)]
+            if (
+                b["top"] - a["top"] > 40
+                and abs(a["x0"] - b["x0"]) < 2
+                and abs(a["x1"] - b["x1"]) < 2
+            ):
+                sides = [
+                    v
+                    for v in vs
+                    if v["top"] <= a["top"] + 2
+                    and v["bottom"] >= b["top"] - 2
+                    and (abs(v["x0"] - a["x0"]) < 2 or abs(v["x0"] - a["x1"]) < 2)
+                ]
                 if len(sides) >= 2:
                     out.append((a["x0"], a["top"], a["x1"], b["top"]))
     return out
@@ -152,15 +179,22 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
         from extract.ingest.layout import words_to_rows
 
         for row in words_to_rows(words):
-            if len(row) <= 12 and any(all(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for w in row)
-                                     for b in charts):
+            if len(row) <= 12 and any(
+                all(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for w in row)
+                for b in charts
+            ):
                 labels.update(id(w) for w in row)
     keep = []
     for w in words:
-        if any(_inside(w, b) for b in images) or any(_inside(w, b, pad=2) for b in charts) or id(w) in labels:
+        if (
+            any(_inside(w, b) for b in images)
+            or any(_inside(w, b, pad=2) for b in charts)
+            or id(w) in labels
+        ):
             continue
-        if _PANEL.match(w["text"]) and (any(_inside(w, b, pad=14) for b in images)
-                                         or any(_inside(w, b, pad=40) for b in charts)):
+        if _PANEL.match(w["text"]) and (
+            any(_inside(w, b, pad=14) for b in images) or any(_inside(w, b, pad=40) for b in charts)
+        ):
             continue
         if any(_inside(w, b) for b in boxes) and _box_is_figure(w, boxes, words):
             continue
@@ -168,7 +202,9 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
     return keep
 
 
-def _box_is_figure(w: Word, boxes: list[tuple[float, float, float, float]], words: list[Word]) -> bool:
+def _box_is_figure(
+    w: Word, boxes: list[tuple[float, float, float, float]], words: list[Word]
+) -> bool:
     """A drawn box is a figure frame when the words inside it are few (labels, not prose)."""
     for b in boxes:
         if _inside(w, b):

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 from typing import Any
 
@@ -23,26 +24,58 @@ Word = dict[str, Any]
 
 # Ligatures and odd spaces; dashes and other symbols are kept as printed.
 _CHAR_MAP = {
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-    "\ufb05": "st", "\ufb06": "st",
-    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
-    "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\u00a0": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2007": " ",
+    "\u2008": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u205f": " ",
     "\u3000": " ",
     "\u223c": "~",
-    "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u00ad": "",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
 }
 _TRANS = str.maketrans(_CHAR_MAP)
 _CID = re.compile(r"\(cid:\d+\)")
 
 
 # Spacing accents that some PDFs emit beside the letter they sit on ("Sa˜o" for "São").
-_SPACING_ACCENTS = {"\u02dc": "\u0303", "\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c6": "\u0302",
-                    "\u00b8": "\u0327", "\u02c7": "\u030c", "\u02da": "\u030a", "\u02d8": "\u0306"}
-_ACCENT_AFTER = re.compile("([AEIOUYaeiouy])([" + "".join(_SPACING_ACCENTS) + "])(?=[A-Za-z])|([nN])(\u02dc)|([cC])(\u00b8)|([cszrCSZR])(\u02c7)")
+_SPACING_ACCENTS = {
+    "\u02dc": "\u0303",
+    "\u00b4": "\u0301",
+    "\u00a8": "\u0308",
+    "\u02c6": "\u0302",
+    "\u00b8": "\u0327",
+    "\u02c7": "\u030c",
+    "\u02da": "\u030a",
+    "\u02d8": "\u0306",
+}
+_ACCENT_AFTER = re.compile(
+    "([AEIOUYaeiouy])(["
+    + "".join(_SPACING_ACCENTS)
+    + "])(?=[A-Za-z])|([nN])(\u02dc)|([cC])(\u00b8)|([cszrCSZR])(\u02c7)"
+)
 _ACCENT_END = re.compile("([AEIOUaeiou])([" + "".join(_SPACING_ACCENTS) + "])(?![A-Za-z])")
 _ACCENT_BEFORE = re.compile("(?<![A-Za-z])([" + "".join(_SPACING_ACCENTS) + "])([A-Za-z])")
 _SPACE_BEFORE_MARK = re.compile("\\s+([\u0300-\u036f])")
-_MATH_LETTERS = re.compile("[\U0001D400-\U0001D7FF]")
+_MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff]")
 
 
 def normalise(text: str) -> str:
@@ -56,15 +89,19 @@ def normalise(text: str) -> str:
         text = re.sub(r"\u2218(?=\s?[CF]\b)|(?<=\d)\u2218", "\u00b0", text)
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     if any(a in text for a in _SPACING_ACCENTS):
-        text = _ACCENT_AFTER.sub(lambda m: "".join(
-            g if i % 2 == 0 else _SPACING_ACCENTS[g] for i, g in enumerate(m.groups()) if g), text)
+        text = _ACCENT_AFTER.sub(
+            lambda m: "".join(
+                g if i % 2 == 0 else _SPACING_ACCENTS[g] for i, g in enumerate(m.groups()) if g
+            ),
+            text,
+        )
         text = _ACCENT_END.sub(lambda m: m.group(1) + _SPACING_ACCENTS[m.group(2)], text)
         text = _ACCENT_BEFORE.sub(lambda m: m.group(2) + _SPACING_ACCENTS[m.group(1)], text)
     # Compose accents that come as separate combining marks (é as e + ´).
     return unicodedata.normalize("NFC", text)
 
 
-_BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|-bd|,b$|\.b$", re.I)
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|-bd|,b$|\.b$", re.IGNORECASE)
 
 
 def is_bold_font(fontname: str) -> bool:
@@ -148,8 +185,11 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
             tol = 0.15 * min(size, rsize)
             if w["bottom"] - base > tol:
                 break
-            if abs(w["bottom"] - base) <= tol and min(size, rsize) >= 0.85 * max(size, rsize) \
-                    and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members):
+            if (
+                abs(w["bottom"] - base) <= tol
+                and min(size, rsize) >= 0.85 * max(size, rsize)
+                and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members)
+            ):
                 placed = k
                 break
         if placed >= 0:
@@ -200,7 +240,9 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
             if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
                 continue
             gap = min(max(w["x0"] - v["x1"], v["x0"] - w["x1"]) for v in row)
-            if gap > 0.8 * rsize or any(min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.5 for v in row):
+            if gap > 0.8 * rsize or any(
+                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.5 for v in row
+            ):
                 continue
             score = shift + gap
         if score < best_score:
@@ -237,7 +279,7 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
     main = [w for w in words if round(w.get("size", 10.0), 1) >= size - 0.5] or words
     raw_last = words[-1]["text"]
     pieces: list[list[Word]] = [[words[0]]]
-    for a, b in zip(words, words[1:]):
+    for a, b in pairwise(words):
         if b["x0"] - a["x1"] > 2 * size:
             pieces.append([])
         pieces[-1].append(b)
@@ -340,7 +382,12 @@ def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple
         return [(1, left)]
     gap = right[0]["x0"] - left[-1]["x1"]
     gutter_w = max(g1 - g0, 1.0)
-    if left[-1]["x1"] <= mid and right[0]["x0"] >= mid and gap >= min(0.6 * gutter_w, 6.0) and gap >= 4.0:
+    if (
+        left[-1]["x1"] <= mid
+        and right[0]["x0"] >= mid
+        and gap >= min(0.6 * gutter_w, 6.0)
+        and gap >= 4.0
+    ):
         return [(1, left), (2, right)]
     return [(0, row)]
 
@@ -353,7 +400,12 @@ def page_lines(words: list[Word], page: int, x_min: float, x_max: float) -> list
     last_full: list[Word] | None = None
     for row in rows:
         split = split_row(row, gutter)
-        if len(split) == 1 and split[0][0] and last_full is not None and _ends_full_block(split[0][1], last_full):
+        if (
+            len(split) == 1
+            and split[0][0]
+            and last_full is not None
+            and _ends_full_block(split[0][1], last_full)
+        ):
             split = [(0, split[0][1])]  # the short last line of a full-width paragraph or caption
         for column, ws in split:
             pieces.append((min(w["top"] for w in ws), column, ws))
@@ -420,8 +472,13 @@ def document_metrics(lines: list[Line]) -> Metrics:
         sizes[line.size] += len(line.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     steps = []
-    for a, b in zip(lines, lines[1:]):
-        if a.page == b.page and a.column == b.column and abs(a.size - body_size) < 0.3 and abs(b.size - body_size) < 0.3:
+    for a, b in pairwise(lines):
+        if (
+            a.page == b.page
+            and a.column == b.column
+            and abs(a.size - body_size) < 0.3
+            and abs(b.size - body_size) < 0.3
+        ):
             d = b.bottom - a.bottom
             if 0 < d < 3 * body_size:
                 steps.append(d)
@@ -433,8 +490,12 @@ def _column_groups(lines: list[Line]) -> list[list[Line]]:
     """Runs of consecutive lines that share page and column."""
     groups: list[list[Line]] = []
     for line in lines:
-        if groups and groups[-1][-1].page == line.page and groups[-1][-1].column == line.column \
-                and line.top >= groups[-1][-1].top - 1:
+        if (
+            groups
+            and groups[-1][-1].page == line.page
+            and groups[-1][-1].column == line.column
+            and line.top >= groups[-1][-1].top - 1
+        ):
             groups[-1].append(line)
         else:
             groups.append([line])
@@ -466,7 +527,9 @@ def lines_to_blocks(lines: list[Line], metrics: Metrics) -> list[Block]:
         for i, line in enumerate(group):
             prev = group[i - 1] if i else None
             indented = 0.6 * size < line.x0 - left < 6 * size
-            if prev is not None and not _same_block(prev, line, left, right, justified, metrics, indented):
+            if prev is not None and not _same_block(
+                prev, line, left, right, justified, metrics, indented
+            ):
                 blocks.append(_make_block(current, left, right, size))
                 current = []
             current.append(line)
@@ -478,8 +541,15 @@ def lines_to_blocks(lines: list[Line], metrics: Metrics) -> list[Block]:
     return blocks
 
 
-def _same_block(prev: Line, line: Line, left: float, right: float, justified: bool,
-                metrics: Metrics, indented: bool) -> bool:
+def _same_block(
+    prev: Line,
+    line: Line,
+    left: float,
+    right: float,
+    justified: bool,
+    metrics: Metrics,
+    indented: bool,
+) -> bool:
     size = metrics.body_size
     step = line.bottom - prev.bottom
     if step > 1.45 * max(metrics.line_step, 0.9 * max(prev.size, line.size) * 1.1):
@@ -491,9 +561,8 @@ def _same_block(prev: Line, line: Line, left: float, right: float, justified: bo
     prev_indented = 0.6 * size < prev.x0 - left < 6 * size
     if indented and (not prev_indented or prev.x1 < right - 1.5 * size):
         return False
-    if justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text):
-        return False
-    return True
+    # a short last line that ends a sentence ends the paragraph (in justified text)
+    return not (justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text))
 
 
 def _make_block(lines: list[Line], left: float, right: float, size: float) -> Block:

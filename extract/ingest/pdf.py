@@ -14,11 +14,12 @@ Steps, each a general layout rule (see :mod:`extract.ingest.layout`):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,15 @@ from typing import Any
 from extract.document import Caption, Document, Page, Table
 from extract.errors import CorruptFileError, IngestError, NoTextLayerError
 from extract.ingest.captions import drop_figure_text, is_figure_caption
-from extract.ingest.layout import Block, Line, Metrics, document_metrics, ends_sentence, lines_to_blocks, page_lines
+from extract.ingest.layout import (
+    Block,
+    Line,
+    Metrics,
+    document_metrics,
+    ends_sentence,
+    lines_to_blocks,
+    page_lines,
+)
 from extract.ingest.pdf_checks import check_pdf
 from extract.ingest.sections import find_sections
 from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables
@@ -40,9 +49,11 @@ WORD_OPTIONS: dict[str, Any] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resource(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("extract.ingest").joinpath("resources", name).read_text("utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("extract.ingest").joinpath("resources", name).read_text("utf-8")
+    )
     return data
 
 
@@ -64,25 +75,25 @@ def read_pdf(path: Path, *, max_pages: int) -> Document:
     pages: list[_PageRead] = []
     try:
         pdf = pdfplumber.open(path)
-    except Exception as exc:  # check_pdf normally catches these first
+    except Exception as exc:  # noqa: BLE001 - any library error means a corrupt file; check_pdf catches most first
         raise CorruptFileError(path, type(exc).__name__) from None
     with pdf:
         try:
             page_list = list(pdf.pages)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - as above
             raise CorruptFileError(path, type(exc).__name__) from None
         for number, page in enumerate(page_list, start=1):
             try:
                 pages.append(_read_page(page, number))
             except IngestError:
                 raise
-            except Exception as exc:  # a damaged page: keep the others
-                warnings.append(f"page {number} could not be read ({type(exc).__name__}); its text is missing")
+            except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
+                warnings.append(
+                    f"page {number} could not be read ({type(exc).__name__}); its text is missing"
+                )
             finally:
-                try:
-                    page.close()
-                except Exception:  # pragma: no cover - closing never matters
-                    pass
+                with contextlib.suppress(Exception):
+                    page.close()  # closing a damaged page may fail; it never matters
     if not any(p.lines or p.tables for p in pages):
         if warnings:
             raise CorruptFileError(path, "no page could be read")
@@ -91,8 +102,16 @@ def read_pdf(path: Path, *, max_pages: int) -> Document:
 
 
 def _read_page(page: Any, number: int) -> _PageRead:
-    words = [w for w in page.extract_words(**WORD_OPTIONS) if w.get("upright", True) and w["text"].strip()]
-    words = [w for w in words if w["x1"] > 0 and w["x0"] < page.width and w["bottom"] > 0 and w["top"] < page.height]
+    words = [
+        w
+        for w in page.extract_words(**WORD_OPTIONS)
+        if w.get("upright", True) and w["text"].strip()
+    ]
+    words = [
+        w
+        for w in words
+        if w["x1"] > 0 and w["x0"] < page.width and w["bottom"] > 0 and w["top"] < page.height
+    ]
     sizes: Counter[float] = Counter()
     for w in words:
         sizes[round(w["size"], 1)] += len(w["text"])
@@ -122,8 +141,8 @@ def remove_margins(pages: list[_PageRead]) -> None:
     """Drop running headers/footers and page numbers from the pages' lines (in place)."""
     conf = _resource("pdf_margins.json")
     share = float(conf["margin_share"])
-    number_res = [re.compile(p, re.I) for p in conf["page_number_patterns"]]
-    journal_res = [re.compile(p, re.I) for p in conf["journal_line_patterns"]]
+    number_res = [re.compile(p, re.IGNORECASE) for p in conf["page_number_patterns"]]
+    journal_res = [re.compile(p, re.IGNORECASE) for p in conf["journal_line_patterns"]]
     zone_of: dict[int, str] = {}
     keys: dict[tuple[str, str], set[int]] = {}
     for p in pages:
@@ -142,9 +161,11 @@ def remove_margins(pages: list[_PageRead]) -> None:
                 text = line.text.strip()
                 if any(r.match(text) for r in number_res):
                     continue
-                if many and all(len(keys.get((zone, _margin_key(piece)), ())) >= 2
-                                or any(r.match(piece) for r in number_res)
-                                for piece in (line.pieces or (text,))):
+                if many and all(
+                    len(keys.get((zone, _margin_key(piece)), ())) >= 2
+                    or any(r.match(piece) for r in number_res)
+                    for piece in (line.pieces or (text,))
+                ):
                     continue
                 if any(r.search(text) for r in journal_res) and _set_apart(line, p, zone):
                     continue
@@ -211,8 +232,11 @@ class Hyphenation:
 
     def _known(self, word: str) -> bool:
         """A word of this document (or its plural / singular)."""
-        return bool(self.words.get(word) or self.words.get(word + "s")
-                    or (word.endswith("s") and self.words.get(word[:-1])))
+        return bool(
+            self.words.get(word)
+            or self.words.get(word + "s")
+            or (word.endswith("s") and self.words.get(word[:-1]))
+        )
 
     def join(self, left: str, right: str) -> str:
         """``left`` ends with "-" (a line end); the text that joins it to ``right``."""
@@ -230,7 +254,9 @@ class Hyphenation:
             return keep  # "18F-" "FDG", "T6-" "T8"
         if cont[:1].isupper() or cont[:1].isdigit():
             return keep
-        if any(c.isupper() or c.isdigit() for c in stem[1:]) or (stem[:1].isupper() and len(stem) <= 3):
+        if any(c.isupper() or c.isdigit() for c in stem[1:]) or (
+            stem[:1].isupper() and len(stem) <= 3
+        ):
             return keep  # "CT-guided", "Ki-67"
         low_joined = (stem + cont_word).lower()
         low_hyph = f"{stem}-{cont_word}".lower()
@@ -245,10 +271,19 @@ class Hyphenation:
             return keep
         if low_stem in self.bound_prefixes:
             return keep if len(low_cont) >= 4 and self.words.get(low_cont, 0) else joined
-        if len(low_stem) >= 3 and len(low_cont) >= 3 and self._known(low_stem) and self._known(low_cont):
+        if (
+            len(low_stem) >= 3
+            and len(low_cont) >= 3
+            and self._known(low_stem)
+            and self._known(low_cont)
+        ):
             return keep  # "tissue-" "selective": two words of this document
-        if len(low_stem) >= 5 and len(low_cont) >= 4 and low_stem.endswith(self.word_endings) \
-                and not low_cont.startswith(self.suffix_starts):
+        if (
+            len(low_stem) >= 5
+            and len(low_cont) >= 4
+            and low_stem.endswith(self.word_endings)
+            and not low_cont.startswith(self.suffix_starts)
+        ):
             return keep  # "reddish-" "purplish"
         return joined
 
@@ -278,18 +313,23 @@ def _is_heading(block: Block, m: Metrics) -> bool:
         return False
     if text.endswith((",", ";")):
         return False
-    if text.endswith((".", "!", "?")) and len(text.split()) > 8:
-        return False  # a sentence, not a heading
-    return True
+    # a long sentence is not a heading
+    return not (text.endswith((".", "!", "?")) and len(text.split()) > 8)
 
 
 def _classify(blocks: list[Block], m: Metrics) -> list[Caption]:
     captions: list[Caption] = []
     current: Block | None = None
     for block in blocks:
-        if current is not None and block.page == current.page and block.lines[0].column == current.lines[0].column \
-                and abs(block.size - current.size) < 0.3 and block.size < m.body_size - 0.3 \
-                and block.top - current.bottom < 2.0 * m.line_step and not is_figure_caption(block, m.body_size):
+        if (
+            current is not None
+            and block.page == current.page
+            and block.lines[0].column == current.lines[0].column
+            and abs(block.size - current.size) < 0.3
+            and block.size < m.body_size - 0.3
+            and block.top - current.bottom < 2.0 * m.line_step
+            and not is_figure_caption(block, m.body_size)
+        ):
             block.kind = "caption_more"
             current.lines.extend(block.lines)
             continue
@@ -300,7 +340,9 @@ def _classify(blocks: list[Block], m: Metrics) -> list[Caption]:
             block.label = found[0]
             current = block
             continue
-        if TABLE_LABEL.match(block.lines[0].text) and (block.size < m.body_size - 0.3 or block.lines[0].bold):
+        if TABLE_LABEL.match(block.lines[0].text) and (
+            block.size < m.body_size - 0.3 or block.lines[0].bold
+        ):
             block.kind = "table_caption"
             continue
         if _is_heading(block, m):
@@ -308,7 +350,9 @@ def _classify(blocks: list[Block], m: Metrics) -> list[Caption]:
     for block in blocks:
         if block.kind == "caption" and block.label:
             text = " ".join(line.text for line in block.lines)
-            found = is_figure_caption(Block(lines=[Line(**{**block.lines[0].__dict__, "text": text})]), m.body_size)
+            found = is_figure_caption(
+                Block(lines=[Line(**{**block.lines[0].__dict__, "text": text})]), m.body_size
+            )
             body = found[1] if found else text
             captions.append(Caption(label=block.label, text=body, page=block.page))
     return captions
@@ -421,7 +465,7 @@ def _title(blocks: list[Block], m: Metrics) -> str | None:
     return " ".join(line.text for line in big.lines)
 
 
-_CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.I)
+_CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.IGNORECASE)
 
 
 def _merge_tables(found: list[FoundTable]) -> list[Table]:
@@ -432,9 +476,17 @@ def _merge_tables(found: list[FoundTable]) -> list[Table]:
         t = f.table
         prev = out[-1] if out else None
         same_label = prev is not None and f.label is not None and f.label == labels[-1]
-        unlabelled_next = prev is not None and f.label is None and t.page == (prev.page or 0) + 1 \
+        unlabelled_next = (
+            prev is not None
+            and f.label is None
+            and t.page == (prev.page or 0) + 1
             and len(t.header) == len(prev.header)
-        if prev is not None and (same_label or unlabelled_next or (t.caption and _CONTINUED.search(t.caption) and f.label == labels[-1])):
+        )
+        if prev is not None and (
+            same_label
+            or unlabelled_next
+            or (t.caption and _CONTINUED.search(t.caption) and f.label == labels[-1])
+        ):
             rows = list(t.rows)
             if t.header != prev.header and len(t.header) == len(prev.header) and f.label is None:
                 rows = [t.header] + rows

@@ -21,7 +21,9 @@ from extract.document import Table
 from extract.ingest.layout import Word, join_words, normalise, words_to_rows
 
 TABLE_LABEL = re.compile(r"^(?:Table|TABLE|Tab\.)\s*([0-9]+|[IVX]+)\b\s*[.:|]?")
-_FOOTNOTE_START = re.compile(r"^(?:[a-z*†‡§¶#]\s|\(?[a-z*†‡§¶]\)\s|Abbreviations?\b|Note[s:]|Data are|Values are|[A-Z][A-Za-z0-9/]*\s*[,:=])")
+_FOOTNOTE_START = re.compile(
+    r"^(?:[a-z*†‡§¶#]\s|\(?[a-z*†‡§¶]\)\s|Abbreviations?\b|Note[s:]|Data are|Values are|[A-Z][A-Za-z0-9/]*\s*[,:=])"
+)
 
 
 @dataclass
@@ -63,10 +65,13 @@ def _caption_rows(rows: list[list[Word]]) -> list[tuple[int, int, str]]:
         for wi, w in enumerate(row):
             if wi and w["x0"] - row[wi - 1]["x1"] < 8:
                 continue  # not the start of a fragment
-            text = join_words(row[wi:wi + 3])
+            text = join_words(row[wi : wi + 3])
             m = TABLE_LABEL.match(text)
-            if m and (m.end() == len(text) or not text[m.end():].lstrip().startswith(("and", "shows", "lists", "summar", ")"))):
-                tail = text[m.end():].lstrip()
+            if m and (
+                m.end() == len(text)
+                or not text[m.end() :].lstrip().startswith(("and", "shows", "lists", "summar", ")"))
+            ):
+                tail = text[m.end() :].lstrip()
                 if tail[:1].islower() and not m.group(0).rstrip().endswith((".", ":", "|")):
                     continue  # "Table 1 shows ..." in running text
                 out.append((ri, wi, f"Table {m.group(1)}"))
@@ -77,7 +82,7 @@ def _caption_rows(rows: list[list[Word]]) -> list[tuple[int, int, str]]:
 def _fragment(row: list[Word], start: int) -> list[Word]:
     """Words of ``row`` from ``start`` up to a wide gap (a column gutter)."""
     out = [row[start]]
-    for w in row[start + 1:]:
+    for w in row[start + 1 :]:
         if w["x0"] - out[-1]["x1"] > 12:
             break
         out.append(w)
@@ -138,7 +143,9 @@ def _join_cell(a: str, b: str) -> str:
     return f"{a} {b}"
 
 
-def _read_grid(rows: list[list[Word]], header_rows: int, x0: float, x1: float, size: float) -> tuple[list[str], list[list[str]]]:
+def _read_grid(
+    rows: list[list[Word]], header_rows: int, x0: float, x1: float, size: float
+) -> tuple[list[str], list[list[str]]]:
     body = rows[header_rows:] or rows
     starts = _columns(body, x0, x1, size)
     ncol = len(starts)
@@ -167,8 +174,14 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         cap_words = _fragment(rows[ri], wi)
         cx0, cx1 = cap_words[0]["x0"], cap_words[-1]["x1"]
         ctop = min(w["top"] for w in cap_words)
-        next_cap_top = min((min(w["top"] for w in rows[r2]) for r2, _, _ in captions[k + 1:]), default=page.height)
-        below = [r for r in rules if ctop < r[0] < next_cap_top and r[2] > cx0 and r[1] < max(cx1, cx0 + 50)]
+        next_cap_top = min(
+            (min(w["top"] for w in rows[r2]) for r2, _, _ in captions[k + 1 :]), default=page.height
+        )
+        below = [
+            r
+            for r in rules
+            if ctop < r[0] < next_cap_top and r[2] > cx0 and r[1] < max(cx1, cx0 + 50)
+        ]
         if not below:
             continue
         top_rule = below[0]
@@ -178,7 +191,9 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         if top_rule[0] - ctop > 8 * body_size:
             continue
         # a box drawn around a figure is not a table
-        if len(group) == 2 and any(abs(v[0] - top_rule[1]) < 3 and v[1] <= top_rule[0] + 2 for v in verticals):
+        if len(group) == 2 and any(
+            abs(v[0] - top_rule[1]) < 3 and v[1] <= top_rule[0] + 2 for v in verticals
+        ):
             continue
         tx0, tx1 = top_rule[1], top_rule[2]
         ttop, tbottom = top_rule[0], group[-1][0]
@@ -194,15 +209,23 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
             caption = _join_cell(caption, join_words(r))
         for r in cap_text_rows:
             used.update(id(w) for w in r)
-        inside = [w for w in words if w["top"] >= ttop - 1 and w["bottom"] <= tbottom + 1
-                  and w["x0"] >= tx0 - 3 and w["x1"] <= tx1 + 3]
+        inside = [
+            w
+            for w in words
+            if w["top"] >= ttop - 1
+            and w["bottom"] <= tbottom + 1
+            and w["x0"] >= tx0 - 3
+            and w["x1"] <= tx1 + 3
+        ]
         trows = words_to_rows(inside)
         if not trows:
             continue
         header_rows = 1
         if len(group) >= 3:
             header_rule = group[1][0]
-            header_rows = sum(1 for r in trows if max(w["bottom"] for w in r) <= header_rule + 1) or 1
+            header_rows = (
+                sum(1 for r in trows if max(w["bottom"] for w in r) <= header_rule + 1) or 1
+            )
         header, body = _read_grid(trows, header_rows, tx0, tx1, body_size)
         used.update(id(w) for w in inside)
         # legend: smaller lines right under the bottom rule
@@ -217,7 +240,9 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
             if rtop - last > 1.6 * body_size:
                 break
             size = max(w.get("size", body_size) for w in sel)
-            if size > body_size - 0.3 and not (legend_rows or _FOOTNOTE_START.match(join_words(sel))):
+            if size > body_size - 0.3 and not (
+                legend_rows or _FOOTNOTE_START.match(join_words(sel))
+            ):
                 break
             if size > max(table_size, body_size - 0.3) + 0.3:
                 break
@@ -230,38 +255,66 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         for r in legend_rows:
             used.update(id(w) for w in r)
         bottom = last
-        found.append(FoundTable(
-            table=Table(caption=normalise(caption) or None, header=header, rows=body, legend=legend,
-                        page=page.page_number),
-            bbox=(min(tx0, cx0), ctop, max(tx1, cx1), bottom),
-            used=used,
-            label=label,
-        ))
+        found.append(
+            FoundTable(
+                table=Table(
+                    caption=normalise(caption) or None,
+                    header=header,
+                    rows=body,
+                    legend=legend,
+                    page=page.page_number,
+                ),
+                bbox=(min(tx0, cx0), ctop, max(tx1, cx1), bottom),
+                used=used,
+                label=label,
+            )
+        )
     found.extend(_grid_tables(page, words, body_size, found))
     return found
 
 
-def _grid_tables(page: Any, words: list[Word], body_size: float, already: list[FoundTable]) -> list[FoundTable]:
+def _grid_tables(
+    page: Any, words: list[Word], body_size: float, already: list[FoundTable]
+) -> list[FoundTable]:
     """Fully ruled tables that pdfplumber's line strategy finds (and no caption rule found)."""
     out: list[FoundTable] = []
     if len(page.lines) + len(page.rects) < 6:
         return out
     for t in page.find_tables():
         x0, top, x1, bottom = t.bbox
-        if any(f.bbox[0] - 3 <= x0 and f.bbox[2] + 3 >= x1 and f.bbox[1] - 3 <= top and f.bbox[3] + 3 >= bottom
-               for f in already):
+        if any(
+            f.bbox[0] - 3 <= x0
+            and f.bbox[2] + 3 >= x1
+            and f.bbox[1] - 3 <= top
+            and f.bbox[3] + 3 >= bottom
+            for f in already
+        ):
             continue
         data = t.extract()
         if len(data) < 2 or max(len(r) for r in data) < 2:
             continue
         cells = [[normalise(" ".join((c or "").split())) for c in r] for r in data]
-        inside = [w for w in words if w["top"] >= top - 1 and w["bottom"] <= bottom + 1
-                  and w["x0"] >= x0 - 1 and w["x1"] <= x1 + 1]
+        inside = [
+            w
+            for w in words
+            if w["top"] >= top - 1
+            and w["bottom"] <= bottom + 1
+            and w["x0"] >= x0 - 1
+            and w["x1"] <= x1 + 1
+        ]
         if not inside:
             continue
-        out.append(FoundTable(
-            table=Table(caption=None, header=cells[0], rows=cells[1:], legend=None, page=page.page_number),
-            bbox=(x0, top, x1, bottom),
-            used={id(w) for w in inside},
-        ))
+        out.append(
+            FoundTable(
+                table=Table(
+                    caption=None,
+                    header=cells[0],
+                    rows=cells[1:],
+                    legend=None,
+                    page=page.page_number,
+                ),
+                bbox=(x0, top, x1, bottom),
+                used={id(w) for w in inside},
+            )
+        )
     return out

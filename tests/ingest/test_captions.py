@@ -22,10 +22,14 @@ def seed() -> Document:
 
 def test_shimizu2018_captions_of_floating_figure_boxes(seed: Document) -> None:
     assert [(c.label, c.page) for c in seed.captions] == [("Fig. 1", 1), ("Fig. 2", 2)]
-    assert seed.captions[0].text == ("Preoperative computed tomography scan reveals osteolytic lesions in the "
-                                     "anterior column of L3 vertebra")
-    assert seed.captions[1].text == ("Frontal (a) and lateral (b) view of postoperative radiographs. Top view (c) "
-                                     "and a cross-sectional view (d) of the resected L3 vertebral body")
+    assert seed.captions[0].text == (
+        "Preoperative computed tomography scan reveals osteolytic lesions in the "
+        "anterior column of L3 vertebra"
+    )
+    assert seed.captions[1].text == (
+        "Frontal (a) and lateral (b) view of postoperative radiographs. Top view (c) "
+        "and a cross-sectional view (d) of the resected L3 vertebral body"
+    )
     for caption in seed.captions:
         assert caption.text not in seed.text
     # references to the figures in the running text stay
@@ -49,12 +53,15 @@ def test_pmc4736318_last_short_line_of_a_full_width_caption_goes_with_it() -> No
     assert "organisms (H&E, ×400)" not in doc.text
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("Fig. 1 Preoperative computed tomography", ("Fig. 1", "Preoperative computed tomography")),
-    ("Figure 2. Axial MRI of the spine", ("Figure 2", "Axial MRI of the spine")),
-    ("Fig 3: Histology", ("Fig 3", "Histology")),
-    ("FIGURE 4 Bone scan", ("FIGURE 4", "Bone scan")),
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Fig. 1 Preoperative computed tomography", ("Fig. 1", "Preoperative computed tomography")),
+        ("Figure 2. Axial MRI of the spine", ("Figure 2", "Axial MRI of the spine")),
+        ("Fig 3: Histology", ("Fig 3", "Histology")),
+        ("FIGURE 4 Bone scan", ("FIGURE 4", "Bone scan")),
+    ],
+)
 def test_caption_labels(line: str, expected: tuple[str, str]) -> None:
     assert caption_label(line, body_size=10, size=9) == expected
 
@@ -69,5 +76,8 @@ def test_pmc4745278_text_inside_a_vector_chart_is_dropped() -> None:
     assert "ET Dx ALL Dx" not in doc.text
     assert "Post course" not in doc.text
     # the paragraph around the figure page continues as one run
-    assert "influence of MPN related treatment [46]. The cooccurrence of MPN and solid tumors" in doc.text
+    assert (
+        "influence of MPN related treatment [46]. The cooccurrence of MPN and solid tumors"
+        in doc.text
+    )
     assert [c.label for c in doc.captions] == ["Figure 1"]

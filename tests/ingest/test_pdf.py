@@ -61,7 +61,7 @@ def _seed_running_text() -> str:
             # a caption block; the running text resumes at the first indented line
             lines = block.split("\n")
             rest = [i for i, line in enumerate(lines) if line.startswith(" ")]
-            block = "\n".join(lines[rest[0]:]) if rest else ""
+            block = "\n".join(lines[rest[0] :]) if rest else ""
         kept.append(block)
     return "\n\n".join(kept)
 
@@ -73,7 +73,7 @@ def test_shimizu2018_every_paragraph_whole_and_in_source_order(seed: Document) -
     source = _squash(_seed_running_text())
     paragraphs = _paragraphs(seed)
     # the extracted text starts at the abstract (no title and author lines)
-    paragraphs = paragraphs[paragraphs.index("Abstract"):]
+    paragraphs = paragraphs[paragraphs.index("Abstract") :]
     assert len(paragraphs) >= 20
     for para in paragraphs:
         # whole: a paragraph of ours is one stretch of the source, nothing foreign inside
@@ -96,10 +96,15 @@ def test_shimizu2018_paragraphs_cut_by_columns_and_pages_come_out_whole(seed: Do
     assert p.endswith("he did not smoke tobacco or drink alcohol.")
     # page 1 -> page 2 (after a figure with its caption at the top of page 2)
     p = para_with("The pathological finding of the resected vertebral body")
-    assert "His liver enzymes were elevated: alanine aminotransferase (ALT) 112 U/L (reference range < 35 U/L)" in p
+    assert (
+        "His liver enzymes were elevated: alanine aminotransferase (ALT) 112 U/L (reference range < 35 U/L)"
+        in p
+    )
     assert p.endswith("without any limitation of daily activities.")
     # left column -> right column on page 2, cut inside a word ("treat-" / "ment")
-    p = para_with("Few data are available in the literature on the treatment of spinal metastases in GISTs.")
+    p = para_with(
+        "Few data are available in the literature on the treatment of spinal metastases in GISTs."
+    )
     assert p.endswith("needs to be investigated in detail.")
 
 
@@ -136,15 +141,26 @@ def test_shimizu2018_no_running_header_page_number_or_caption_in_text(seed: Docu
 
 def test_shimizu2018_reading_order_and_headings(seed: Document) -> None:
     text = seed.text
-    order = ["En bloc corpectomy for late gastrointestinal", "Abstract", "Background: Spinal metastases",
-             "Case presentation: A 51-year-old", "Conclusions: Spinal metastasectomy", "\n\nBackground\n\n",
-             "History and clinical evaluation", "Surgery", "Postoperative course",
-             "Discussion and conclusions", "In conclusion, although the incidence"]
+    order = [
+        "En bloc corpectomy for late gastrointestinal",
+        "Abstract",
+        "Background: Spinal metastases",
+        "Case presentation: A 51-year-old",
+        "Conclusions: Spinal metastasectomy",
+        "\n\nBackground\n\n",
+        "History and clinical evaluation",
+        "Surgery",
+        "Postoperative course",
+        "Discussion and conclusions",
+        "In conclusion, although the incidence",
+    ]
     positions = [text.find(s) for s in order]
     assert all(p >= 0 for p in positions), list(zip(order, positions))
     assert positions == sorted(positions)
-    assert seed.title == ("En bloc corpectomy for late gastrointestinal stromal tumor metastasis: "
-                          "a case report and review of the literature")
+    assert seed.title == (
+        "En bloc corpectomy for late gastrointestinal stromal tumor metastasis: "
+        "a case report and review of the literature"
+    )
     titles = [s.title for s in seed.sections]
     assert "Case presentation" in titles and "Discussion and conclusions" in titles
 
@@ -161,8 +177,13 @@ def test_shimizu2018_pages_cover_the_text(seed: Document) -> None:
 
 
 def test_cli_ingest_json_on_the_seed() -> None:
-    out = subprocess.run([sys.executable, "-m", "extract.cli", "ingest", str(SEED), "--json"],
-                         capture_output=True, text=True, check=False, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "extract.cli", "ingest", str(SEED), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
     if out.returncode != 0 and "No module named extract.cli" in out.stderr:  # pragma: no cover
         pytest.skip("extract.cli is not runnable as a module")
     assert out.returncode == 0, out.stderr
@@ -184,17 +205,22 @@ def test_reading_is_fast_enough(seed: Document) -> None:
 
 def test_pmc4736389_columns_with_unaligned_baselines_read_column_by_column() -> None:
     text = hindawi("PMC4736389").text
-    assert ("The gastrointestinal tract in 2.5 to 15% of human population is colonized by Streptococcus "
-            "bovis. Bacteremia and endocarditis are the commonest presentation") in text
+    assert (
+        "The gastrointestinal tract in 2.5 to 15% of human population is colonized by Streptococcus "
+        "bovis. Bacteremia and endocarditis are the commonest presentation"
+    ) in text
     # the paragraph that runs from the left into the right column stays one run
-    assert "A 63-year-old man from western part of Sri Lanka with a long-standing history of type 2" in text
+    assert (
+        "A 63-year-old man from western part of Sri Lanka with a long-standing history of type 2"
+        in text
+    )
 
 
 def test_pmc4736389_running_header_and_page_numbers_removed() -> None:
     doc = hindawi("PMC4736389")
     # "2 Case Reports in Infectious Diseases" heads every page but the first
     assert doc.text.count("Case Reports in Infectious Diseases") <= 1
-    assert not re.search(r"^\d+$", doc.text, re.M)
+    assert not re.search(r"^\d+$", doc.text, re.MULTILINE)
 
 
 def test_pmc4745278_superscripts_and_maths_symbols_stay_in_their_line() -> None:
@@ -225,7 +251,9 @@ def _line(text: str) -> Line:
 def test_hyphenation_uses_the_documents_own_words_then_rules() -> None:
     lines = [_line("the incidence is increasing and the"), _line("gain-of-function mutation was")]
     h = Hyphenation(lines)
-    assert h.join("has been increas-", "ing since") == "has been increasing since"  # a word elsewhere
+    assert (
+        h.join("has been increas-", "ing since") == "has been increasing since"
+    )  # a word elsewhere
     assert h.join("a gain-of-", "function mutation") == "a gain-of-function mutation"  # compound
     assert h.join("a CT-", "guided biopsy") == "a CT-guided biopsy"  # capitals before the hyphen
     assert h.join("the 18F-", "FDG uptake") == "the 18F-FDG uptake"

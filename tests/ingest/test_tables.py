@@ -23,9 +23,17 @@ def test_shimizu2018_table1_thirteen_rows_of_five_cells(seed: Document) -> None:
     assert len(seed.tables) == 1
     table = seed.tables[0]
     assert table.page == 3
-    assert table.caption == "Table 1 Clinical data for 12 cases of gastrointestinal stromal tumor with spinal metastases"
-    assert table.header == ["Patient", "Primary tumor location", "Location of metastases/invasion",
-                            "Spinal metastases treatment (aside from TKIs)", "Reference"]
+    assert (
+        table.caption
+        == "Table 1 Clinical data for 12 cases of gastrointestinal stromal tumor with spinal metastases"
+    )
+    assert table.header == [
+        "Patient",
+        "Primary tumor location",
+        "Location of metastases/invasion",
+        "Spinal metastases treatment (aside from TKIs)",
+        "Reference",
+    ]
     assert len(table.rows) == 13
     assert all(len(row) == 5 for row in table.rows)
     assert [row[0] for row in table.rows] == [str(i) for i in range(1, 14)]
@@ -35,7 +43,13 @@ def test_shimizu2018_table1_wrapped_cells_are_one_cell(seed: Document) -> None:
     table = seed.tables[0]
     cells = [cell for row in table.rows for cell in row]
     assert "Posterior decompression and instrumentation" in cells
-    assert table.rows[0] == ["1", "Small intestine", "L, S, B", "Radiotherapy + zoledronic acid", "[2]"]
+    assert table.rows[0] == [
+        "1",
+        "Small intestine",
+        "L, S, B",
+        "Radiotherapy + zoledronic acid",
+        "[2]",
+    ]
     assert table.rows[5][2] == "L, V, B, S, ST, LN, P"
     assert table.rows[12] == ["13", "Rectum", "V", "En bloc corpectomy", "Current report"]
 
@@ -47,7 +61,10 @@ def test_shimizu2018_table1_legend_and_dataframe(seed: Document) -> None:
     assert table.legend.endswith("TKI tyrosine kinase inhibitor, V vertebrae")
     frame = table.to_dataframe()
     assert frame.shape == (13, 5)
-    assert frame.loc[4, "Spinal metastases treatment (aside from TKIs)"] == "Posterior decompression and instrumentation"
+    assert (
+        frame.loc[4, "Spinal metastases treatment (aside from TKIs)"]
+        == "Posterior decompression and instrumentation"
+    )
 
 
 def test_shimizu2018_table_text_is_not_in_the_running_text(seed: Document) -> None:
@@ -62,17 +79,26 @@ def test_shimizu2018_table_text_is_not_in_the_running_text(seed: Document) -> No
 def test_pmc4745294_two_booktabs_tables_with_centred_two_line_headers() -> None:
     doc = read_pdf(PDFS / "PMC4745294.pdf", max_pages=200)
     captions = [t.caption for t in doc.tables]
-    assert captions == ["Table 1: Effect of peritoneal dialysis on blood chemistry.",
-                        "Table 2: Results of hormonal studies."]
+    assert captions == [
+        "Table 1: Effect of peritoneal dialysis on blood chemistry.",
+        "Table 2: Results of hormonal studies.",
+    ]
     first = doc.tables[0]
-    assert first.header == ["Investigation", "Before peritoneal dialysis", "After peritoneal dialysis"]
+    assert first.header == [
+        "Investigation",
+        "Before peritoneal dialysis",
+        "After peritoneal dialysis",
+    ]
     assert first.rows[0] == ["Serum sodium", "122 mmol/L", "134 mmol/L (135–144)"]
     assert "Before peritoneal dialysis" not in doc.text and "Results (normal range)" not in doc.text
 
 
 def test_pmc4736389_table_caption_wrapped_with_a_hyphen_is_joined() -> None:
     doc = read_pdf(PDFS / "PMC4736389.pdf", max_pages=200)
-    assert doc.tables[0].caption == "Table 1: Nomenclature of the principal human species of Streptococcus bovis."
+    assert (
+        doc.tables[0].caption
+        == "Table 1: Nomenclature of the principal human species of Streptococcus bovis."
+    )
     assert doc.tables[0].header == ["Old nomenclature", "Recent nomenclature"]
     assert "Old nomenclature" not in doc.text
 
