@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -258,6 +259,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+    dbapi_conn.isolation_level = None  # SQLAlchemy's "begin" event below starts transactions
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Take the write lock at the start: a transaction that reads and then writes would otherwise
+    # fail at once ("database is locked") when another process wrote in between, whatever the
+    # busy timeout. Readers are not blocked in WAL mode; writers wait their turn.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -276,6 +285,7 @@ def make_engine(url: str | None = None) -> Engine:
                 raise DatabaseError(f"{url}: cannot create its folder ({exc.strerror or exc})") from None
         engine = create_engine(parsed)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         try:  # psycopg 3 is the driver we ship; plain postgresql:// URLs mean it too
@@ -290,6 +300,9 @@ def make_engine(url: str | None = None) -> Engine:
         raise DatabaseError(f"{url}: {' '.join(str(exc).split())}") from None
 
 
+_UPGRADE_LOCK = threading.Lock()  # Alembic's `context` and `op` are module globals
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (creates it on an empty database)."""
     from alembic import command
@@ -297,7 +310,7 @@ def upgrade(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("extract") / "migrations"))
-    with engine.begin() as conn:
+    with _UPGRADE_LOCK, engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

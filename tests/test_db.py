@@ -206,3 +206,24 @@ def test_a_database_at_an_older_revision_is_upgraded_on_connect(db_url, corpus):
         assert current == ["p3"]
     finally:
         database.dispose()
+
+
+def test_two_writers_at_once_leave_the_rows_of_one(db_url, corpus, tmp_path):
+    """A team sharing one database: two runs over the same folder at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    folder = small_folder(corpus, tmp_path / "in")
+    db.open_db(db_url).dispose()  # the schema first, as a team's database already has it
+    with ThreadPoolExecutor(2) as pool:
+        summaries = list(pool.map(lambda _: run(folder, db_url), range(2)))
+    assert all(s.processed + s.skipped == 7 for s in summaries)
+    database = db.open_db(db_url)
+    try:
+        counts = db.row_counts(database)
+        docs = db.load_documents(database, current_only=False)
+    finally:
+        database.dispose()
+    assert len(docs) == 7 and len({d["doc_id"] for d in docs}) == 7
+    one_run = sum(len(r.cases) for r in summaries[0].results)
+    assert one_run == sum(len(r.cases) for r in summaries[1].results) >= 5
+    assert counts["cases"] == one_run
