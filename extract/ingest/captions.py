@@ -169,7 +169,8 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
     """Words outside figures: text inside images, panel letters at their edges, and text
     inside a drawn box that holds an image or looks like a figure placeholder."""
     images = figure_regions(page)
-    boxes = drawn_boxes(page)
+    # a drawn box is a figure frame when the words inside it are few (labels, not prose)
+    boxes = [b for b in drawn_boxes(page) if sum(1 for v in words if _inside(v, b)) < 40]
     charts = [b for b in vector_figures(page) if not _prose_inside(b, words)]
     if not images and not boxes and not charts:
         return words
@@ -196,18 +197,7 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
             any(_inside(w, b, pad=14) for b in images) or any(_inside(w, b, pad=40) for b in charts)
         ):
             continue
-        if any(_inside(w, b) for b in boxes) and _box_is_figure(w, boxes, words):
+        if any(_inside(w, b) for b in boxes):
             continue
         keep.append(w)
     return keep
-
-
-def _box_is_figure(
-    w: Word, boxes: list[tuple[float, float, float, float]], words: list[Word]
-) -> bool:
-    """A drawn box is a figure frame when the words inside it are few (labels, not prose)."""
-    for b in boxes:
-        if _inside(w, b):
-            inside = [v for v in words if _inside(v, b)]
-            return len(inside) < 40
-    return False
