@@ -240,3 +240,22 @@ def test_with_or_without_is_no_negation(nlp_no_ner):
 )
 def test_first_reported_case_and_titles_are_ours(nlp_no_ner, sentence, term):
     assert "other_patient" not in flags(nlp_no_ner(sentence), term)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "other"),
+    [
+        # corpus/dev/pdf/sato2014_crionm_cerebellar.pdf
+        ("GIST usually metastasizes to the lungs and liver.", "lungs", True),
+        # corpus/dev/pdf/panafrmedj2019_rectal_rib.pdf
+        (
+            "They usually metastases to the liver (65%) and exceptionally to the bone (3%).",
+            "liver",
+            True,
+        ),
+        # constructed: a description of the patient's own tumour
+        ("The tumor was mostly necrotic and located in the liver.", "liver", False),
+    ],
+)
+def test_usually_marks_general_statements_only(nlp_no_ner, sentence, term, other):
+    assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
