@@ -259,3 +259,14 @@ def test_first_reported_case_and_titles_are_ours(nlp_no_ner, sentence, term):
 )
 def test_usually_marks_general_statements_only(nlp_no_ner, sentence, term, other):
     assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
+
+
+def test_is_very_is_not_a_general_statement(nlp_no_ner):
+    # constructed: "are very" without "rare"/"common" speaks of the patient
+    doc = nlp_no_ner("The liver lesions are very large.")
+    assert "other_patient" not in flags(doc, "liver")
+    # corpus/dev/pdf/kim2018_anndermatol_cutaneous.pdf
+    doc = nlp_no_ner(
+        "A skin metastasis from a duodenal gastrointestinal stromal tumor is extremely rare."
+    )
+    assert flags(doc, "skin").get("other_patient")
