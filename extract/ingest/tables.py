@@ -156,11 +156,26 @@ def _read_grid(
     out: list[list[str]] = []
     for row in rows[header_rows:]:
         texts = [join_words(c) for c in _cells(row, starts)]
-        if out and not texts[0] and any(texts):
-            out[-1] = [_join_cell(a, b) for a, b in zip(out[-1], texts)]
+        if out and _continues_row(out[-1], texts):
+            out[-1] = [_join_cell(a, b) for a, b in zip(out[-1], texts, strict=True)]
         else:
             out.append(texts)
     return header, out
+
+
+def _continues_row(previous: list[str], texts: list[str]) -> bool:
+    """A line continues the row above when its first cell is empty (other cells wrapped), or
+    when it holds only the wrapped end of the first cell: the row label had an open
+    bracket, or the line is a lone lowercase or closing-bracket fragment of it."""
+    if not any(texts):
+        return False
+    first = texts[0]
+    if not first:
+        return True
+    if previous[0].count("(") > previous[0].count(")"):
+        return True
+    lone = not any(texts[1:])
+    return lone and (first[:1].islower() or first[:1] in ")]")
 
 
 def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTable]:
