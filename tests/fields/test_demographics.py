@@ -211,3 +211,14 @@ def test_with_the_nlp_pipeline_the_values_hold(nlp_with_ner) -> None:  # type: i
     doc = annotate(nlp_with_ner, document)
     got = {v.field: v.value for v in demographics.extract(PatientText(document, doc, [(0, len(text))]))}
     assert got == {"age_years": 35, "sex": "male"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "sex"),
+    [("A 70-year-old gentleman presented with back pain.", "male"),
+     ("Ms. K, a 48-year-old, presented with back pain.", "female"),
+     ("Mr. T, aged 66, presented with back pain.", "male"),
+     ("A 3-week-old girl was admitted.", "female")],
+)
+def test_sex_nouns_of_the_issue(phrase: str, sex: str) -> None:
+    assert values(phrase)["sex"] == sex

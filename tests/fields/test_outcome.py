@@ -113,3 +113,19 @@ def test_an_interim_no_recurrence_is_not_the_last_status() -> None:
     assert values(text) == {}
     later = text + " At the 36-month follow-up, no local recurrence, new metastasis, or instrumentation failure was observed."
     assert values(later) == {"outcome_status": "no evidence of disease", "follow_up_months": 36}
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        # phrasings the issue lists (wording of case reports in general)
+        ("The patient has been followed up for 2 years without any complaint.", None, 24),
+        ("24 months after surgery, the patient is disease-free.", "no evidence of disease", 24),
+        ("She is alive with disease 30 months after the diagnosis of the spinal metastasis.", "alive with disease", 30),
+        ("Unfortunately, the patient passed away from progressive disease 14 months after the spinal surgery.", "died", 14),
+    ],
+)
+def test_issue_4_phrasings(text: str, status: str | None, months: float) -> None:
+    got = values(text)
+    assert got.get("outcome_status") == status
+    assert got.get("follow_up_months") == pytest.approx(months)
