@@ -270,3 +270,16 @@ def test_is_very_is_not_a_general_statement(nlp_no_ner):
         "A skin metastasis from a duodenal gastrointestinal stromal tumor is extremely rare."
     )
     assert flags(doc, "skin").get("other_patient")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "other"),
+    [
+        # constructed: imaging studies of the patient, and the patient's own report
+        ("Compared with previous studies, the liver lesion had grown.", "liver", False),
+        ("Back pain at the L3 level was reported by the patient.", "L3 level", False),
+        ("In previous studies, liver metastases occurred in 40% of patients.", "liver", True),
+    ],
+)
+def test_studies_and_reports_of_the_patient(nlp_no_ner, sentence, term, other):
+    assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
