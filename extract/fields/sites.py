@@ -157,7 +157,7 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         list_joiners=_word_set(data["list_joiners"]),
         negation_before=_word_set(data["negation_before"]),
         negation_after=re.compile(data["negation_after"], re.IGNORECASE),
-        hypothetical=re.compile(rf"^(?:{data['hypothetical']})$", re.IGNORECASE),
+        hypothetical=re.compile(rf"\b(?:{data['hypothetical']})\b", re.IGNORECASE),
         generic_cues=re.compile(data["generic_cues"], re.IGNORECASE),
         other_patient_cues=re.compile(data["other_patient_cues"], re.IGNORECASE),
         other_patient_weak_cues=re.compile(data["other_patient_weak_cues"], re.IGNORECASE),
@@ -240,6 +240,10 @@ _REFERENCES_HEADING = re.compile(r"\n[ \t]*(?:\d+\.?[ \t]*)?(?:References|REFERE
                                  r"Literature cited|Works cited)[ \t]*:?[ \t]*\n")
 
 
+_INLINE_LABEL = re.compile(r"\s*((?:case\s+(?:report|presentation|description|summary|details?)|presentation\s+of\s+(?:the\s+)?case|"
+                           r"methods?|results?|introduction|background|discussion|conclusions?)\b[\w ]{0,20}?)\s*:", re.IGNORECASE)
+
+
 def sentences(patient: PatientText) -> list[Sentence]:
     """The patient's sentences, without References and back matter.
 
@@ -256,9 +260,16 @@ def sentences(patient: PatientText) -> list[Sentence]:
         if a < stop:
             bounds.extend(_split_sentences(text, a, min(b, stop)))
     out: list[Sentence] = []
+    label: str | None = None  # an inline label of a structured abstract ("Case presentation: ...")
+    last_section: object = None
     for s, e in bounds:
         section = document.section_of(s)
-        title = section.title if section else None
+        if section is not last_section:
+            label, last_section = None, section
+        inline = _INLINE_LABEL.match(text[s:e])
+        if inline:
+            label = inline.group(1)
+        title = label or (section.title if section else None)
         if title and re.match(r"(?i)\s*(references?|bibliography|acknowledge?ments?|funding|"
                               r"conflicts? of interest|competing interests?|authors?'? contributions?)",
                               title):
@@ -298,7 +309,15 @@ def is_own_statement(sentence: Sentence, rules: SiteRules | None = None) -> bool
     kind = statement_kind(sentence.text, rules)
     if kind in ("generic", "other"):
         return False
-    return kind == "patient" or not (sentence.section and _DISCUSSION.match(sentence.section))
+    if not (sentence.section and _DISCUSSION.match(sentence.section)):
+        return True
+    # A discussion tells other patients in the words of a case ("a 25-year-old male who
+    # presented with ..."): only "our patient", "the present case" or a pronoun of the
+    # patient mark the report's own patient there.
+    return bool(rules.patient_strong_cues.search(sentence.text) or _PRONOUN.search(sentence.text))
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
 
 
 # -- metastasis sites ----------------------------------------------------------------------------
@@ -393,12 +412,18 @@ def _negated(sentence: Sentence, first: int, last: int, rules: SiteRules) -> boo
 
 
 def _hypothetical(sentence: Sentence, first: int, rules: SiteRules) -> bool:
+    """A hedge ("may", "suspected", "suspicious for", "to exclude") among the six tokens
+    before the statement, in the same clause."""
     toks = sentence.tokens
-    for i in range(max(0, first - 6), first):
-        if rules.hypothetical.match(toks[i].text) and not any(
-                toks[j].lower in rules.barriers or toks[j].text in (";", ",") for j in range(i + 1, first)):
-            return True
-    return False
+    lo = max(0, first - 6)
+    for j in range(first - 1, lo - 1, -1):
+        if toks[j].lower in rules.barriers or toks[j].text in (";", ","):
+            lo = j + 1
+            break
+    if lo >= first:
+        return False
+    window = sentence.text[toks[lo].start - sentence.start:toks[first].start - sentence.start]
+    return bool(rules.hypothetical.search(window))
 
 
 def _connected(sentence: Sentence, a: int, b: int, rules: SiteRules, max_gap: int) -> bool:
@@ -415,6 +440,8 @@ def _connected(sentence: Sentence, a: int, b: int, rules: SiteRules, max_gap: in
 def _trigger_indices(sentence: Sentence, rules: SiteRules) -> tuple[list[int], list[int]]:
     strong, weak = [], []
     for i, t in enumerate(sentence.tokens):
+        if t.lower == "secondary" and i + 1 < len(sentence.tokens) and sentence.tokens[i + 1].lower == "to":
+            continue  # "compression secondary to haemorrhage": caused by, not a secondary
         if rules.strong_triggers.match(t.text):
             strong.append(i)
         elif rules.weak_triggers.match(t.text):
@@ -638,9 +665,10 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
     # "a mass in the buttock" reads as a metastasis only in a report about a GIST; elsewhere
     # an organ's mass is as likely the primary tumour.
     weak_ok = bool(rules.gist.search(document.text))
-    if not weak_ok and not re.search(r"(?i)metasta|secondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)", document.text):
-        return []  # a report about no tumour spread (an infection, a benign lesion) has no sites
-    own = [s for s in sentences(patient) if is_own_statement(s, rules)]
+    told = sentences(patient)
+    if not weak_ok and not any(_spread_stated(s, rules) for s in told):
+        return []  # a report about no cancer (an infection, a benign lesion) has no sites
+    own = [s for s in told if is_own_statement(s, rules)]
     if not weak_ok:
         excluded |= _origin_organs(own, rules)
     for sentence in own:
@@ -656,6 +684,21 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
 
 
 _PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}
+# Tumour spread, or a cancer the patient already had (a new lesion in a patient with a
+# "seven-year history of renal cell carcinoma" is its metastasis even where the word is not used).
+_SPREAD = re.compile(r"(?i)\bmetasta\w*|\bsecondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)|"
+                     r"\b(?:history\s+of|known|previously\s+(?:treated|resected|diagnosed|operated))\s+(?:[\w-]+\s+){0,4}?"
+                     r"(?:\w*carcinoma|\w*sarcoma|cancer|malignan\w+|myeloma|lymphoma|melanoma)s?\b")
+
+
+def _spread_stated(sentence: Sentence, rules: SiteRules) -> bool:
+    """The sentence states tumour spread or an earlier cancer, not negated ("no metastatic
+    disease", "a negative metastatic work-up")."""
+    for m in _SPREAD.finditer(sentence.text):
+        i = sentence.token_at(sentence.start + m.start())
+        if i < len(sentence.tokens) and not _negated(sentence, i, i, rules):
+            return True
+    return False
 
 
 def extract(patient: PatientText) -> list[FieldValue]:
