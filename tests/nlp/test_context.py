@@ -283,3 +283,21 @@ def test_is_very_is_not_a_general_statement(nlp_no_ner):
 )
 def test_studies_and_reports_of_the_patient(nlp_no_ner, sentence, term, other):
     assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
+
+
+@pytest.mark.parametrize(
+    ("sentence", "term", "other"),
+    [
+        # constructed from case-narrative wording
+        ("Review of systems was negative; the liver was not palpable.", "liver", False),
+        ("He had a heart rate of 96 beats/min and a tender lumbar spine.", "lumbar spine", False),
+        (
+            "We further provide a review of all cases of GIST with spinal metastases.",
+            "spinal",
+            True,
+        ),
+        ("A literature review found 12 cases with spinal metastases.", "spinal", True),
+    ],
+)
+def test_review_and_rate_cues(nlp_no_ner, sentence, term, other):
+    assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
