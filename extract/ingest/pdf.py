@@ -272,8 +272,8 @@ class Hyphenation:
         if low_stem in self.bound_prefixes:
             return keep if len(low_cont) >= 4 and self.words.get(low_cont, 0) else joined
         if (
-            len(low_stem) >= 3
-            and len(low_cont) >= 3
+            len(low_stem) >= 4
+            and len(low_cont) >= 4
             and self._known(low_stem)
             and self._known(low_cont)
         ):
