@@ -248,6 +248,11 @@ def _series(document: Document) -> list[list[tuple[int, int]]]:
             ranges[k.number - 1].append((k.start, stop))
     if any(not r for r in ranges):
         return []
+    # A patient is told in sentences; "Case 1: 45 F stomach L, V" rows of a table are not.
+    for patient_ranges in ranges:
+        prose = " ".join(document.text[a:b] for a, b in patient_ranges)
+        if len(re.findall(r"\b[a-z]{3,}\b", prose)) < 8:
+            return []
     return ranges
 
 

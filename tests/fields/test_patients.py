@@ -89,3 +89,12 @@ def test_series_marker_layouts() -> None:
     got = [{v.field: v.value for v in demographics.extract(p)} for p in patients]
     assert got == [{"age_years": 45, "sex": "male"}, {"age_years": 62, "sex": "female"}]
     assert all(b <= text.index("Discussion") for p in patients for _, b in p.ranges)
+
+
+def test_table_rows_in_running_text_are_not_a_series() -> None:
+    # A literature table left in the text of a .txt input (seed Table 1 rows) is no series.
+    text = ("A 51-year-old Japanese man presented with a rectal mass. He underwent colectomy.\n"
+            "Case 1: Stomach, L, V, Radiotherapy\nCase 2: Stomach, V, Decompression\n"
+            "Case 3: Rectum, V, En bloc corpectomy\n")
+    (patient,) = find_patients(Document("t", "t.txt", text, [Page(1, 0, len(text))]))
+    assert patient.ranges == [(0, len(text))]
