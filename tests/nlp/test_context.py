@@ -301,3 +301,9 @@ def test_studies_and_reports_of_the_patient(nlp_no_ner, sentence, term, other):
 )
 def test_review_and_rate_cues(nlp_no_ner, sentence, term, other):
     assert bool(flags(nlp_no_ner(sentence), term).get("other_patient")) is other
+
+
+def test_could_be_seen_is_a_finding(nlp_no_ner):
+    # constructed from case-narrative wording
+    doc = nlp_no_ner("An osteolytic lesion could be seen in the L3 vertebral body.")
+    assert "hypothetical" not in flags(doc, "L3 vertebral body")
