@@ -190,6 +190,11 @@ def extract_cases(document: Document, nlp: Language | None = None) -> list[CaseR
     except Exception as exc:  # noqa: BLE001 - the rules still work without the pipeline
         document.warnings.append(f"nlp: {type(exc).__name__}: {exc}")
         doc = None
+    return cases_from_doc(document, doc)
+
+
+def cases_from_doc(document: Document, doc: Doc | None) -> list[CaseRow]:
+    """The case rows of ``document`` whose spaCy Doc (or None) is already made."""
     modules = field_modules()
     narrative = [narrative_row(p, modules) for p in find_patients(document, doc)]
     rows = list(narrative)
