@@ -169,6 +169,11 @@ def remove_margins(pages: list[_PageRead]) -> None:
                     continue
                 if any(r.search(text) for r in journal_res) and _set_apart(line, p, zone):
                     continue
+                # a margin line that carries the page number in a piece of its own
+                if len(line.pieces) > 1 and _set_apart(line, p, zone) and any(
+                    r.match(piece) for r in number_res for piece in line.pieces
+                ):
+                    continue
             kept.append(line)
         p.lines = kept
 
@@ -254,10 +259,8 @@ class Hyphenation:
             return keep  # "18F-" "FDG", "T6-" "T8"
         if cont[:1].isupper() or cont[:1].isdigit():
             return keep
-        if any(c.isupper() or c.isdigit() for c in stem[1:]) or (
-            stem[:1].isupper() and len(stem) <= 3
-        ):
-            return keep  # "CT-guided", "Ki-67"
+        if any(c.isupper() or c.isdigit() for c in stem[1:]) or (len(stem) == 1 and stem.isupper()):
+            return keep  # "CT-guided", "T-cell" (not "Im-" "munohistochemical")
         low_joined = (stem + cont_word).lower()
         low_hyph = f"{stem}-{cont_word}".lower()
         if self.compounds.get(low_hyph, 0) > self.words.get(low_joined, 0):
