@@ -7,6 +7,14 @@ format). Sets on each of those spans ``span._.is_negated``, ``is_historical``,
 speaks of patients other than the report's own (the literature, "previously reported cases",
 "none of the patients", "4 (33%) of 12 reported cases", citation sentences), a category case
 reports need and clinical notes do not. Scope is the sentence (``case_sentences``).
+
+Categories of our rules besides medspaCy's: OTHER_PATIENT (sets ``is_other_patient``);
+OUR_PATIENT ("our patient", "this case", "we present two cases", "the first reported case":
+ends an other-patient scope, and an other-patient cue after a target does not reach back past
+it); CONJUNCTION ("but", "; ", ", which", and medspaCy's own terminations): ends the clinical
+categories' scopes; PAPER ("case report and review of the literature") and PSEUDO_* ("with or
+without", "no change in", "could be seen"): longer phrases that keep a shorter cue inside them
+from firing (medspaCy keeps the longest of overlapping matches).
 """
 
 import functools
@@ -20,13 +28,6 @@ from spacy.tokens import Doc, Span
 from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
 
 DEFAULT_RULES = Path(__file__).parent / "resources" / "context_rules.json"
-CLINICAL_CATEGORIES = (
-    "NEGATED_EXISTENCE",
-    "POSSIBLE_EXISTENCE",
-    "HISTORICAL",
-    "HYPOTHETICAL",
-    "FAMILY",
-)
 TARGETS_ATTR = "context_targets"
 
 SPAN_ATTRS: dict[str, dict[str, Any]] = {
