@@ -170,8 +170,10 @@ def remove_margins(pages: list[_PageRead]) -> None:
                 if any(r.search(text) for r in journal_res) and _set_apart(line, p, zone):
                     continue
                 # a margin line that carries the page number in a piece of its own
-                if len(line.pieces) > 1 and _set_apart(line, p, zone) and any(
-                    r.match(piece) for r in number_res for piece in line.pieces
+                if (
+                    len(line.pieces) > 1
+                    and _set_apart(line, p, zone)
+                    and any(r.match(piece) for r in number_res for piece in line.pieces)
                 ):
                     continue
             kept.append(line)

@@ -268,3 +268,39 @@ def test_normalise_ligatures_spaces_soft_hyphens_but_not_dashes() -> None:
     assert normalise("hemo\u00adglobin") == "hemoglobin"
     assert normalise("4–84 months — a dash") == "4–84 months — a dash"
     assert normalise("12.6 \U0001d707g/mL at 38.3\u2218C") == "12.6 μg/mL at 38.3°C"
+
+
+# -- the dev and spinal PDFs (typeset from corpus/*/txt: the words must come out in order) ----
+
+
+def _word_tokens(text: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[^\W_]+", normalise(text))]
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    sorted((ROOT / "corpus" / "spinal" / "pdf").glob("*.pdf")),
+    ids=lambda p: p.stem,
+)
+def test_spinal_pdfs_words_in_the_order_of_their_text(pdf: Path) -> None:
+    import difflib
+
+    truth = _word_tokens(
+        (ROOT / "corpus" / "spinal" / "txt" / f"{pdf.stem}.txt").read_text("utf-8")
+    )
+    ours = _word_tokens(read_pdf(pdf, max_pages=200).text)
+    matcher = difflib.SequenceMatcher(None, ours, truth, autojunk=False)
+    found = sum(b.size for b in matcher.get_matching_blocks())
+    # the typeset pages show the start of each report; nearly all our words are its words, in order
+    assert found / len(ours) >= 0.9
+
+
+def test_karger2025_one_page_running_header_with_page_number_removed() -> None:
+    doc = read_pdf(
+        ROOT / "corpus" / "dev" / "pdf" / "karger2025_spinal_gist_figshare.pdf", max_pages=200
+    )
+    assert "Karger supplementary record" not in doc.text
+    assert not re.search(r"\bPage 1\b", doc.text)
+    assert (
+        "Spinal Metastases from Gastrointestinal Stromal Tumor" in doc.text
+    )  # "Gas-" "trointestinal"
