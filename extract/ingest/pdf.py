@@ -444,7 +444,7 @@ def _compose(path: Path, pages: list[_PageRead], warnings: list[str]) -> Documen
         doc_pages.append(Page(number=p.number, start=starts_by_page[p.number], end=end))
 
     tables = _merge_tables([t for p in pages for t in p.tables])
-    title = _title(blocks, metrics)
+    title = _title(blocks, metrics, hyph)
     sections = find_sections(full, heading_starts)
     return Document(
         doc_id=path.stem,
@@ -460,14 +460,19 @@ def _compose(path: Path, pages: list[_PageRead], warnings: list[str]) -> Documen
     )
 
 
-def _title(blocks: list[Block], m: Metrics) -> str | None:
+def _title(blocks: list[Block], m: Metrics, hyph: Hyphenation) -> str | None:
     first_page = [b for b in blocks if b.page == blocks[0].page] if blocks else []
     if not first_page:
         return None
     big = max(first_page, key=lambda b: b.size)
     if big.size < m.body_size + 1.5:
         return None
-    return " ".join(line.text for line in big.lines)
+    text = ""
+    prev: Line | None = None
+    for line in big.lines:
+        text = _join_lines(text, line, prev, hyph)
+        prev = line
+    return text
 
 
 _CONTINUED = re.compile(r"\bcont(?:inued|'d|\.)", re.IGNORECASE)
