@@ -38,7 +38,7 @@ from extract.ingest.layout import (
 )
 from extract.ingest.pdf_checks import check_pdf
 from extract.ingest.sections import find_sections
-from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables
+from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables, rotated_words
 
 WORD_OPTIONS: dict[str, Any] = {
     "x_tolerance_ratio": 0.15,
@@ -117,6 +117,10 @@ def _read_page(page: Any, number: int) -> _PageRead:
         sizes[round(w["size"], 1)] += len(w["text"])
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     tables = find_tables(page, words, body_size) if words else []
+    # a landscape table printed sideways: read it on the page turned upright
+    turned = rotated_words(page, WORD_OPTIONS)
+    if turned is not None:
+        tables.extend(find_tables(turned[0], turned[1], body_size))
     if tables:
         used: set[int] = set()
         for t in tables:

@@ -333,3 +333,66 @@ def _grid_tables(
             )
         )
     return out
+
+
+class RotatedPage:
+    """A landscape table printed sideways on a portrait page, seen as if the page were turned
+    so that its text runs left to right. Provides what :func:`find_tables` reads of a page:
+    size, page number, drawn lines and rectangles (turned too)."""
+
+    def __init__(self, page: Any, counter_clockwise: bool) -> None:
+        self.page_number = page.page_number
+        self.width = float(page.height)
+        self.height = float(page.width)
+        self._ccw = counter_clockwise
+        self._h = float(page.height)
+        self._w = float(page.width)
+        self.lines = [self.turn(o) for o in page.lines]
+        self.rects = [self.turn(o) for o in page.rects]
+        self.images: list[dict[str, Any]] = []
+
+    def turn(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """The object's box in the turned page's coordinates."""
+        x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
+        if self._ccw:  # text runs upwards: reading x grows as the page's y shrinks
+            box = {"x0": self._h - bottom, "x1": self._h - top, "top": x0, "bottom": x1}
+        else:  # text runs downwards
+            box = {"x0": top, "x1": bottom, "top": self._w - x1, "bottom": self._w - x0}
+        return {**obj, **box}
+
+    def find_tables(self) -> list[Any]:
+        return []  # ruled grids are found on upright pages only
+
+
+def rotated_words(page: Any, options: dict[str, Any]) -> tuple[RotatedPage, list[Word]] | None:
+    """Words of text printed sideways (a landscape table), in turned-page coordinates."""
+    chars = [c for c in page.chars if not c.get("upright", True) and c["text"].strip()]
+    if len(chars) < 50:
+        return None
+    ccw = sum(1 for c in chars if c["matrix"][1] > 0) >= len(chars) / 2
+    turned = RotatedPage(page, ccw)
+    vchars = []
+    for c in chars:
+        size = abs(c["matrix"][1]) or c.get("size", 10.0)
+        vchars.append(
+            {
+                **turned.turn(c),
+                "text": c["text"],
+                "size": size,
+                "upright": True,
+                "fontname": c.get("fontname", ""),
+                "doctop": 0.0,
+            }
+        )
+    for c in vchars:
+        c["doctop"] = c["top"]
+    from pdfplumber.utils.text import extract_words
+
+    keys = ("x_tolerance_ratio", "y_tolerance", "keep_blank_chars", "extra_attrs")
+    opts = {k: v for k, v in options.items() if k in keys}
+    words = extract_words(vchars, **opts)
+    return turned, [normalise_word(w) for w in words]
+
+
+def normalise_word(w: Word) -> Word:
+    return {**w, "text": normalise(w["text"])}

@@ -109,3 +109,16 @@ def test_pmc4738724_table_legend_under_the_rule() -> None:
     assert table.header[1:] == ["Patient", "Reference range"]
     assert table.rows[0] == ["Free T4 (ng/dL)", "0.7", "0.7–1.5"]
     assert table.legend is not None and table.legend.startswith("T4 = thyroxine hormone.")
+
+
+def test_pmc4738724_landscape_table_printed_sideways_is_read_turned() -> None:
+    doc = read_pdf(PDFS / "PMC4738724.pdf", max_pages=200)
+    table = next(t for t in doc.tables if t.caption and t.caption.startswith("Table 2"))
+    assert table.page == 5
+    assert table.caption.startswith(
+        "Table 2: Prior reported cases of ectopic pituitary adenomas located in the clivus."
+    )
+    assert table.header[0] == "Authors"
+    assert table.rows[0][0] == "Ortiz-Suarez and Erickson, 1975 [11]"
+    # the sideways text never reaches the running text
+    assert "Ortiz-Suarez and Erickson, 1975" not in doc.text
