@@ -122,7 +122,7 @@ def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     t = _terms()
     if t["prior_history"].search(s.text):
         return None
-    m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text)
+    m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text) or t["at_diagnosis"].search(s.text)
     if m is None and not _anchors_before(ps, s):
         # "at presentation" is the initial one only for a patient with no earlier history
         m = t["at_presentation"].search(s.text)
@@ -236,6 +236,11 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     window = [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]
     # the primary's own mass seen in the same work-up ("CT revealed a renal mass and ...")
     primary_seen = any(t["primary_mass_found"].search(x.text) for x in window)
+    # one scan shows the primary's mass and the spinal lesions ("CT showed a perihilar mass with
+    # multiple thoracic and lumbar vertebral lytic lesions"): both found at this presentation
+    same_scan = t["primary_mass_found"].search(s.text)
+    if same_scan and not _history_before(ps, s):
+        return TimeFinding(0.0, True, s, same_scan.start(), same_scan.end())
     for x in window:
         m = t["primary_confirmed"].search(x.text)
         if m is None or t["prior_history"].search(x.text):
@@ -245,6 +250,12 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
             continue
         return TimeFinding(0.0, True, x, m.start(), m.end())
     return None
+
+
+def _history_before(ps: PatientSentences, s: Sentence) -> bool:
+    """An earlier illness told before ``s`` in its block ("had undergone", "history of ...")."""
+    t = _terms()
+    return any(x.kept and x.block == s.block and t["prior_history"].search(x.text) for x in ps.sentences[: s.index])
 
 
 def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | None:

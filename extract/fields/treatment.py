@@ -90,7 +90,7 @@ _LV = r"(?:C|Th|T|D|L|S)"
 #: "T3 and T4", "from C7 to T5".
 LEVEL_RE = re.compile(
     rf"(?<![A-Za-z0-9/.])(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
-    rf"(?:\s*(?P<sep>-|–|—|‐|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
+    rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )
 _ORDINALS = {w: i + 1 for i, w in enumerate(
@@ -326,6 +326,12 @@ class LevelMention:
     levels: list[str]
 
 
+#: "laminectomy for an L2 metastasis": the level names the lesion a procedure treats, not the
+#: procedure's extent ("laminectomy of T1-T4").
+_FOR_THE_LESION = re.compile(r"\b(?:for|because\s+of|due\s+to|to\s+treat|to\s+remove)\W+(?:(?:the|an?|his|her|a\s+\w+)\W+)?$", re.IGNORECASE)
+_LESION_AFTER = re.compile(r"\W*(?:vertebra\w*\s+)?(?:body\s+)?(?:metasta\w*|lesions?|tumou?rs?|mass|deposits?|fractures?|collapse)\b", re.IGNORECASE)
+
+
 def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     ctx = _context()
     text = sentence.text
@@ -333,7 +339,8 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     before = text[max(0, m.start() - 70) : m.start()]
     if ctx["level_exclude_after"].match(after):
         return True
-    if ctx["level_exclude_before"].search(before):
+    procedure = ctx["level_exclude_before"].search(before)
+    if procedure and not (_FOR_THE_LESION.search(before[procedure.start():]) and _LESION_AFTER.match(after)):
         return True
     if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.IGNORECASE):
         return True
@@ -345,15 +352,32 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
         _context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
 
 
+def _primary_spinal_tumour(ps: PatientSentences) -> bool:
+    """The patient's tumour of the spine is a primary one ("recurrent chordoma involving the
+    lumbar spine", "a schwannoma at L2"), so a spinal lesion is not a metastasis unless the text
+    says so."""
+    ctx = _context()
+    return any(s.kept and ctx["primary_spinal_tumour"].search(s.text) and
+               (ctx["spinal_site"].search(s.text) or LEVEL_RE.search(s.text)) for s in ps.sentences)
+
+
+def _metastasis_named(text: str) -> bool:
+    """A metastasis named in ``text`` other than the primary spinal tumour's own spread."""
+    return bool(re.search(r"metasta", text, re.IGNORECASE)) and not _context()["primary_spinal_tumour"].search(text)
+
+
 def level_mentions(ps: PatientSentences) -> list[LevelMention]:
     """Vertebral levels named as involved by the patient's metastasis (not fixation ranges,
     nerve roots, sensory levels or MRI sequences; not negated)."""
     ctx = _context()
     out: list[LevelMention] = []
     cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
+    primary_spinal = _primary_spinal_tumour(ps)
     for s in ps.sentences:
         if not s.kept:
             continue
+        if primary_spinal and not re.search(r"metasta", s.text, re.IGNORECASE):
+            continue  # the levels of a chordoma of the spine are its own, not a metastasis
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
         strong = ctx["disease"].search(s.text)
         if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
@@ -387,6 +411,7 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
     mentions = level_mentions(ps) if mentions is None else mentions
     with_level = {id(lm.sentence) for lm in mentions}
     cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
+    primary_spinal = _primary_spinal_tumour(ps)
     out = []
     for s in ps.sentences:
         if not s.kept:
@@ -397,6 +422,8 @@ def spinal_sentences(ps: PatientSentences, mentions: list[LevelMention] | None =
         for clause in re.split(r";|\bbut\b|\bwhereas\b|\bwhile\b", s.text):
             site = ctx["spinal_site"].search(clause)
             if not site or negated(clause, site.start(), 8):
+                continue
+            if primary_spinal and not _metastasis_named(clause):
                 continue
             weak_ok = cancer and not ctx["benign_cause"].search(clause)
             disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if weak_ok else [])
