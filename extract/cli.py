@@ -6,8 +6,6 @@ import argparse
 import json
 import sys
 
-
-
 from extract.errors import CaseExtractError
 
 
@@ -69,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable)")
     p.add_argument("--max-pages", type=int, default=200)
     p.add_argument("--no-nlp", action="store_true", help="skip the spaCy pipeline (rules only)")
-    # Batch options (extract/batch.py): with --db the run is stored, resumable and idempotent.
-    p.add_argument("--db", help="database URL (SQLAlchemy), e.g. sqlite:///outputs/cases.sqlite")
+    # Batch options (extract/batch.py): the run is stored, resumable and idempotent.
+    p.add_argument("--db", help="database URL (SQLAlchemy); default sqlite:///OUT/cases.sqlite")
+    p.add_argument("--no-db", action="store_true", help="write files only, no database")
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 0: none)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")

@@ -190,15 +190,15 @@ class EvidenceRecord(Base):
 
 # --- versions -------------------------------------------------------------------------------
 
-_RULE_SUFFIXES = (".json", ".jsonl", ".cfg", ".txt", ".csv")
+_RULE_SUFFIXES = (".py", ".json", ".jsonl", ".cfg", ".txt", ".csv", ".j2")
 
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """``extract.__version__`` plus a hash of the rule and vocabulary files shipped in the package.
+    """``extract.__version__`` plus a hash of the code, rule and vocabulary files of the package.
 
-    Editing a rule file (or upgrading the package) gives a new version, so the next run re-reads
-    every document instead of skipping it.
+    Editing the code or a rule file (or upgrading the package) gives a new version, so the next
+    run re-reads every document instead of skipping it.
     """
     root = Path(extract.__file__).parent
     digest = hashlib.sha256()

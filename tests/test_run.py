@@ -24,15 +24,15 @@ def test_run_mixed_folder_writes_good_rows_and_names_each_bad_file(corpus: Path,
     for name in bad:
         shutil.copy(corpus / "bad" / name, inputs)
     out = tmp_path / "out"
-    proc = subprocess.run([*CLI, "run", str(inputs), "--out", str(out), "--no-nlp",
+    proc = subprocess.run([*CLI, "run", str(inputs), "--out", str(out), "--no-nlp", "--workers", "1",
                            "--gold", str(corpus / "gold" / "dev.jsonl")],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
     assert {r["doc_id"] for r in rows} == set(good)
     assert all(validation_errors(r) == [] for r in rows)
-    skipped = [line for line in proc.stderr.splitlines() if line.startswith("skipped: ")]
-    assert sorted(line.split(": ")[1] for line in skipped) == bad
+    failed = [line.strip() for line in proc.stderr.splitlines() if line.strip().startswith("failed: ")]
+    assert sorted(line.split(": ")[1] for line in failed) == bad
     assert "Traceback" not in proc.stderr
     with open(out / "cases.csv", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == len(rows)
