@@ -103,6 +103,7 @@ class SiteTerm:
 @dataclass(frozen=True)
 class SiteRules:
     gist: re.Pattern[str]
+    gist_doubt: re.Pattern[str]
     metastasis_sites: tuple[SiteTerm, ...]
     primary_sites: tuple[SiteTerm, ...]
     not_a_site_after: re.Pattern[str]
@@ -140,6 +141,7 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
     data: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
     return SiteRules(
         gist=re.compile(data["gist"], re.IGNORECASE),
+        gist_doubt=re.compile(data["gist_doubt"], re.IGNORECASE),
         metastasis_sites=tuple(
             SiteTerm(_words(t["pattern"]), t["code"], t.get("organ", t["code"]))
             for t in data["metastasis_sites"]
@@ -628,13 +630,34 @@ def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
 
 
 def is_gist_document(document: Document) -> bool:
-    return bool(load_rules().gist.search(document.text))
+    return gist_told(document.text)
+
+
+_ALTERNATIVE_AFTER = re.compile(r"\s*(?:\([^()]{0,20}\))?\)?\s*,[^.;:]{0,80}?\bor\b|\s*(?:\([^()]{0,20}\))?\s*or\s+(?:an?\s+)?\w", re.IGNORECASE)
+_ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or)\s+(?:an?\s+)?(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def gist_told(text: str, rules: SiteRules | None = None) -> bool:
+    """The text speaks of a GIST as a diagnosis: some mention of a GIST is neither one of the
+    alternatives of a differential diagnosis ("a small bowel tumor, GIST, malignant lymphoma,
+    or cancer") nor in a sentence that doubts it ("suspected GIST", "GIST was ruled out")."""
+    rules = rules or load_rules()
+    for m in rules.gist.finditer(text):
+        a = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0]
+        sentence = text[a:min(ends) if ends else len(text)]
+        if rules.gist_doubt.search(sentence):
+            continue
+        if _ALTERNATIVE_AFTER.match(text, m.end()) or _ALTERNATIVE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            continue
+        return True
+    return False
 
 
 def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldValue | None:
     rules = rules or load_rules()
     document = patient.document
-    gist_doc = bool(rules.gist.search(document.text))
+    gist_doc = gist_told(document.text, rules)
     if not gist_doc:
         return None
     best: PrimaryCandidate | None = None
@@ -664,7 +687,7 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
     seen: dict[str, FieldValue] = {}
     # "a mass in the buttock" reads as a metastasis only in a report about a GIST; elsewhere
     # an organ's mass is as likely the primary tumour.
-    weak_ok = bool(rules.gist.search(document.text))
+    weak_ok = gist_told(document.text, rules)
     told = sentences(patient)
     if not weak_ok and not any(_spread_stated(s, rules) for s in told):
         return []  # a report about no cancer (an infection, a benign lesion) has no sites

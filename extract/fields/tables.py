@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.document import Document, Table
-from extract.fields.sites import METASTASIS_CODES, load_rules, normalise_primary, normalise_site
+from extract.fields.sites import METASTASIS_CODES, gist_told, load_rules, normalise_primary, normalise_site
 from extract.record import CaseRow, Evidence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -443,7 +443,7 @@ def cases_from_table(table: Table, document: Document, table_index: int = 0) -> 
     legend = parse_legend(table.legend)
     site_rules = load_rules()
     context = " ".join([table.caption or "", " ".join(table.header), table.legend or ""])
-    gist = bool(site_rules.gist.search(context) or site_rules.gist.search(document.text))
+    gist = bool(site_rules.gist.search(context)) or gist_told(document.text, site_rules)
     # Treatment cells are spinal treatment only in a table about spinal (or bone) metastases.
     spinal_table = bool(re.search(r"(?i)spin|vertebra|metasta", context))
     out: list[TableCase] = []

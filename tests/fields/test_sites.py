@@ -170,10 +170,6 @@ def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]
          "intestine and underwent laparotomy for tumor removal."), "small intestine"),
         (("A case of GIST. A thoraco-abdominal computed tomography showed a large heterogeneous tissue mass, taking the "
          "whole pelvis, coming from the right-side wall of the rectum of 17.3 x 14cm."), "rectum"),
-        # MACCROBAT 26444414
-        (("Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
-         "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum."),
-         "small intestine"),
         ("The patient had a GIST of the stomach.", "stomach"),
         ("She underwent resection of a colorectal GIST.", "colon"),
         ("He had an anorectal gastrointestinal stromal tumor.", "rectum"),
@@ -204,6 +200,14 @@ def test_no_primary_site_without_a_gist() -> None:
     """FIELDS.md: primary_site is the organ of the primary GIST; a lung cancer report has none."""
     patient = text_patient("A 59 year old male was suffering from non small cell lung cancer (adenocarcinoma) "
                            "and a rectal mass.")
+    assert found(patient)[0] is None
+
+
+def test_no_primary_site_when_gist_is_only_a_differential_diagnosis() -> None:
+    """MACCROBAT 26444414: GIST was one of the alternatives; the tumour was a pyogenic granuloma."""
+    patient = text_patient("Abdominal computer tomography revealed a 2-cm hypervascular tumor in the small intestine. "
+                           "Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
+                           "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum.")
     assert found(patient)[0] is None
 
 
