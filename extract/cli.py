@@ -44,6 +44,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return run_mod.run_command(args)
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from extract import report, score
+
+    gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
+    out = report.write_report(report.documents_from_db(args.db), args.out, gold_rows or None)
+    print(f"evidence report -> {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="case-extract", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                    help="keep cases whose field equals the value (list fields: contain it); repeatable")
     p.set_defaults(func=_cmd_cases)
+
+    p = sub.add_parser("report", help="write the HTML evidence report of a case database")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--out", default="outputs/report.html")
+    p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable): adds the dashboard")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -159,3 +159,20 @@ def write_report(documents: list[ReportDocument], out_path: str | Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_report(documents, gold_rows), encoding="utf-8")
     return out
+
+
+def documents_from_db(db_url: str | None) -> list[ReportDocument]:
+    """The current documents of a case database with their rows (no text: evidence alone)."""
+    from extract import db as dbm
+
+    database = dbm.open_db(db_url)
+    try:
+        by_doc: dict[str, list[Row]] = {}
+        for case in dbm.load_cases(database):
+            by_doc.setdefault(case.doc_id, []).append(case.to_json())
+        return [ReportDocument(doc_id=d["doc_id"], path=d["path"] or "", title=d["title"],
+                               pages=d["pages"] or 0, error=d["error"],
+                               rows=sorted(by_doc.get(d["doc_id"], []), key=lambda r: r["case_index"]))
+                for d in dbm.load_documents(database)]
+    finally:
+        database.dispose()

@@ -89,3 +89,24 @@ def test_report_in_headless_chromium_runs_no_document_script(corpus: Path, tmp_p
         browser.close()
     assert errors == []
     assert dialogs == []
+
+
+def test_report_from_database_shows_the_stored_rows_and_evidence(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "extract.cli", "run", str(corpus / "dev" / "txt"),
+                          "--out", str(out), "--no-nlp", "--workers", "1"], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in (out / "cases.jsonl").read_text().splitlines()]
+    html_path = tmp_path / "from_db.html"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", "report", "--db", f"sqlite:///{out / 'cases.sqlite'}",
+                           "--out", str(html_path), "--gold", str(corpus / "gold" / "dev.jsonl")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    html = html_path.read_text()
+    assert html.count('class="document"') == 13
+    assert html.count("<h3>Case ") == len(rows)
+    first_evidence = next(ev["text"] for r in rows for ev in r["evidence"].values())
+    from markupsafe import escape
+
+    assert f'<mark class="ev">{escape(first_evidence)}</mark>' in html
+    assert 'id="dashboard"' in html
