@@ -103,7 +103,7 @@ def test_report_from_database_shows_the_stored_rows_and_evidence(corpus: Path, t
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     html = html_path.read_text()
-    assert html.count('class="document"') == 13
+    assert html.count('class="card document"') == 13
     assert html.count("<h3>Case ") == len(rows)
     first_evidence = next(ev["text"] for r in rows for ev in r["evidence"].values())
     from markupsafe import escape
