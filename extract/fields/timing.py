@@ -52,7 +52,7 @@ def _terms() -> dict[str, re.Pattern[str]]:
     ctx: dict[str, str] = json.loads(
         resources.files("extract.fields").joinpath("resources", "context_terms.json").read_text(encoding="utf-8")
     )
-    subst = {"PRIMARY": ctx["primary_tumour"], "ANCHOR": data["anchor"], "DUR": DURATION_PATTERN}
+    subst = {"PRIMARY": ctx["primary_tumour"], "ANCHOR": data["anchor"], "DUR": DURATION_PATTERN, "ORGAN": data["organ"]}
     out = {}
     for key, value in data.items():
         if key.startswith("_") or not isinstance(value, str):
@@ -245,8 +245,9 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
         m = t["primary_confirmed"].search(x.text)
         if m is None or t["prior_history"].search(x.text):
             continue
-        # "biopsy confirmed metastatic carcinoma" names the primary only if its mass was seen
-        if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen:
+        # "biopsy confirmed metastatic carcinoma" names the primary only if its organ is named or its
+    # mass was seen
+        if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen and not t["organ"].search(m.group(0)):
             continue
         return TimeFinding(0.0, True, x, m.start(), m.end())
     return None

@@ -344,6 +344,8 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
         return True
     if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.IGNORECASE):
         return True
+    if ctx["level_benign_before"].search(before):  # "a haemangioma of T7"
+        return True
     p1 = m.group("p1")
     if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and _MRI_RE.search(text) \
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):

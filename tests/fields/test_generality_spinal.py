@@ -184,3 +184,34 @@ TKIS = [
 @pytest.mark.parametrize("text,tkis", TKIS)
 def test_tki(text: str, tkis: list[str]) -> None:
     assert spinal(text).get("tki", []) == tkis
+
+
+# -- more ways of giving the interval (invented, common case-report wording) ---------------------
+
+MORE_TIMES = [
+    ("A 65-year-old man with a 5-year history of RCC presented with back pain. MRI showed a metastasis at "
+     "T10.", 60.0, False),
+    ("Two years prior to presentation, he was diagnosed with NSCLC. He now presented with paraparesis; MRI "
+     "showed an epidural metastasis at T6.", 24.0, False),
+    ("She had a history of breast cancer treated with mastectomy in 2008. In 2012, she presented with back "
+     "pain, and MRI revealed a metastasis of T10.", 48.0, False),
+    ("A 58-year-old man was diagnosed with lung adenocarcinoma. Staging PET-CT revealed bone metastases at "
+     "T4 and L2.", 0.0, True),
+    ("A 61-year-old woman had undergone thyroidectomy for follicular thyroid carcinoma 12 years previously. "
+     "She presented with a sacral metastasis.", 144.0, False),
+    ("A 70-year-old man presented with a pathological fracture of L1. He was found to have metastatic "
+     "prostate cancer at that time.", 0.0, True),
+    ("Eighteen months after the diagnosis of breast cancer, MRI showed a metastasis of C5.", 18.0, False),
+]
+
+
+@pytest.mark.parametrize("text,months,sync", MORE_TIMES)
+def test_more_intervals(text: str, months: float | None, sync: bool) -> None:
+    got = spinal(text)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+
+
+def test_vertebral_haemangioma_does_not_hide_the_metastasis() -> None:
+    """Invented: an incidental haemangioma beside a metastasis."""
+    got = spinal("A 66-year-old man with lung cancer. MRI showed a haemangioma of T7 and a lytic lesion of L2.")
+    assert got.get("spinal_levels") == ["L2"]
