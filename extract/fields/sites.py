@@ -109,6 +109,8 @@ class SiteRules:
     not_a_site_after: re.Pattern[str]
     not_a_site_before: re.Pattern[str]
     tumour_nouns: re.Pattern[str]
+    origin_of: re.Pattern[str]
+    origin_connectors: str
     strong_triggers: re.Pattern[str]
     weak_triggers: re.Pattern[str]
     barriers: frozenset[str]
@@ -153,6 +155,9 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         not_a_site_after=re.compile(data["not_a_site_after"], re.IGNORECASE),
         not_a_site_before=re.compile(data["not_a_site_before"], re.IGNORECASE),
         tumour_nouns=re.compile(rf"(?:{_alternation(data['tumour_nouns'])})(?![\w])", re.IGNORECASE),
+        origin_connectors=data["origin_connectors"],
+        origin_of=re.compile(rf"(?<![\w-])(?:{_alternation(data['tumour_nouns'])})\s*(?:\([^()]{{1,15}}\)\s*)?"
+                             rf"(?:{data['origin_connectors']})\s+(?:the\s+)?(?:(?:left|right|upper|lower|uterine)\s+)?$", re.IGNORECASE),
         strong_triggers=re.compile(rf"^(?:{data['strong_triggers']})$", re.IGNORECASE),
         weak_triggers=re.compile(rf"^(?:{data['weak_triggers']})$", re.IGNORECASE),
         barriers=_word_set(data["barriers"]),
@@ -376,6 +381,13 @@ def _level_ok(text: str, a: int, b: int) -> bool:
 def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteRules) -> bool:
     """'lung cancer', 'rectal GIST', 'renal cell carcinoma': the site names where a tumour arose."""
     tail = sentence.text[mention.char_end - sentence.start:]
+    # "SCC of the cervix", "adenocarcinoma arising from the lung" (not "metastatic carcinoma of
+    # the liver", which reads either way)
+    head = sentence.text[: mention.char_start - sentence.start]
+    of = rules.origin_of.search(head) if mention.organ not in _LOCATION_ORGANS else None
+    if of and not re.search(r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?:[\w-]+\s+){0,2}$", head[:of.start()]) \
+            and not _names_own_origin(head[:of.end()], rules):
+        return True
     # Allow other site adjectives in between ("cutaneous duodenal GIST").
     probe = tail
     for _ in range(3):
@@ -390,6 +402,25 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
             return False
         probe = probe[w.end():]
     return False
+
+
+# Carcinomas seldom arise in these: "carcinoma of the spine", "cancer of the lymph nodes" name
+# where the tumour is, not where it arose.
+_LOCATION_ORGANS = frozenset({"spine", "bone", "lymph node", "peritoneum", "brain"})
+_ORGAN_ACRONYM = re.compile(r"(?:GIST|EGIST|HCC|RCC|NSCLC|SCLC)s?\b")
+
+
+def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
+    """The tumour of "<tumour> of the <site>" already names its organ ("RCC of the lumbar spine",
+    "renal cell carcinoma of the sternum", "gastric GIST of the ..."): the site is where it is."""
+    m = re.search(r"([\w-]+(?:\s+[\w-]+){0,3})\s*(?:\([^()]{1,15}\)\s*)?\s+(?:" + rules.origin_connectors + r")\s+(?:the\s+)?\S*\s*$",
+                  phrase, re.IGNORECASE)
+    if not m:
+        return False
+    words = m.group(1).split()
+    if _ORGAN_ACRONYM.match(words[-1]):
+        return True
+    return any(_is_site_word(w, rules) for w in words[:-1] if w.lower() != "cell")
 
 
 def _is_site_word(word: str, rules: SiteRules) -> bool:
