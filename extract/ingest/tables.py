@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from extract.document import Table
@@ -44,7 +45,27 @@ def _rules(page: Any) -> list[tuple[float, float, float]]:
         if r["bottom"] - r["top"] < 2.5 and r["x1"] - r["x0"] > 40:
             out.append(((r["top"] + r["bottom"]) / 2, r["x0"], r["x1"]))
     out.sort()
-    return out
+    # a rule drawn as touching segments (one per column) is one rule
+    merged: list[tuple[float, float, float]] = []
+    for y, x0, x1 in out:
+        for k in range(len(merged) - 1, -1, -1):
+            my, mx0, mx1 = merged[k]
+            if abs(my - y) < 1.0 and x0 <= mx1 + 3 and x1 >= mx0 - 3:
+                merged[k] = (my, min(mx0, x0), max(mx1, x1))
+                break
+            if y - my > 1.0:
+                merged.append((y, x0, x1))
+                break
+        else:
+            merged.append((y, x0, x1))
+    return sorted(merged)
+
+
+def _same_span(a: tuple[float, float, float], b: tuple[float, float, float]) -> bool:
+    """Two rules of one table: they share most of their width."""
+    overlap = min(a[2], b[2]) - max(a[1], b[1])
+    short, long_ = sorted((a[2] - a[1], b[2] - b[1]))
+    return overlap >= 0.9 * short and short >= 0.5 * long_
 
 
 def _verticals(page: Any) -> list[tuple[float, float, float]]:
@@ -200,7 +221,7 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         if not below:
             continue
         top_rule = below[0]
-        group = [r for r in below if abs(r[1] - top_rule[1]) < 5 and abs(r[2] - top_rule[2]) < 5]
+        group = [r for r in below if _same_span(r, top_rule)]
         if len(group) < 2:
             continue
         if top_rule[0] - ctop > 8 * body_size:
@@ -210,7 +231,7 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
             abs(v[0] - top_rule[1]) < 3 and v[1] <= top_rule[0] + 2 for v in verticals
         ):
             continue
-        tx0, tx1 = top_rule[1], top_rule[2]
+        tx0, tx1 = min(r[1] for r in group), max(r[2] for r in group)
         ttop, tbottom = top_rule[0], group[-1][0]
         # caption: its first row and any rows between it and the top rule, in its x-span
         used: set[int] = set()
@@ -219,15 +240,24 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
             sel = [w for w in row if w["x0"] >= min(cx0, tx0) - 2 and w["x1"] <= max(cx1, tx1) + 2]
             if sel and ctop - 1 <= min(w["top"] for w in sel) < ttop:
                 cap_text_rows.append(sel)
+        # rows under the caption that are cut into cells by wide gaps are a header set above
+        # the first rule (no rule over the header, a common style)
+        header_above: list[list[Word]] = []
+        for k, r in enumerate(cap_text_rows[1:], start=1):
+            if any(b["x0"] - a["x1"] > 2 * body_size for a, b in pairwise(r)):
+                header_above = cap_text_rows[k:]
+                cap_text_rows = cap_text_rows[:k]
+                break
         caption = ""
         for r in cap_text_rows:
             caption = _join_cell(caption, join_words(r))
         for r in cap_text_rows:
             used.update(id(w) for w in r)
+        region_top = min((w["top"] for r in header_above for w in r), default=ttop)
         inside = [
             w
             for w in words
-            if w["top"] >= ttop - 1
+            if w["top"] >= region_top - 1
             and w["bottom"] <= tbottom + 1
             and w["x0"] >= tx0 - 3
             and w["x1"] <= tx1 + 3
@@ -236,11 +266,15 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
         if not trows:
             continue
         header_rows = 1
-        if len(group) >= 3:
-            header_rule = group[1][0]
-            header_rows = (
-                sum(1 for r in trows if max(w["bottom"] for w in r) <= header_rule + 1) or 1
-            )
+        if header_above:
+            header_rows = sum(1 for r in trows if max(w["bottom"] for w in r) <= ttop + 1) or 1
+        # the header ends at the first inner rule with text above it (not a doubled top rule
+        # or a rule under a spanning header cell)
+        for rule in group[1:-1] if not header_above else []:
+            above = sum(1 for r in trows if max(w["bottom"] for w in r) <= rule[0] + 1)
+            if above and _same_span(rule, (rule[0], tx0, tx1)):
+                header_rows = above
+                break
         header, body = _read_grid(trows, header_rows, tx0, tx1, body_size)
         used.update(id(w) for w in inside)
         # legend: smaller lines right under the bottom rule
