@@ -122,3 +122,13 @@ def test_pmc4738724_landscape_table_printed_sideways_is_read_turned() -> None:
     assert table.rows[0][0] == "Ortiz-Suarez and Erickson, 1975 [11]"
     # the sideways text never reaches the running text
     assert "Ortiz-Suarez and Erickson, 1975" not in doc.text
+
+
+def test_norma_bmc_table_header_above_a_rule_drawn_in_segments() -> None:
+    doc = read_pdf(PDFS / "norma_10.1186_s12916-014-0161-y.pdf", max_pages=200)
+    table = next(t for t in doc.tables if t.caption and t.caption.startswith("Table 1"))
+    assert table.caption == "Table 1 Demographic and clinical characteristics at trial entry"
+    assert table.header[0] == "Characteristic"
+    assert "Lifestyle advice (n = 974)" in table.header
+    assert table.rows[0][0] == "Maternal age, yearsa"
+    assert "29.4 ± 5.4" in table.rows[0]
