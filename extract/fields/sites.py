@@ -575,7 +575,9 @@ def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool
     if not r:
         return False
     rest = after[r.end():r.end() + 80]
-    return bool(rules.tumour_nouns.search(rest) or re.search(r"(?i)metasta|\b[A-Z]{2,5}\b", rest))
+    # a tumour word, or a cancer's acronym ("showed HCC"; not "showed normal LFTs")
+    return bool(rules.tumour_nouns.search(rest) or re.search(r"(?i)metasta", rest)
+                or re.search(r"\b[A-Z]{0,4}C\b|\bGISTs?\b", rest))
 
 
 def _origin_organs(patient_sentences: list[Sentence], rules: SiteRules) -> set[str]:
