@@ -132,3 +132,34 @@ def test_norma_bmc_table_header_above_a_rule_drawn_in_segments() -> None:
     assert "Lifestyle advice (n = 974)" in table.header
     assert table.rows[0][0] == "Maternal age, yearsa"
     assert "29.4 ± 5.4" in table.rows[0]
+
+
+def test_a_table_continued_on_the_next_page_is_merged_and_its_repeated_header_dropped() -> None:
+    from extract.document import Table
+    from extract.ingest.pdf import _merge_tables
+    from extract.ingest.tables import FoundTable
+
+    header = ["Case", "Age", "Site"]
+    first = FoundTable(
+        Table("Table 2: Reported cases.", header, [["1", "54", "L3"]], None, 4),
+        (0, 0, 1, 1),
+        set(),
+        "Table 2",
+    )
+    # the next page repeats the caption ("Continued") and the header row, then more rows
+    second = FoundTable(
+        Table("Table 2: Continued.", header, [["2", "61", "T8"], ["3", "47", "C5"]], "L lumbar", 5),
+        (0, 0, 1, 1),
+        set(),
+        "Table 2",
+    )
+    other = FoundTable(
+        Table("Table 3: Labs.", ["Test", "Value"], [["Hb", "12"]], None, 5),
+        (0, 0, 1, 1),
+        set(),
+        "Table 3",
+    )
+    merged = _merge_tables([first, second, other])
+    assert [t.caption for t in merged] == ["Table 2: Reported cases.", "Table 3: Labs."]
+    assert merged[0].rows == [["1", "54", "L3"], ["2", "61", "T8"], ["3", "47", "C5"]]
+    assert merged[0].legend == "L lumbar"
