@@ -355,6 +355,7 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
     row = CaseRow(doc_id=doc_id, source="table")
     row.reference = _reference(cells, table.header, kinds)
     filled = False
+    pending: tuple[list[str], Evidence] | None = None
     for i, kind in kinds.items():
         if i >= len(cells):
             continue
@@ -395,9 +396,8 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
                 row.evidence["spinal_levels"] = ev
         elif kind in ("spinal_treatment", "tki"):
             treatments, tkis = parse_treatment(c)
-            if kind == "spinal_treatment" and treatments and spinal_table:
-                row.spinal_treatment, filled = treatments, True
-                row.evidence["spinal_treatment"] = ev
+            if kind == "spinal_treatment" and treatments:
+                pending = (treatments, ev)  # spinal only in a spinal table or a row with spinal sites
             elif treatments == []:
                 filled = True
             if tkis:
@@ -428,6 +428,9 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
                 if status is not None:
                     row.outcome_status, filled = status, True
                     row.evidence["outcome_status"] = ev
+    if pending is not None and (spinal_table or "V" in row.metastasis_sites or row.spinal_levels):
+        row.spinal_treatment, filled = pending[0], True
+        row.evidence["spinal_treatment"] = pending[1]
     if row.time_to_spinal_metastasis_months is not None and row.synchronous is None and (
             spinal_table or "V" in row.metastasis_sites or row.spinal_levels):
         row.synchronous = row.time_to_spinal_metastasis_months == 0
@@ -444,8 +447,9 @@ def cases_from_table(table: Table, document: Document, table_index: int = 0) -> 
     site_rules = load_rules()
     context = " ".join([table.caption or "", " ".join(table.header), table.legend or ""])
     gist = bool(site_rules.gist.search(context)) or gist_told(document.text, site_rules)
-    # Treatment cells are spinal treatment only in a table about spinal (or bone) metastases.
-    spinal_table = bool(re.search(r"(?i)spin|vertebra|metasta", context))
+    # Treatment cells are spinal treatment only in a table about spinal metastases, or in a row
+    # whose sites or levels name the spine ("Reported cases of metastatic X" treats any site).
+    spinal_table = bool(re.search(r"(?i)spin|vertebra|epidural|sacr(?:um|al)", context))
     out: list[TableCase] = []
     width = len(table.header)
     for r, cells in enumerate(table.rows):
