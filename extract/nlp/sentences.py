@@ -28,6 +28,7 @@ from extract.nlp.sections import SECTIONS_KEY, heading_line_ends
 DEFAULT_ABBREVIATIONS = Path(__file__).parent / "resources" / "sentence_abbreviations.json"
 _ENDERS = {".", "!", "?"}
 _OPENERS = {"(", "[", '"', "“", "‘", "'"}
+_CLOCK = {"a.m", "p.m"}
 
 
 def load_abbreviations(path: str | Path) -> set[str]:
@@ -67,8 +68,14 @@ class CaseSentences:
             word = tok.text.lower().rstrip(".")
             if word in self.abbreviations:
                 return True
-            # single letters and dotted initialisms ("J.", "U.S.") are not sentence ends
-            return len(word.replace(".", "")) <= 1 or "." in word
+            if word in _CLOCK:  # "at 09:00 a.m. After planning ..."
+                return False
+            if len(word) <= 1:
+                # an initial ("J. Smith", "Dr. J. Smith"), unless it ends a phrase such as
+                # "hepatitis C.", "2.8 L.", "class II."
+                prev = doc[i - 1] if i else None
+                return prev is None or not (prev.is_lower or prev.like_num)
+            return "." in word  # dotted initialisms: "U.S.", "e.g."
         if i == 0:
             return False
         prev = doc[i - 1]

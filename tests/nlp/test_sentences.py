@@ -83,3 +83,33 @@ def test_a_long_table_is_cut_at_line_breaks(nlp_no_ner):
     rows = "\n".join(f"{i} Stomach L, V, B Zoledronic acid [{i}]" for i in range(1, 60))
     doc = nlp_no_ner(rows)
     assert max(len(s) for s in doc.sents) <= 200
+
+
+def test_a_letter_ending_a_phrase_ends_the_sentence(nlp_no_ner):
+    # corpus/maccrobat (one sentence a line there): units, hepatitis C, IV, a.m.
+    for text in (
+        "The patient had a history of chronic hepatitis C.\nPEG-IFN-α-2a plus ribavirin was given.",
+        "The 24-hour urine volume was 2.8 L.\nHis chest radiograph revealed a mass.",
+        "Resuscitation and injection of diazepam IV.\nThe post-critical examination was normal.",
+        "The frame was placed around 09:00 a.m.\nAfter planning, the electrodes were implanted.",
+    ):
+        assert len(sentences(nlp_no_ner, text)) == 2, text
+    assert len(sentences(nlp_no_ner, "He was referred by Dr. J. Smith to our hospital.")) == 1
+
+
+def test_maccrobat_lines_are_sentences(nlp_no_ner, corpus):
+    """MACCROBAT keeps one sentence a line: our boundaries find almost every line start."""
+    gold_total = missed = extra = 0
+    for path in sorted((corpus / "maccrobat").glob("*.txt"))[:40]:
+        text = path.read_text(encoding="utf-8")
+        gold, pos = set(), 0
+        for line in text.split("\n"):
+            if line.strip():
+                gold.add(pos + len(line) - len(line.lstrip()))
+            pos += len(line) + 1
+        doc = nlp_no_ner.get_pipe("case_sentences")(nlp_no_ner.make_doc(text))
+        pred = {s[0].idx for s in doc.sents}
+        gold_total += len(gold)
+        missed += len(gold - pred)
+        extra += len(pred - gold)
+    assert missed / gold_total < 0.01 and extra / gold_total < 0.01
