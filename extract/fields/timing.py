@@ -191,17 +191,27 @@ def _age_framed(ps: PatientSentences, anchor: Sentence) -> TimeFinding | None:
 def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     """Walk from the sentence that first diagnoses or resects the primary to the spinal one:
     dated events and relative intervals ("Two years later ... One year later")."""
+    t = _terms()
     anchors = _anchors_before(ps, s)
+    if not anchors and t["primary_tumour"].search(s.text) and t["primary_event"].search(s.text) and len(_dates(s.text)) > 1:
+        anchors = [s]  # the primary's date and the presentation's in the spinal sentence
     if not anchors:
         return None
     anchor = anchors[0]
     anchor_date = None
-    for m in _dates(anchor.text):
-        anchor_date = date_months(m)
-        break
+    anchor_dates = _dates(anchor.text)
+    if anchor_dates:
+        anchor_date = date_months(anchor_dates[0])
     elapsed = 0.0
     moved = False
     last: tuple[Sentence, int, int] | None = None
+    if anchor is s or len(anchor_dates) > 1:
+        # "thyroidectomy for thyroid carcinoma in 2005 presented in 2016 with sacral pain"
+        later = [(date_months(m), m) for m in anchor_dates[1:]]
+        if anchor_date and later and later[-1][0]:
+            delta = months_between(anchor_date, later[-1][0])  # type: ignore[arg-type]
+            if delta > 0:
+                elapsed, moved, last = delta, True, (anchor, later[-1][1].start(), later[-1][1].end())
     framed = _anchored(anchor) or _age_framed(ps, anchor)  # "resected 7 years ago", "at the age of 45"
     if framed is not None:  # the presentation is framed by the primary: N after it, N ago
         elapsed, moved, last = framed.months, True, (anchor, framed.start, framed.end)
@@ -231,7 +241,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     finds the primary: "CT showed a gastric mass and osteolytic metastases of Th12 and L1.
     Biopsy of the gastric mass confirmed GIST." -> 0."""
     t = _terms()
-    if _anchors_before(ps, s) or t["prior_history"].search(s.text):
+    if _anchors_before(ps, s) or t["prior_history"].search(s.text) or _history_before(ps, s):
         return None
     window = [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]
     # the primary's own mass seen in the same work-up ("CT revealed a renal mass and ...")
@@ -247,7 +257,8 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
             continue
         # "biopsy confirmed metastatic carcinoma" names the primary only if its organ is named or its
     # mass was seen
-        if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen and not t["organ"].search(m.group(0)):
+        named = m.group(0) + x.text[m.end() : m.end() + 30]  # "metastatic adenocarcinoma of pulmonary origin"
+        if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen and not t["organ"].search(named):
             continue
         return TimeFinding(0.0, True, x, m.start(), m.end())
     return None

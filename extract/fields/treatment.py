@@ -384,10 +384,14 @@ def level_mentions(ps: PatientSentences) -> list[LevelMention]:
         strong = ctx["disease"].search(s.text)
         if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
             continue
-        if ctx["not_spine_segment"].search(s.text) and not ctx["spinal_site"].search(s.text):
-            continue
+        # "S6 segment of the right lung", "S1 and S2 heart sounds": an S-level beside a lung,
+        # liver or heart word without a spinal word is no vertebra; "a C5 lesion and a lung
+        # mass" keeps its C5
+        segments = bool(ctx["not_spine_segment"].search(s.text)) and not ctx["spinal_site"].search(s.text)
         for m in LEVEL_RE.finditer(s.text):
             levels = _levels_of_match(m)
+            if segments and (m.group("p1").upper() == "S" or re.match(r"\W*(?:segment|lead|wave|sound)", s.text[m.end():], re.IGNORECASE)):
+                continue
             if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
                 continue
             out.append(LevelMention(s, m.start(), m.end(), levels))

@@ -49,11 +49,11 @@ LEVELS = [
     ("The T2-weighted images showed a hyperintense metastatic lesion in the liver.", []),
     ("In this metastatic lung cancer patient, an L4-L5 disc herniation compressed the L5 root.", []),
     # real (MACCROBAT 17803823-like trauma wording, no cancer): a fracture is not a metastasis
-    ("The patient had sustained bilateral pneumothorax, right iliopsoas muscle hematoma, multiple right "
-     "costal fractures, fracture of the L3 vertebral body and the transverse process.", []),
+    (("The patient had sustained bilateral pneumothorax, right iliopsoas muscle hematoma, multiple right "
+     "costal fractures, fracture of the L3 vertebral body and the transverse process."), []),
     # real (MACCROBAT): disc protrusions are not metastatic levels
-    ("Magnetic resonance imaging (MRI) revealed no acute intracranial abnormalities, but enhancement within "
-     "the central aspect of C3–T2 suggested spinal cord edema, disc protrusions at C3–4, C4–5, and C5–6.", []),
+    (("Magnetic resonance imaging (MRI) revealed no acute intracranial abnormalities, but enhancement within "
+     "the central aspect of C3–T2 suggested spinal cord edema, disc protrusions at C3–4, C4–5, and C5–6."), []),
 ]
 
 
@@ -82,23 +82,24 @@ TIMES = [
     # invented, each a common way of giving the interval
     (GIST + "Two yrs later, MRI revealed a metastasis at L2.", 24.0, False),
     (GIST + "2 yrs later, MRI showed a metastatic lesion of Th10.", 24.0, False),
-    ("A 55-year-old woman presented with back pain. Ten years after resection of a rectal GIST, MRI showed a "
-     "metastasis at T7.", 120.0, False),
-    ("In March 2015, she underwent right nephrectomy for renal cell carcinoma. In June 2017, MRI revealed a "
-     "metastasis at T9.", 27.0, False),
-    ("A 60-year-old man was diagnosed with lung adenocarcinoma. At the time of diagnosis, CT showed metastases "
-     "at L1 and L2.", 0.0, True),
+    (("A 55-year-old woman presented with back pain. Ten years after resection of a rectal GIST, MRI showed a "
+     "metastasis at T7."), 120.0, False),
+    (("In March 2015, she underwent right nephrectomy for renal cell carcinoma. In June 2017, MRI revealed a "
+     "metastasis at T9."), 27.0, False),
+    (("A 60-year-old man was diagnosed with lung adenocarcinoma. At the time of diagnosis, CT showed metastases "
+     "at L1 and L2."), 0.0, True),
     ("A 70-year-old man had a gastric GIST with a synchronous metastasis of the T12 vertebra.", 0.0, True),
     ("A T12 vertebral metastasis was detected concurrently with the gastric tumour.", 0.0, True),
     ("He was diagnosed with prostate cancer and vertebral metastases simultaneously.", 0.0, True),
     ("Spinal metastasis at L3 was the initial manifestation of the disease.", 0.0, True),
     (GIST + "He received imatinib. After 3 years of imatinib, a metastasis of L1 was found.", 36.0, False),
-    ("A 48-year-old woman had undergone mastectomy for breast cancer 6 years earlier. She presented with a "
-     "metastasis at T5.", 72.0, False),
-    ("A 65-year-old man with a 3-year history of hepatocellular carcinoma presented with an epidural "
-     "metastasis at T8.", 36.0, False),
+    (("A 48-year-old woman had undergone mastectomy for breast cancer 6 years earlier. She presented with a "
+     "metastasis at T5."), 72.0, False),
+    (("A 65-year-old man with a 3-year history of hepatocellular carcinoma presented with an epidural "
+     "metastasis at T8."), 36.0, False),
     # order known, no interval
-    ("A 50-year-old man was treated for a gastric GIST. He later developed a metastasis of the L2 vertebra.",
+    (("A 50-year-old man was treated for a gastric GIST. He later developed a metastasis of the L2 "
+     "vertebra."),
      None, False),
 ]
 
@@ -150,9 +151,9 @@ TREATMENTS = [
     ("An en bloc spondylectomy of T7 was performed for the solitary metastasis.", ["total en bloc spondylectomy"]),
     ("Decompressive laminectomy of T5-T6 was done for the epidural metastasis.", ["decompression"]),
     # real (MACCROBAT 28250304)
-    ("After an improvement of his left lower leg cellulitis, PCP, and hyperglycemia, the patient underwent "
+    (("After an improvement of his left lower leg cellulitis, PCP, and hyperglycemia, the patient underwent "
      "laminectomy and radiation therapy for spinal cord compression, which had been caused by a metastatic "
-     "spinal tumor.", ["decompression", "radiotherapy"]),
+     "spinal tumor."), ["decompression", "radiotherapy"]),
     # traps: radiotherapy to the primary, negation, hypothetical, the literature
     ("She had received radiotherapy to the breast after lumpectomy. A metastasis of T6 was found.", []),
     ("A metastasis of L4 was found. He did not undergo surgery or radiotherapy.", []),
@@ -189,18 +190,18 @@ def test_tki(text: str, tkis: list[str]) -> None:
 # -- more ways of giving the interval (invented, common case-report wording) ---------------------
 
 MORE_TIMES = [
-    ("A 65-year-old man with a 5-year history of RCC presented with back pain. MRI showed a metastasis at "
-     "T10.", 60.0, False),
-    ("Two years prior to presentation, he was diagnosed with NSCLC. He now presented with paraparesis; MRI "
-     "showed an epidural metastasis at T6.", 24.0, False),
-    ("She had a history of breast cancer treated with mastectomy in 2008. In 2012, she presented with back "
-     "pain, and MRI revealed a metastasis of T10.", 48.0, False),
-    ("A 58-year-old man was diagnosed with lung adenocarcinoma. Staging PET-CT revealed bone metastases at "
-     "T4 and L2.", 0.0, True),
-    ("A 61-year-old woman had undergone thyroidectomy for follicular thyroid carcinoma 12 years previously. "
-     "She presented with a sacral metastasis.", 144.0, False),
-    ("A 70-year-old man presented with a pathological fracture of L1. He was found to have metastatic "
-     "prostate cancer at that time.", 0.0, True),
+    (("A 65-year-old man with a 5-year history of RCC presented with back pain. MRI showed a metastasis at "
+     "T10."), 60.0, False),
+    (("Two years prior to presentation, he was diagnosed with NSCLC. He now presented with paraparesis; MRI "
+     "showed an epidural metastasis at T6."), 24.0, False),
+    (("She had a history of breast cancer treated with mastectomy in 2008. In 2012, she presented with back "
+     "pain, and MRI revealed a metastasis of T10."), 48.0, False),
+    (("A 58-year-old man was diagnosed with lung adenocarcinoma. Staging PET-CT revealed bone metastases at "
+     "T4 and L2."), 0.0, True),
+    (("A 61-year-old woman had undergone thyroidectomy for follicular thyroid carcinoma 12 years previously. "
+     "She presented with a sacral metastasis."), 144.0, False),
+    (("A 70-year-old man presented with a pathological fracture of L1. He was found to have metastatic "
+     "prostate cancer at that time."), 0.0, True),
     ("Eighteen months after the diagnosis of breast cancer, MRI showed a metastasis of C5.", 18.0, False),
 ]
 
@@ -215,3 +216,74 @@ def test_vertebral_haemangioma_does_not_hide_the_metastasis() -> None:
     """Invented: an incidental haemangioma beside a metastasis."""
     got = spinal("A 66-year-old man with lung cancer. MRI showed a haemangioma of T7 and a lytic lesion of L2.")
     assert got.get("spinal_levels") == ["L2"]
+
+
+# -- whole short reports of other primaries (invented, in the style of held-out abstracts) ------
+
+REPORTS = [
+    (("A 62-year-old woman presented with a 2-month history of low back pain. She had undergone "
+     "left nephrectomy for clear cell renal cell carcinoma 8 years earlier. MRI showed an "
+     "osteolytic lesion of the L4 vertebral body with epidural extension. She underwent posterior "
+     "decompression, L3–L5 pedicle screw fixation and postoperative stereotactic radiotherapy (24 "
+     "Gy in 3 fractions)."),
+     ['L4'], 96.0, False, ['decompression', 'instrumentation', 'radiotherapy'], []),
+    (("A 45-year-old man presented with neck pain and weakness of upper limbs. CT revealed a "
+     "destructive lesion of C5 and a mass in the right lung. CT-guided biopsy of the C5 lesion "
+     "revealed metastatic adenocarcinoma of pulmonary origin. He underwent anterior C5 corpectomy "
+     "and fusion with plate, followed by radiotherapy."),
+     ['C5'], 0.0, True, ['corpectomy', 'instrumentation', 'radiotherapy'], []),
+    (("A 70-year-old woman with a history of total thyroidectomy for follicular thyroid carcinoma "
+     "in 2005 presented in 2016 with sacral pain. MRI showed a large sacral mass. Biopsy confirmed"
+     " metastatic follicular thyroid carcinoma. She was treated with external beam radiotherapy "
+     "and denosumab."),
+     ['S'], 132.0, False, ['radiotherapy', 'denosumab'], []),
+    (("A 52-year-old woman was diagnosed with breast cancer in 2012 and underwent mastectomy "
+     "followed by adjuvant chemotherapy and radiotherapy. In 2015 she developed back pain, and MRI"
+     " showed metastases at T8 and T9. She received palliative radiotherapy (20 Gy in 5 fractions)"
+     " to T8–T9 and zoledronic acid."),
+     ['T8', 'T9'], 36.0, False, ['radiotherapy', 'zoledronic acid'], []),
+    (("A 58-year-old man underwent a distal gastrectomy for a gastric GIST. Four years later, he "
+     "complained of back pain, and MRI revealed a metastasis at Th12. He underwent total en bloc "
+     "spondylectomy of Th12. Imatinib was continued."),
+     ['T12'], 48.0, False, ['total en bloc spondylectomy'], ['imatinib']),
+    (("A 68-year-old man presented with acute paraplegia. MRI revealed epidural spinal cord "
+     "compression at T4 due to a vertebral metastasis. PSA was 1,200 ng/mL and prostate biopsy "
+     "confirmed adenocarcinoma. Emergency laminectomy was performed, followed by androgen "
+     "deprivation therapy."),
+     ['T4'], 0.0, True, ['decompression'], []),
+    (("A 49-year-old man underwent low anterior resection for rectal cancer. Fifteen months after "
+     "the initial diagnosis, he presented with a metastasis of the 2nd lumbar vertebra, which was "
+     "treated with percutaneous kyphoplasty."),
+     ['L2'], 15.0, False, ['kyphoplasty'], []),
+    (("A 39-year-old woman with hepatocellular carcinoma treated by hepatectomy 3 years ago "
+     "presented with neck pain. Imaging demonstrated a C2 metastasis. She was treated with "
+     "CyberKnife radiosurgery."),
+     ['C2'], 36.0, False, ['radiotherapy'], []),
+    (("A 55-year-old man presented with low back pain and a palpable abdominal mass. CT showed a "
+     "large gastric tumour and an osteolytic lesion of the L1 vertebra. Endoscopic biopsy revealed"
+     " GIST. He was started on imatinib 400 mg/day, and the L1 lesion was irradiated."),
+     ['L1'], 0.0, True, ['radiotherapy'], ['imatinib']),
+    (("A 60-year-old man had undergone resection of a small bowel GIST in 2008 and received "
+     "adjuvant imatinib for 3 years. In January 2014, he presented with back pain; MRI showed a "
+     "metastasis of T11. He underwent T11 vertebrectomy with reconstruction using an expandable "
+     "cage and posterior instrumentation from T9 to L1. Sunitinib was started after surgery."),
+     ['T11'], 72.0, False, ['corpectomy', 'instrumentation'], ['imatinib', 'sunitinib']),
+    (("A 72-year-old man with renal cell carcinoma diagnosed 6 months earlier presented with "
+     "paraparesis. MRI showed epidural compression at T9-T10. He underwent separation surgery "
+     "followed by SBRT."),
+     ['T9', 'T10'], 6.0, False, ['decompression', 'radiotherapy'], []),
+    (("A 66-year-old woman presented with back pain. Whole-body CT showed multiple osteolytic "
+     "lesions in the thoracic and lumbar spine and a left renal mass. She underwent posterior "
+     "stabilization of T10-L2 and palliative radiotherapy."),
+     [], 0.0, True, ['instrumentation', 'radiotherapy'], []),
+]
+
+
+@pytest.mark.parametrize("text,levels,months,sync,labels,tkis", REPORTS)
+def test_short_reports(text: str, levels: list[str], months: float | None, sync: bool | None,
+                       labels: list[str], tkis: list[str]) -> None:
+    got = spinal(text)
+    assert got.get("spinal_levels", []) == levels
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+    assert got.get("spinal_treatment", []) == labels
+    assert got.get("tki", []) == tkis
