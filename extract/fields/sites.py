@@ -113,6 +113,8 @@ class SiteRules:
     origin_connectors: str
     strong_triggers: re.Pattern[str]
     weak_triggers: re.Pattern[str]
+    spread_words: re.Pattern[str]
+    non_tumour_conditions: re.Pattern[str]
     barriers: frozenset[str]
     list_joiners: frozenset[str]
     negation_before: frozenset[str]
@@ -160,6 +162,8 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
                              rf"(?:{data['origin_connectors']})\s+(?:the\s+)?(?:(?:left|right|upper|lower|uterine)\s+)?$", re.IGNORECASE),
         strong_triggers=re.compile(rf"^(?:{data['strong_triggers']})$", re.IGNORECASE),
         weak_triggers=re.compile(rf"^(?:{data['weak_triggers']})$", re.IGNORECASE),
+        spread_words=re.compile(rf"^(?:{data['spread_words']})$", re.IGNORECASE),
+        non_tumour_conditions=re.compile(rf"^(?:{data['non_tumour_conditions']})$", re.IGNORECASE),
         barriers=_word_set(data["barriers"]),
         list_joiners=_word_set(data["list_joiners"]),
         negation_before=_word_set(data["negation_before"]),
@@ -476,10 +480,26 @@ def _trigger_indices(sentence: Sentence, rules: SiteRules) -> tuple[list[int], l
         if t.lower == "secondary" and i + 1 < len(sentence.tokens) and sentence.tokens[i + 1].lower == "to":
             continue  # "compression secondary to haemorrhage": caused by, not a secondary
         if rules.strong_triggers.match(t.text):
+            if rules.spread_words.match(t.text) and _condition_spreads(sentence, i, rules):
+                continue  # "a rash that has spread to his scalp", "cellulitis involving the thigh"
             strong.append(i)
         elif rules.weak_triggers.match(t.text):
             weak.append(i)
     return strong, weak
+
+
+def _condition_spreads(sentence: Sentence, i: int, rules: SiteRules) -> bool:
+    """The nearest noun before the spread word ``i`` in its clause names a condition that is no
+    tumour (a rash, an infection, oedema): its spread or extent is no metastasis."""
+    for j in range(i - 1, max(-1, i - 9), -1):
+        w = sentence.tokens[j].text
+        if w in (";", ":", ".", ",") or w.lower() == "and" or w.lower() in rules.barriers - {"that", "which"}:
+            return False
+        if rules.non_tumour_conditions.match(w):
+            return True
+        if rules.tumour_nouns.fullmatch(w) or rules.weak_triggers.match(w) or re.match(r"(?i)metasta|lesion|disease|deposit", w):
+            return False
+    return False
 
 
 def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organs: set[str],
