@@ -180,9 +180,9 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
         from extract.ingest.layout import words_to_rows
 
         for row in words_to_rows(words):
-            if len(row) <= 12 and any(
-                all(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for w in row)
-                for b in charts
+            if len(row) <= 16 and all(
+                any(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for b in charts)
+                for w in row
             ):
                 labels.update(id(w) for w in row)
     keep = []

@@ -220,6 +220,14 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
     h = max(w["bottom"] - w["top"], 0.1)
     best: list[Word] | None = None
     best_score = float("inf")
+    if w["text"] in _SPACING_ACCENTS:
+        # an accent set above or below its letter joins the row of the letter it overlaps
+        for base, rsize, row in rows:
+            if base - 1.6 * rsize < w["bottom"] < base + 0.6 * rsize and any(
+                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.3 * (w["x1"] - w["x0"])
+                for v in row
+            ):
+                return row
     for base, rsize, row in rows:
         if len(row) < 2 and len(row[0]["text"]) < 3:
             continue
@@ -251,7 +259,22 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
 
 
 def join_words(words: list[Word]) -> str:
-    """Words of a line with single spaces; pieces that touch (font changes) are glued."""
+    """Words of a line with single spaces; pieces that touch (font changes) are glued; an
+    accent printed apart goes back after the letter it stands over."""
+    accents = [w for w in words if w["text"] in _SPACING_ACCENTS]
+    if accents:
+        words = [w for w in words if w["text"] not in _SPACING_ACCENTS]
+        texts = {id(w): w["text"] for w in words}
+        for a in accents:
+            centre = (a["x0"] + a["x1"]) / 2
+            host = min(words, key=lambda w: abs((w["x0"] + w["x1"]) / 2 - centre), default=None)
+            if host is None or not host["x0"] - 2 <= centre <= host["x1"] + 2:
+                continue
+            text = texts[id(host)]
+            width = (host["x1"] - host["x0"]) / max(len(host["text"]), 1)
+            k = min(max(int((centre - host["x0"]) / width), 0), len(text) - 1)
+            texts[id(host)] = text[: k + 1] + a["text"] + text[k + 1 :]
+        words = [{**w, "text": texts[id(w)]} for w in words]
     parts: list[str] = []
     prev: Word | None = None
     for w in words:
@@ -559,7 +582,10 @@ def _same_block(
     if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
         return False
     prev_indented = 0.6 * size < prev.x0 - left < 6 * size
-    if indented and (not prev_indented or prev.x1 < right - 1.5 * size):
+    prev_short = prev.x1 < right - 1.5 * size
+    # an indented first line starts a paragraph; but after a full line that does not end a
+    # sentence an indented line is the hanging indent of a list item (a reference)
+    if indented and (prev_short or (not prev_indented and ends_sentence(prev.text))):
         return False
     # a short last line that ends a sentence ends the paragraph (in justified text)
     return not (justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text))

@@ -343,6 +343,9 @@ def _grid_tables(
         if len(data) < 2 or max(len(r) for r in data) < 2:
             continue
         cells = [[normalise(" ".join((c or "").split())) for c in r] for r in data]
+        filled = sum(1 for r in cells for c in r if c)
+        if filled < 0.4 * sum(len(r) for r in cells):
+            continue  # a grid of mostly empty cells is a chart (an audiogram), not a table
         inside = [
             w
             for w in words

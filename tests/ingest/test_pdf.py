@@ -304,3 +304,20 @@ def test_karger2025_one_page_running_header_with_page_number_removed() -> None:
     assert (
         "Spinal Metastases from Gastrointestinal Stromal Tumor" in doc.text
     )  # "Gas-" "trointestinal"
+
+
+def test_pmc4745280_audiogram_grid_references_with_hanging_indent_and_stacked_accents() -> None:
+    doc = read_pdf(PDFS / "PMC4745280.pdf", max_pages=200)
+    # the audiograms (charts drawn as a grid of lines) are neither tables nor text
+    assert doc.tables == []
+    assert "Frequency" not in doc.text and "speech discrimination 90%" not in doc.text
+    # a reference's continuation lines (hanging indent) stay with its first line
+    refs = [p for p in doc.text.split("\n\n") if p.startswith("[1] ")]
+    assert refs == [
+        (
+            "[1] H. Schaaf, S. Kampe, and G. Hesse, “Tinnitus after anaesthesia,” Anaesthesist, "
+            "vol. 53, no. 4, pp. 358–361, 2004."
+        )
+    ]
+    # an accent printed above a capital goes back on its letter
+    assert "S. Özcan" in doc.text and "Ö. Aydin" in doc.text
