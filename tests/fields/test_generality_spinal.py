@@ -139,6 +139,8 @@ TREATMENTS = [
     # invented
     ("The T10 metastasis was treated with SBRT 24 Gy in 3 fractions.", ["radiotherapy"]),
     ("For the metastasis at L1 he received 30 Gy in 10 fractions.", ["radiotherapy"]),
+    ("The L3 metastasis was irradiated to a total dose of 30 Gy.", ["radiotherapy"]),
+    ("Palliative RT to the T6 metastasis was given.", ["radiotherapy"]),
     ("She underwent posterior decompression and fusion from T9 to T11 for the T10 metastasis.",
      ["decompression", "instrumentation"]),
     ("Posterior stabilization of T11–L1 was performed for the metastatic T12 fracture.", ["instrumentation"]),
@@ -287,3 +289,35 @@ def test_short_reports(text: str, levels: list[str], months: float | None, sync:
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
     assert got.get("spinal_treatment", []) == labels
     assert got.get("tki", []) == tkis
+
+
+# -- words that look like a spinal treatment but are not (invented, common in spine reports) ----
+
+LOOKALIKES = [
+    "She presented with low back pain with radiation to the left leg.",
+    "He complained of lumbar pain irradiating to the right thigh.",
+    "RT-PCR for SARS-CoV-2 was negative.",
+    "He later needed a decompressive craniectomy for a cerebral haemorrhage.",
+    "Nasogastric decompression was started for the ileus.",
+    "Needle decompression of the tension pneumothorax was performed.",
+]
+
+
+@pytest.mark.parametrize("sentence", LOOKALIKES)
+def test_lookalikes_are_no_spinal_treatment(sentence: str) -> None:
+    text = "A 64-year-old man with lung cancer had a metastasis of L3. " + sentence
+    assert spinal(text).get("spinal_treatment", []) == []
+
+
+MORE_INTERVALS = [
+    (GIST + "The disease-free interval was 7 years, when MRI showed a metastasis of T9.", 84.0),
+    (GIST + "He had been on imatinib for 5 years when MRI revealed a metastasis of L2.", 60.0),
+    ("A 57-year-old woman underwent hysterectomy for uterine leiomyosarcoma. At 4 years after surgery, "
+     "MRI showed a metastasis of T11.", 48.0),
+]
+
+
+@pytest.mark.parametrize("text,months", MORE_INTERVALS)
+def test_more_interval_phrasings(text: str, months: float) -> None:
+    got = spinal(text)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, False)
