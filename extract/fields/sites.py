@@ -389,7 +389,7 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
     # the liver", which reads either way)
     head = sentence.text[: mention.char_start - sentence.start]
     of = rules.origin_of.search(head) if mention.organ not in _LOCATION_ORGANS else None
-    if of and not re.search(r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?:[\w-]+\s+){0,2}$", head[:of.start()]) \
+    if of and not re.search(r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?!from\b|to\b)(?:[\w-]+\s+){0,2}$", head[:of.start()]) \
             and not _names_own_origin(head[:of.end()], rules):
         return True
     # Allow other site adjectives in between ("cutaneous duodenal GIST").
@@ -424,7 +424,12 @@ def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
     words = m.group(1).split()
     if _ORGAN_ACRONYM.match(words[-1]):
         return True
-    return any(_is_site_word(w, rules) for w in words[:-1] if w.lower() != "cell")
+    # the words right before the tumour noun: "renal cell carcinoma", "hepatocellular carcinoma"
+    for w in reversed(words[:-1]):
+        if w.lower() in ("cell", "small", "non-small", "squamous", "clear"):
+            continue
+        return _is_site_word(w, rules)
+    return bool(re.match(r"(?i)(?:hepato|renal|broncho|cholangio|naso)", words[-1]))
 
 
 def _is_site_word(word: str, rules: SiteRules) -> bool:

@@ -111,6 +111,9 @@ def test_pipeline_sentences_and_context_give_the_same_sites(nlp_no_ner) -> None:
         "of their very low incidence."),
         # hypothetical (shimizu2018)
         "However, a metastatic spinal tumor can often involve the pedicle and extend to the posterior element.",
+        # a suspicion, not yet a finding (surgcasereports2022; the report confirms it later)
+        ("Three months ago, left ventricular myocardial metastasis was suspected by thoracoabdominal "
+         "contrast-enhanced CT."),
     ],
 )
 def test_statements_that_give_no_site(sentence: str) -> None:
@@ -136,8 +139,6 @@ def test_statements_that_give_no_site(sentence: str) -> None:
          {"V"}),
         (("Magnetic resonance imaging (MRI) of the thoracic spine revealed a dorsal epidural enhancing "
          "mass spanning the T6-T8 levels with associated spinal cord compression."), {"V"}),
-        (("Three months ago, left ventricular myocardial metastasis was suspected by thoracoabdominal "
-         "contrast-enhanced CT."), {"O"}),
         (("A 54-year-old Japanese man presented with a three-month history of an enlarging mass of the "
          "left buttock."), {"ST"}),
         (("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
