@@ -214,6 +214,10 @@ _TOP_HEADING = re.compile(
 _LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*")
 
 
+_OUR_CASE = re.compile(r"\b(?:our|the\s+present|this)\s+(?:patient|case)\b|\bwe\s+(?:present|report|describe)", re.IGNORECASE)
+_CITATION = re.compile(r"\[\s*\d|\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)|\bet\s+al\b|\bref(?:erence)?s?\.?\s*\d", re.IGNORECASE)
+
+
 @dataclass
 class Sentence:
     """A sentence of the patient's text: ``text`` is flat (one line); ``flat_start`` its
@@ -298,6 +302,8 @@ def patient_sentences(patient: PatientText) -> PatientSentences:
             r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+patient|(?:this|the\s+present)\s+case|"
             r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.IGNORECASE))
         generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
+        if kind == "other" and strong and not _OUR_CASE.search(chunk) and _CITATION.search(chunk):
+            generic = True  # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5]."
         if kind == "other":
             narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))

@@ -312,8 +312,8 @@ def test_lookalikes_are_no_spinal_treatment(sentence: str) -> None:
 MORE_INTERVALS = [
     (GIST + "The disease-free interval was 7 years, when MRI showed a metastasis of T9.", 84.0),
     (GIST + "He had been on imatinib for 5 years when MRI revealed a metastasis of L2.", 60.0),
-    ("A 57-year-old woman underwent hysterectomy for uterine leiomyosarcoma. At 4 years after surgery, "
-     "MRI showed a metastasis of T11.", 48.0),
+    (("A 57-year-old woman underwent hysterectomy for uterine leiomyosarcoma. At 4 years after surgery, "
+     "MRI showed a metastasis of T11."), 48.0),
 ]
 
 
@@ -321,3 +321,30 @@ MORE_INTERVALS = [
 def test_more_interval_phrasings(text: str, months: float) -> None:
     got = spinal(text)
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, False)
+
+
+# -- the Discussion tells other patients (invented, after a real-style case section) ------------
+
+CASE = ("Case presentation\n\nA 62-year-old man underwent distal gastrectomy for a gastric GIST in 2010. "
+        "He received adjuvant imatinib for 3 years. In 2016, MRI revealed a metastasis of L3, and he "
+        "underwent en bloc corpectomy of L3.\n\nDiscussion\n\n")
+DISCUSSION = [
+    ("Spinal metastases of GIST are rare. A 55-year-old woman developed a T8 metastasis 2 years after "
+    "resection and was treated with radiotherapy and vertebroplasty [5]."),
+    ("Lee and colleagues described a patient with a synchronous C4 metastasis treated by laminectomy "
+    "and fixation."),
+    ("The mean interval between resection of the primary and spinal metastasis was 4.5 years in the "
+    "reviewed cases, and most patients received radiotherapy."),
+    ("Radiotherapy is usually recommended for radiosensitive tumours, and denosumab can reduce skeletal "
+    "events."),
+    ("In a previous report, a 70-year-old man presented with sacral metastasis at initial diagnosis and "
+    "received SBRT."),
+]
+
+
+@pytest.mark.parametrize("discussion", DISCUSSION)
+def test_discussion_of_other_patients(discussion: str) -> None:
+    got = spinal(CASE + discussion)
+    assert got.get("spinal_levels") == ["L3"]
+    assert got.get("spinal_treatment") == ["en bloc corpectomy"]
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (72.0, False)
