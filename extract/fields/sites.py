@@ -111,6 +111,7 @@ class SiteRules:
     tumour_nouns: re.Pattern[str]
     origin_of: re.Pattern[str]
     origin_connectors: str
+    other_cancers: re.Pattern[str]
     strong_triggers: re.Pattern[str]
     weak_triggers: re.Pattern[str]
     spread_words: re.Pattern[str]
@@ -158,6 +159,7 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         not_a_site_before=re.compile(data["not_a_site_before"], re.IGNORECASE),
         tumour_nouns=re.compile(rf"(?:{_alternation(data['tumour_nouns'])})(?![\w])", re.IGNORECASE),
         origin_connectors=data["origin_connectors"],
+        other_cancers=re.compile(rf"^(?:{data['other_cancers']})$", re.IGNORECASE),
         origin_of=re.compile(rf"(?<![\w-])(?:{_alternation(data['tumour_nouns'])})\s*(?:\([^()]{{1,15}}\)\s*)?"
                              rf"(?:{data['origin_connectors']})\s+(?:the\s+)?(?:(?:left|right|upper|lower|uterine)\s+)?$", re.IGNORECASE),
         strong_triggers=re.compile(rf"^(?:{data['strong_triggers']})$", re.IGNORECASE),
@@ -756,6 +758,8 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         for mention, a, b in _metastasis_in_sentence(sentence, rules, excluded, weak_ok):
             if mention.value in seen:
                 continue
+            if weak_ok and _other_cancer_in_clause(sentence, min(a, mention.start), max(b, mention.end), rules):
+                continue  # a GIST report: "prostate cancer with bone metastases" is the other cancer's
             if _term_span_flags(patient.doc, mention.char_start, mention.char_end):
                 continue
             start = min(sentence.tokens[a].start, mention.char_start)
@@ -770,6 +774,19 @@ _PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}
 _SPREAD = re.compile(r"(?i)\bmetasta\w*|\bsecondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)|"
                      r"\b(?:history\s+of|known|previously\s+(?:treated|resected|diagnosed|operated))\s+(?:[\w-]+\s+){0,4}?"
                      r"(?:\w*carcinoma|\w*sarcoma|cancer|malignan\w+|myeloma|lymphoma|melanoma)s?\b")
+
+
+def _other_cancer_in_clause(sentence: Sentence, first: int, last: int, rules: SiteRules) -> bool:
+    """A cancer other than a GIST is named within six tokens of the statement, in its clause."""
+    toks = sentence.tokens
+    for step, rng in ((-1, range(first - 1, max(-1, first - 7), -1)), (1, range(last + 1, min(len(toks), last + 7)))):
+        for j in rng:
+            w = toks[j].text
+            if w in (";", ":", ".") or w.lower() in ("but", "whereas", "while", "although", "however", "and") and step > 0:
+                break
+            if rules.other_cancers.match(w):
+                return True
+    return False
 
 
 def _spread_stated(sentence: Sentence, rules: SiteRules) -> bool:

@@ -141,12 +141,19 @@ def test_statements_that_give_no_site(sentence: str) -> None:
          "mass spanning the T6-T8 levels with associated spinal cord compression."), {"V"}),
         (("A 54-year-old Japanese man presented with a three-month history of an enlarging mass of the "
          "left buttock."), {"ST"}),
-        (("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
-         "with a single metastasis to the spine at the level of L2."), {"V"}),
     ],
 )
 def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]) -> None:
     assert found(text_patient("A case of GIST. " + sentence))[1] == codes
+
+
+def test_site_of_the_reports_own_cancer_in_a_report_about_no_gist() -> None:
+    """ijscr2012: the lung cancer is the report's primary; its spinal metastasis is a site (the lung is not)."""
+    sentence = ("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
+                "with a single metastasis to the spine at the level of L2.")
+    assert found(text_patient(sentence))[1] == {"V"}
+    # in a GIST report the same clause tells the other cancer's metastasis, not the GIST's
+    assert found(text_patient("A case of GIST. " + sentence))[1] == set()
 
 
 # -- primary site phrasings ---------------------------------------------------------------------
