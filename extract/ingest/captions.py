@@ -18,7 +18,7 @@ FIGURE_LABEL = re.compile(
     r"^(?P<label>(?:Fig(?:ure)?s?\.?|FIG(?:URE)?S?\.?|Supplementary\s+Fig(?:ure)?\.?)\s*"
     r"(?:[0-9]+[A-Za-z]?|[IVX]+)(?:\s*[-–,]\s*[0-9]+[A-Za-z]?)?)\s*(?P<sep>[.:|—–-]?)\s*"
 )
-_PANEL = re.compile(r"^[(\[]?[A-Za-z0-9]{1,2}[)\].]?$")
+_PANEL = re.compile(r"^(?:[(\[]?[A-Za-z0-9][)\].]?|\([A-Za-z0-9]{1,2}\))$")
 
 
 def caption_label(text: str, *, body_size: float, size: float) -> tuple[str, str] | None:
@@ -165,7 +165,7 @@ def _inside(w: Word, box: tuple[float, float, float, float], pad: float = 0.0) -
     return box[0] - pad <= cx <= box[2] + pad and box[1] - pad <= cy <= box[3] + pad
 
 
-def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
+def drop_figure_text(page: Any, words: list[Word], body_size: float = 10.0) -> list[Word]:
     """Words outside figures: text inside images, panel letters at their edges, and text
     inside a drawn box that holds an image or looks like a figure placeholder."""
     images = figure_regions(page)
@@ -180,9 +180,13 @@ def drop_figure_text(page: Any, words: list[Word]) -> list[Word]:
         from extract.ingest.layout import words_to_rows
 
         for row in words_to_rows(words):
-            if len(row) <= 16 and all(
-                any(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for b in charts)
-                for w in row
+            if (
+                len(row) <= 16
+                and max(w.get("size", 0.0) for w in row) <= body_size + 0.3
+                and all(
+                    any(_inside(w, (b[0] - 30, b[1] - 20, b[2] + 30, b[3] + 30)) for b in charts)
+                    for w in row
+                )
             ):
                 labels.update(id(w) for w in row)
     keep = []

@@ -398,6 +398,8 @@ def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple
     left = [w for w in row if (w["x0"] + w["x1"]) / 2 < mid]
     right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= mid]
     if not left:
+        if right[0]["x0"] < g0 - 2:
+            return [(0, right)]
         return [(2, right)]
     if not right:
         if left[-1]["x1"] > g1 + 2:
@@ -409,7 +411,7 @@ def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple
         left[-1]["x1"] <= mid
         and right[0]["x0"] >= mid
         and gap >= min(0.6 * gutter_w, 6.0)
-        and gap >= 4.0
+        and gap >= max(4.0, 0.6 * max(w.get("size", 10.0) for w in row))  # not a word space
     ):
         return [(1, left), (2, right)]
     return [(0, row)]

@@ -126,7 +126,7 @@ def _read_page(page: Any, number: int) -> _PageRead:
         for t in tables:
             used |= t.used
         words = [w for w in words if id(w) not in used]
-    words = drop_figure_text(page, words)
+    words = drop_figure_text(page, words, body_size)
     if not words:
         return _PageRead(number, float(page.height), [], tables)
     x_min = min(w["x0"] for w in words)
