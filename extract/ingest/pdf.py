@@ -273,8 +273,8 @@ class Hyphenation:
             return keep
         if self.words.get(low_joined, 0):
             return joined
-        if "-" in stem_full:
-            return keep  # "gain-of-" "function"
+        if "-" in stem_full and (self._known(stem.lower()) or len(stem) <= 3):
+            return keep  # "gain-of-" "function", "non-small-" "cell" (not "life-threa-" "tening")
         low_stem, low_cont = stem.lower(), cont_word.lower()
         if low_stem in self.keep_before or low_cont in self.keep_after:
             return keep

@@ -260,6 +260,7 @@ def test_hyphenation_uses_the_documents_own_words_then_rules() -> None:
     assert h.join("at T6-", "T8 level") == "at T6-T8 level"
     assert h.join("annual follow-", "up computed") == "annual follow-up computed"
     assert h.join("the histopatho-", "logical report") == "the histopathological report"
+    assert h.join("not life-threa-", "tening") == "not life-threatening"  # a break inside a compound
 
 
 def test_normalise_ligatures_spaces_soft_hyphens_but_not_dashes() -> None:
