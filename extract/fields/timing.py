@@ -30,6 +30,7 @@ from extract.fields.treatment import (
     PatientSentences,
     Sentence,
     level_mentions,
+    negated,
     patient_sentences,
     spinal_sentences,
     treatment_mentions,
@@ -100,6 +101,15 @@ class TimeFinding:
     end: int
 
 
+def _prior_history(text: str) -> re.Match[str] | None:
+    """An earlier illness in ``text`` ("had undergone", "a history of breast cancer"), not a
+    negated one ("no history of malignancy")."""
+    for m in _terms()["prior_history"].finditer(text):
+        if not negated(text, m.start(), 5):
+            return m
+    return None
+
+
 def _anchored(s: Sentence) -> TimeFinding | None:
     """An interval tied to the primary within the sentence ("10 years after surgery")."""
     t = _terms()
@@ -120,7 +130,7 @@ def _anchored(s: Sentence) -> TimeFinding | None:
 def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     """The spinal metastasis found at the initial presentation."""
     t = _terms()
-    if t["prior_history"].search(s.text):
+    if _prior_history(s.text):
         return None
     m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text) or t["at_diagnosis"].search(s.text)
     if m is None and not _anchors_before(ps, s):
@@ -132,7 +142,7 @@ def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     following = [x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept]
     for x in [s, *following]:
         m = t["primary_found_later"].search(x.text)
-        if m and not t["prior_history"].search(x.text):
+        if m and not _prior_history(x.text):
             return TimeFinding(0.0, True, x, m.start(), m.end())
     return None
 
@@ -167,8 +177,13 @@ def _anchors_before(ps: PatientSentences, s: Sentence) -> list[Sentence]:
     t = _terms()
     return [
         x for x in ps.sentences[: s.index]
-        if x.kept and x.block == s.block and t["primary_tumour"].search(x.text) and t["primary_event"].search(x.text)
+        if x.kept and x.block == s.block and _primary_named(x.text) and t["primary_event"].search(x.text)
     ]
+
+
+def _primary_named(text: str) -> bool:
+    """A primary tumour named and not negated ("no history of malignancy" names none)."""
+    return any(not negated(text, m.start(), 6) for m in _terms()["primary_tumour"].finditer(text))
 
 
 _AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})(?!\s*(?:months?|weeks?|days?))\b", re.IGNORECASE)
@@ -241,7 +256,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     finds the primary: "CT showed a gastric mass and osteolytic metastases of Th12 and L1.
     Biopsy of the gastric mass confirmed GIST." -> 0."""
     t = _terms()
-    if _anchors_before(ps, s) or t["prior_history"].search(s.text) or _history_before(ps, s):
+    if _anchors_before(ps, s) or _prior_history(s.text) or _history_before(ps, s):
         return None
     window = [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]
     # the primary's own mass seen in the same work-up ("CT revealed a renal mass and ...")
@@ -253,7 +268,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
         return TimeFinding(0.0, True, s, same_scan.start(), same_scan.end())
     for x in window:
         m = t["primary_confirmed"].search(x.text)
-        if m is None or t["prior_history"].search(x.text):
+        if m is None or _prior_history(x.text):
             continue
         # "biopsy confirmed metastatic carcinoma" names the primary only if its organ is named or its
     # mass was seen
@@ -266,19 +281,18 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
 
 def _history_before(ps: PatientSentences, s: Sentence) -> bool:
     """An earlier illness told before ``s`` in its block ("had undergone", "history of ...")."""
-    t = _terms()
-    return any(x.kept and x.block == s.block and t["prior_history"].search(x.text) for x in ps.sentences[: s.index])
+    return any(x.kept and x.block == s.block and _prior_history(x.text) for x in ps.sentences[: s.index])
 
 
 def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | None:
     """A sentence showing the spinal metastasis came after the primary (no interval given)."""
     t = _terms()
     for s in spinal:
-        if t["later_event"].search(s.text) or t["prior_history"].search(s.text):
+        if t["later_event"].search(s.text) or _prior_history(s.text):
             return s
     first = spinal[0]
     for x in _anchors_before(ps, first):  # "had received chemotherapy for breast cancer 2 years earlier"
-        if t["prior_history"].search(x.text) or t["ago"].search(x.text):
+        if _prior_history(x.text) or t["ago"].search(x.text):
             return x
     return None
 
@@ -328,7 +342,7 @@ def _series_statement(patient: PatientText) -> list[FieldValue] | None:
             continue
         if not (_spinal_cue(s.text) and t["synchronous"].search(s.text)):
             continue
-        if t["prior_history"].search(s.text):
+        if _prior_history(s.text):
             continue
         ev = ps.evidence(s)
         return [FieldValue("time_to_spinal_metastasis_months", 0.0, ev), FieldValue("synchronous", True, ev)]

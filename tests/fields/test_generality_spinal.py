@@ -348,3 +348,24 @@ def test_discussion_of_other_patients(discussion: str) -> None:
     assert got.get("spinal_levels") == ["L3"]
     assert got.get("spinal_treatment") == ["en bloc corpectomy"]
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (72.0, False)
+
+
+# -- no earlier history: the spinal metastasis is the first sign (invented) --------------------
+
+FIRST_SIGN = [
+    (("A 60-year-old man with no history of malignancy presented with back pain. MRI showed a "
+     "destructive lesion of T10. Biopsy revealed metastatic clear cell renal cell carcinoma, and CT "
+     "showed a left renal mass."), 0.0, True),
+    (("A 59-year-old man was diagnosed with stage IV lung adenocarcinoma with bone metastases to the "
+     "thoracic spine."), 0.0, True),
+    (("A 50-year-old man with no previous medical history presented with paraplegia. MRI showed "
+     "epidural compression at T5. He was subsequently diagnosed with lung cancer."), 0.0, True),
+    (("A 64-year-old woman underwent mastectomy for breast cancer. After an interval of 5 years, a "
+     "metastasis of T6 was found."), 60.0, False),
+]
+
+
+@pytest.mark.parametrize("text,months,sync", FIRST_SIGN)
+def test_first_sign_or_interval(text: str, months: float, sync: bool) -> None:
+    got = spinal(text)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
