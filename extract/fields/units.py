@@ -6,7 +6,7 @@ import re
 
 _UNIT_FACTORS: dict[str, float] = {
     "year": 12.0, "yr": 12.0, "y": 12.0,
-    "month": 1.0, "mo": 1.0, "mon": 1.0, "m": 1.0,
+    "month": 1.0, "mo": 1.0, "mon": 1.0, "mth": 1.0, "m": 1.0,
     "week": 1 / 4.345, "wk": 1 / 4.345, "w": 1 / 4.345,
     "day": 1 / 30.44, "d": 1 / 30.44,
 }
@@ -54,17 +54,21 @@ def to_months(amount: float, unit: str) -> float | None:
 _NUM = (r"(?:\d+(?:[.,]\d+)?|\d+\s*½|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
         r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
         r"sixty|(?:twenty|thirty|forty|fifty)[- ](?:one|two|three|four|five|six|seven|eight|nine)|an?|half)")
-_UNIT = r"(?:years?|yrs?|months?|mos?|weeks?|wks?|days?)"
+_UNIT = r"(?:years?|yrs?|months?|mos?|mths?|weeks?|wks?|days?)"
 #: A duration as case reports write it: "10 years", "ten-year", "1.5 yr", "two and a half years",
-#: "a year and a half", "18 mo". Group ``num``/``unit`` (and ``half`` for "and a half").
+#: "a year and a half", "18 mo", "2 years and 4 months". Group ``num``/``unit`` (``half`` for "and a
+#: half", ``num2``/``unit2`` for the smaller unit that follows).
+_SMALL_UNIT = r"(?:months?|mos?|mths?|weeks?|wks?|days?)"
 DURATION_RE = re.compile(
     rf"(?<![\w.])(?P<num>{_NUM})(?P<half>\s+and\s+a\s+half)?[\s-]+(?P<unit>{_UNIT})(?![a-z])"
-    rf"(?P<half2>\s+and\s+a\s+half)?",
+    rf"(?P<half2>\s+and\s+a\s+half)?"
+    rf"(?:,?\s+(?:and\s+)?(?P<num2>{_NUM})[\s-]+(?P<unit2>{_SMALL_UNIT})(?![a-z]))?",
     re.IGNORECASE,
 )
 
 #: The same without named groups, for building larger patterns (timing_terms.json ``{DUR}``).
-DURATION_PATTERN = rf"(?<![\w.]){_NUM}(?:\s+and\s+a\s+half)?[\s-]+{_UNIT}(?![a-z])(?:\s+and\s+a\s+half)?"
+DURATION_PATTERN = (rf"(?<![\w.]){_NUM}(?:\s+and\s+a\s+half)?[\s-]+{_UNIT}(?![a-z])(?:\s+and\s+a\s+half)?"
+                    rf"(?:,?\s+(?:and\s+)?{_NUM}[\s-]+{_SMALL_UNIT}(?![a-z]))?")
 
 MONTHS: dict[str, int] = {
     m: i + 1 for i, m in enumerate(
@@ -94,7 +98,12 @@ def duration_months(match: re.Match[str]) -> float | None:
             return None
     if match.group("half") or match.group("half2"):
         amount += 0.5
-    return to_months(amount, match.group("unit"))
+    months = to_months(amount, match.group("unit"))
+    extra = parse_number(match.group("num2")) if match.group("num2") else None
+    if months is not None and extra is not None and (factor := unit_factor(match.group("unit2"))) is not None \
+            and factor < (unit_factor(match.group("unit")) or 0):
+        months = round(months + extra * factor, 1)  # "2 years and 4 months" -> 28
+    return months
 
 
 def parse_duration(text: str) -> float | None:

@@ -82,6 +82,7 @@ TIMES = [
     # invented, each a common way of giving the interval
     (GIST + "Two yrs later, MRI revealed a metastasis at L2.", 24.0, False),
     (GIST + "2 yrs later, MRI showed a metastatic lesion of Th10.", 24.0, False),
+    (GIST + "Two years and 4 months after surgery, MRI showed a metastasis of T11.", 28.0, False),
     (("A 55-year-old woman presented with back pain. Ten years after resection of a rectal GIST, MRI showed a "
      "metastasis at T7."), 120.0, False),
     (("In March 2015, she underwent right nephrectomy for renal cell carcinoma. In June 2017, MRI revealed a "

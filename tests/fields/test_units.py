@@ -45,6 +45,11 @@ def _entities(label: str) -> list[str]:
         ("6 weeks post-operatively", 1.4),
         ("3 days after the surgery", 0.1),
         ("twenty-four months", 24.0),
+        # invented, common: a compound interval counts whole
+        ("2 years and 4 months after surgery", 28.0),
+        ("1 year, 6 months later", 18.0),
+        ("two years and three months", 27.0),
+        ("18 mths after the operation", 18.0),
     ],
 )
 def test_parse_duration(phrase: str, months: float | None) -> None:
