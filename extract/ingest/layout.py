@@ -493,7 +493,7 @@ def document_metrics(lines: list[Line]) -> Metrics:
     # the size of the running text: the commonest size in the first part of the document
     # (reference lists at the end are long and often set smaller)
     sizes: Counter[float] = Counter()
-    for line in lines[: max(int(0.6 * len(lines)), min(len(lines), 40))]:
+    for line in lines[: max(int(0.5 * len(lines)), min(len(lines), 40))]:
         sizes[line.size] += len(line.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
     steps = []

@@ -367,6 +367,18 @@ def _classify(blocks: list[Block], m: Metrics) -> list[Caption]:
     return captions
 
 
+def _is_footnote(block: Block, m: Metrics, page_height: float) -> bool:
+    """Small print closing a column in the lower part of the page (correspondence address,
+    affiliations, notes), which a paragraph may run around."""
+    return (
+        block.col_last
+        and block.kind == "para"
+        and block.size < m.body_size - 0.5
+        and page_height > 0
+        and block.top > 0.6 * page_height
+    )
+
+
 def _continues(a: Block, b: Block, broken: bool, m: Metrics, indent_style: bool) -> bool:
     """Whether paragraph ``b`` continues paragraph ``a`` across a column/page break or float."""
     if not broken or a.kind != "para" or b.kind != "para":
@@ -393,11 +405,17 @@ def _compose(path: Path, pages: list[_PageRead], warnings: list[str]) -> Documen
     indent_style = sum(1 for b in paras if b.first_indented) >= 0.15 * max(len(paras), 1)
 
     # paragraphs as lists of blocks, joined across breaks
+    heights = {p.number: p.height for p in pages}
     merged: list[list[Block]] = []
+    notes: list[Block] = []  # footnotes at a column's foot wait until the paragraph ends
     broken = False
     for block in blocks:
         if block.kind not in ("para", "heading"):
             broken = True  # a caption or table caption stood between
+            continue
+        if _is_footnote(block, metrics, heights.get(block.page, 0.0)):
+            notes.append(block)
+            broken = True
             continue
         if merged:
             prev = merged[-1][-1]
@@ -406,8 +424,11 @@ def _compose(path: Path, pages: list[_PageRead], warnings: list[str]) -> Documen
                 merged[-1].append(block)
                 broken = False
                 continue
+        merged.extend([note] for note in notes)
+        notes = []
         merged.append([block])
         broken = False
+    merged.extend([note] for note in notes)
 
     parts: list[str] = []
     page_start: dict[int, int] = {}

@@ -260,7 +260,9 @@ def test_hyphenation_uses_the_documents_own_words_then_rules() -> None:
     assert h.join("at T6-", "T8 level") == "at T6-T8 level"
     assert h.join("annual follow-", "up computed") == "annual follow-up computed"
     assert h.join("the histopatho-", "logical report") == "the histopathological report"
-    assert h.join("not life-threa-", "tening") == "not life-threatening"  # a break inside a compound
+    assert (
+        h.join("not life-threa-", "tening") == "not life-threatening"
+    )  # a break inside a compound
 
 
 def test_normalise_ligatures_spaces_soft_hyphens_but_not_dashes() -> None:
@@ -322,3 +324,17 @@ def test_pmc4745280_audiogram_grid_references_with_hanging_indent_and_stacked_ac
     ]
     # an accent printed above a capital goes back on its letter
     assert "S. Özcan" in doc.text and "Ö. Aydin" in doc.text
+
+
+def test_cermine_test1_paragraph_runs_around_a_footnote_and_title_over_a_banner() -> None:
+    doc = read_pdf(PDFS / "cermine_test1.pdf", max_pages=200)
+    # the title under a drawn banner is whole (its short words are no panel letters)
+    assert doc.title == (
+        "Complications related to deep venous thrombosis prophylaxis in trauma: "
+        "a systematic review of the literature"
+    )
+    # a paragraph cut by the correspondence footnote at the foot of the column stays whole
+    assert "anticoagulation with low molecular weight heparins (LMWHs) as the primary" in doc.text
+    note = next(p for p in doc.text.split("\n\n") if p.startswith("* Correspondence"))
+    assert doc.text.index(note) > doc.text.index("anticoagulation with low molecular weight")
+    assert "Although DVT alone is not life-threatening, a resulting pulmonary embolism" in doc.text
