@@ -135,6 +135,7 @@ def parse_legend(legend: str | None) -> dict[str, str]:
     if not legend:
         return {}
     text = " ".join(legend.split())
+    text = re.sub(r"^(?:abbreviations?|key|legend|notes?)\s*[:.]\s*", "", text, flags=re.IGNORECASE)
     items = re.split(r"\s*;\s*", text) if ";" in text else re.split(r",\s+(?=[A-Z][A-Za-z/]{0,5}\b)", text)
     out: dict[str, str] = {}
     for item in items:
@@ -161,7 +162,7 @@ def is_none(cell: str, rules: TableRules | None = None) -> bool:
 
 def parse_codes(cell: str, legend: dict[str, str] | None = None) -> list[str] | None:
     """Metastasis codes of a cell: 'L, V, B' -> ['L', 'V', 'B'] (legend first, then the
-    FIELDS.md codes, then site words); 'N/A' -> None; '-' -> []."""
+    FIELDS.md codes, then site words); 'N/A' -> None; '-' -> []; a cell naming no known site -> None."""
     rules = load_table_rules()
     c = _clean(cell)
     if is_unknown(c, rules):
@@ -186,7 +187,8 @@ def parse_codes(cell: str, legend: dict[str, str] | None = None) -> list[str] | 
             code = normalise_site(part)
         if code and code not in out:
             out.append(code)
-    return out
+    # a cell that names no site we know is unknown, not "none" (that is "-", "none", "no")
+    return out or None
 
 
 def parse_age_sex(cell: str) -> tuple[float | None, str | None]:
