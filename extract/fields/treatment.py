@@ -514,6 +514,14 @@ def treatment_mentions(ps: PatientSentences, spinal: list[Sentence]) -> list[tup
     return out
 
 
+_TKI_NOT_GIVEN = re.compile(
+    r"\b(?:refused|declined|unable\s+to\s+afford|could\s+not\s+afford|not\s+(?:available|affordable|reimbursed))\b",
+    re.IGNORECASE)
+_TKI_NOT_GIVEN_BEFORE = re.compile(
+    r"\b(?:predict\w*|confer\w*|sensitiv\w*|susceptib\w*|candidates?|eligib\w*|such\s+as|e\.g\.)[^.;]{0,35}$",
+    re.IGNORECASE)
+
+
 def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:
     ctx = _context()
     out = []
@@ -527,6 +535,8 @@ def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:
                 if re.search(r"\b(?:refused|declined|considered|recommend\w*|should|would|could)\b",
                              s.text[max(0, m.start() - 50) : m.start()], re.IGNORECASE):
                     continue
+                if _TKI_NOT_GIVEN.search(s.text) or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]):
+                    continue  # "declined", "predicts sensitivity to imatinib", "TKIs such as sunitinib"
                 if ctx["generic_present"].search(s.text) and not ctx["our_patient"].search(s.text) \
                         and not ctx["narrative"].search(s.text):
                     continue

@@ -182,6 +182,12 @@ TKIS = [
     ("Imatinib is the standard first-line treatment for metastatic GIST.", []),
     ("The patient refused imatinib.", []),
     ("He did not receive imatinib.", []),
+    ("Mutational analysis revealed a KIT exon 11 deletion, which predicts sensitivity to imatinib.", []),
+    ("Genetic testing showed a PDGFRA D842V mutation, conferring resistance to imatinib.", []),
+    ("Adjuvant imatinib was recommended, but the patient declined.", []),
+    ("Treatment with TKIs such as imatinib and sunitinib has improved survival.", []),
+    ("The tumour progressed despite imatinib, and he was switched to sunitinib.", ["imatinib", "sunitinib"]),
+    ("Imatinib was discontinued after 3 years.", ["imatinib"]),
 ]
 
 
