@@ -535,7 +535,8 @@ def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:
                 if re.search(r"\b(?:refused|declined|considered|recommend\w*|should|would|could)\b",
                              s.text[max(0, m.start() - 50) : m.start()], re.IGNORECASE):
                     continue
-                if _TKI_NOT_GIVEN.search(s.text) or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]):
+                if _TKI_NOT_GIVEN.search(s.text[max(0, m.start() - 30) : m.end() + 50]) \
+                        or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]):
                     continue  # "declined", "predicts sensitivity to imatinib", "TKIs such as sunitinib"
                 if ctx["generic_present"].search(s.text) and not ctx["our_patient"].search(s.text) \
                         and not ctx["narrative"].search(s.text):

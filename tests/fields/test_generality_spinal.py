@@ -188,6 +188,7 @@ TKIS = [
     ("Treatment with TKIs such as imatinib and sunitinib has improved survival.", []),
     ("The tumour progressed despite imatinib, and he was switched to sunitinib.", ["imatinib", "sunitinib"]),
     ("Imatinib was discontinued after 3 years.", ["imatinib"]),
+    ("He declined further surgery of the residual liver lesions and was treated with imatinib.", ["imatinib"]),
 ]
 
 
