@@ -160,6 +160,10 @@ def is_none(cell: str, rules: TableRules | None = None) -> bool:
     return bool(rules.none_cell.match(_clean(cell)))
 
 
+_LEVEL_CELL = re.compile(r"(?:C[1-7]|T[h]?1[0-2]|T[h]?[1-9]|D1[0-2]|D[1-9]|L[1-5]|S[1-5])"
+                         r"(?:\s*[-–]\s*(?:C[1-7]|T[h]?1[0-2]|T[h]?[1-9]|L[1-5]|S[1-5]|1[0-2]|[1-9]))?(?:\s+vertebra\w*)?")
+
+
 def parse_codes(cell: str, legend: dict[str, str] | None = None) -> list[str] | None:
     """Metastasis codes of a cell: 'L, V, B' -> ['L', 'V', 'B'] (legend first, then the
     FIELDS.md codes, then site words); 'N/A' -> None; '-' -> []; a cell naming no known site -> None."""
@@ -183,6 +187,8 @@ def parse_codes(cell: str, legend: dict[str, str] | None = None) -> list[str] | 
             code = normalise_site(upper_legend[part.upper()])
         elif part.upper() in METASTASIS_CODES and (part.isupper() or len(part) == 2):
             code = part.upper()
+        elif _LEVEL_CELL.fullmatch(part):
+            code = "V"  # "T12", "L2-L4": a vertebral level in a sites column
         else:
             code = normalise_site(part)
         if code and code not in out:

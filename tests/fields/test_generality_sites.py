@@ -1,0 +1,300 @@
+"""Held-out generality of primary_site / metastasis_sites and of literature-table rows.
+
+The dev reports score 1.000, so these tests hold phrasings from *other* reports: MACCROBAT case
+reports (cited by PMID), the Hindawi PDFs/JATS of corpus/pdfs and corpus/jats, and sentences
+marked "invented" that put a common phrasing into a minimal text. Each trap is a way a long real
+report states something that is not this patient's metastasis.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.document import Document, Page, Table
+from extract.fields import PatientText, sites, tables
+from extract.ingest import read
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+# Context sentences (invented): a report about a GIST, and a report about some other cancer
+# with spread (a report that tells no spread at all has no sites).
+GIST = "He was diagnosed with a gastrointestinal stromal tumor (GIST). "
+CANCER = "The patient had metastatic disease. "
+
+
+def text_patient(text: str) -> PatientText:
+    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
+    return PatientText(document, None, [(0, len(text))])
+
+
+def found(text: str) -> tuple[str | None, set[str]]:
+    values = sites.extract(text_patient(text))
+    primary = [v.value for v in values if v.field == "primary_site"]
+    return (primary[0] if primary else None), {v.value for v in values if v.field == "metastasis_sites"}
+
+
+# -- metastasis sites the patient had --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # MACCROBAT 21923918
+        (("Three months after the splenectomy, multiple liver metastases were seen on the CT scan, and "
+          "cutaneous metastases were also present."), {"L", "SK"}),
+        # MACCROBAT 28121940: adrenal is O, femur is B
+        (("In October 2014, positron emission tomography–computed tomography (PET-CT) scan demonstrated a good "
+          "response in the primary lesion; however, new metastases in the right adrenal gland and right femur "
+          "developed and were irradiated in November 2014."), {"O", "B"}),
+        # MACCROBAT 24898994: "deposits" and a biopsy confirming them
+        (("Unfortunately, despite treatment, further CT imaging showed the development of multiple peritoneal "
+          "and pulmonary deposits, confirmed on biopsy to be metastatic osteosarcoma."), {"P", "LU"}),
+        # MACCROBAT 28250304: "bone metastasis" names no bone -> B
+        (("A 44-year-old man had been diagnosed with LCNEC of the thymus with bone metastasis at a different "
+          "hospital 3 years previously."), {"B"}),
+        # MACCROBAT 28216610: a list of bones sharing "lytic lesions ... bony metastasis"
+        (("Radiograph of the chest showed extensive right and left perihilar opacity more on the right side, "
+          "and computed tomography (CT) scan of the chest showed a right sided large perihilar mass (Figure 1) "
+          "with multiple thoracic and lumbar vertebrae, ribs, and sternal tiny lytic lesions consistent with "
+          "bony metastasis (Figure 2)."), {"V", "B"}),
+        # MACCROBAT 26361431 (+ invented context)
+        ("Additionally, the tumor had spread to 8 of the 32 lymph nodes (Figure 3). " + CANCER, {"LN"}),
+        # MACCROBAT 21129213: the cervix is the primary organ, the lung a site
+        (("Pathological examination revealed that the tumour also extensively involved the lower uterine segment. "
+          "Based on these findings, she was diagnosed to have lymphangitic carcinomatosis in the lung "
+          "metastatic from SCC of the cervix."), {"LU"}),
+        # invented, common phrasings in a GIST report
+        ("Several small nodules of peritoneal dissemination were distributed over the greater omentum. " + GIST,
+         {"P"}),  # the first sentence is MACCROBAT 27842595
+        (GIST + "PET-CT showed multiple bony metastases.", {"B"}),
+        (GIST + "Hepatic metastases were resected in 2010.", {"L"}),
+        (GIST + "Follow-up CT revealed metastatic deposits in the omentum.", {"P"}),
+        (GIST + "Spinal MRI revealed metastases at T11 and L2.", {"V"}),
+        (GIST + "MRI revealed a metastatic lesion at the L3 vertebral body with epidural extension.", {"V"}),
+        (GIST + "Metastases to the liver, lung, and bone were found.", {"L", "LU", "B"}),
+        (GIST + "The tumor had invaded the abdominal wall.", {"ST"}),
+        (GIST + "The metastatic tumor infiltrated the pancreas.", {"O"}),
+        (GIST + "Our patient had liver metastases at diagnosis.", {"L"}),
+        (GIST + "A cutaneous nodule on the scalp was excised and proved to be a GIST metastasis.", {"SK"}),
+    ],
+)
+def test_metastasis_sites_told_of_the_patient(text: str, codes: set[str]) -> None:
+    assert found(text)[1] == codes
+
+
+# -- traps: statements that give no site -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "liver function" is no hepatic metastasis (MACCROBAT sentence, invented context)
+        CANCER + "Liver function test, kidney function test and C reactive protein levels were within normal limits.",
+        GIST + "Liver enzymes and renal function were normal.",  # invented
+        GIST + "Liver function tests were normal and bone scintigraphy was negative.",  # invented
+        # negation (MACCROBAT sentences; invented context)
+        CANCER + "An initial workup revealed localized cancer with no evidence of distant metastases.",
+        CANCER + "No brain metastases have been detected.",
+        CANCER + "On a PET scan, additional metastases were not found.",
+        GIST + "There was no evidence of liver or lung metastases.",  # invented
+        GIST + "Liver metastases were excluded by CT.",  # invented
+        # lymphadenopathy is enlarged nodes, not a metastasis (MACCROBAT sentences)
+        CANCER + "No pelvic lymphadenopathy was detected.",
+        CANCER + "Physical examination demonstrated mild left sided cervical lymphadenopathy.",
+        GIST + "Enlarged para-aortic lymph nodes were seen.",  # invented
+        # hedges (MACCROBAT 28296775; invented)
+        ("At the present admission, the abdominal CT scan showed marked hepatomegaly with multiple small nodules "
+         "(2–10 mm in diameter) that was supposed to be hepatic metastases from the bladder carcinoma."),
+        GIST + "Brain metastasis cannot be excluded.",
+        GIST + "The differential diagnosis included liver metastasis.",
+        GIST + "The patient may develop liver metastases.",
+        # GISTs in general and the literature (dev-corpus sentences: frontiers2024, sato2014, suzuki2014)
+        GIST + ("The most common sites of metastases are the liver and the peritoneum, whereas breast metastases "
+                "from GIST are extremely rare."),
+        ("GIST usually metastasizes to the lungs and liver as a result of hematogenous spread and peritoneal "
+         "seeding, and metastasis of GIST to the central nervous system (CNS) is extremely rare."),
+        ("Only three cases of gastrointestinal stromal tumor metastasizing to skeletal muscle have been reported "
+         "in the English literature."),
+        GIST + "Lymph node metastasis is uncommon in GIST.",  # invented
+        # other patients (invented)
+        GIST + "Smith et al. described a 25-year-old man with a gastric GIST and metastases to the brain.",
+        GIST + "In a previously reported case, GIST metastasized to the orbit.",
+        GIST + "In the case reported by Smith, the tumor metastasized to the liver.",
+        GIST + "To our knowledge, only 5 cases of GIST with brain metastases have been reported.",
+        # other tumours of a GIST patient, and their own sites (invented)
+        GIST + "He also had a history of lung cancer.",
+        GIST + "He also had prostate cancer with bone metastases.",
+        GIST + "Bone metastases from his prostate cancer were treated with radiotherapy.",
+        GIST + "She had undergone mastectomy for breast cancer 10 years earlier.",
+        GIST + "Renal cell carcinoma was also found in the left kidney.",
+        # the spread of a condition that is no tumour (MACCROBAT 27218632: acrodermatitis, zinc deficiency)
+        ("A 50-year old man with a history of metastatic mucinous appendiceal adenocarcinoma presents for "
+         "evaluation of a desquamating rash on his face that has spread to his scalp, inguinal region, and "
+         "perineum over the past 4 months."),
+        CANCER + "Cellulitis involving the left thigh was treated with antibiotics.",  # invented
+    ],
+)
+def test_no_site_from_traps(text: str) -> None:
+    assert found(text)[1] == set()
+
+
+def test_the_primary_organ_is_no_metastasis_site() -> None:
+    """invented: the jejunum of a jejunal GIST, and the lung of a lung cancer, are not sites."""
+    assert found("A 62-year-old man with a jejunal GIST had no liver metastases.") == ("jejunum", set())
+    assert found("He had adenocarcinoma of the lung with metastases to the adrenal gland.")[1] == {"O"}
+    # ... but "RCC of the lumbar spine" is where the RCC is (alkhawaja2014's wording)
+    assert found("Until recently, he had known RCC of the lumbar spine with metastasis.")[1] == {"V"}
+
+
+# -- primary site phrasings ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "primary"),
+    [
+        # MACCROBAT 21527041 (GIST named in its own sentence, the organ in another)
+        (("Sporadic GIST was impressed due to no family history of GIST nor other GIST presented in this patient. "
+          "UGI scope revealed submucosal gastric tumor with central ulceration."), "stomach"),
+        # invented
+        ("A 45-year-old woman presented with a GIST arising from the jejunum.", "jejunum"),
+        ("A 70-year-old man underwent resection of a gastrointestinal stromal tumour of the duodenum.", "duodenum"),
+        ("A 70-year-old man was found to have a 10 cm mass in the stomach; histology showed a GIST.", "stomach"),
+        ("The primary tumor was located in the ileum and immunohistochemistry confirmed GIST.", "ileum"),
+        ("CT showed a large tumour of the small bowel with liver metastases, and biopsy confirmed a GIST.",
+         "small intestine"),
+        ("He presented with metastatic GIST of the stomach with peritoneal dissemination.", "stomach"),
+    ],
+)
+def test_primary_site_phrasings_of_other_reports(text: str, primary: str) -> None:
+    assert found(text)[0] == primary
+
+
+@pytest.mark.parametrize(
+    ("text", "is_gist"),
+    [
+        # MACCROBAT 26444414: GIST one alternative of a differential; the tumour was a pyogenic granuloma
+        (("Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant lymphoma, "
+          "or cancer, we performed laparoscopic-assisted segmental resection of the jejunum."), False),
+        ("A GIST was suspected on CT, but histology showed a leiomyoma.", False),  # invented
+        ("The differential diagnosis included GIST and schwannoma.", False),  # invented
+        ("Leiomyoma or GIST was considered.", False),  # invented
+        ("The diagnosis of the tumor was established as GIST.", True),  # MACCROBAT 21527041
+        ("We report a rectal GIST with a spinal metastasis.", True),  # invented
+    ],
+)
+def test_a_gist_only_considered_does_not_make_a_gist_report(text: str, is_gist: bool) -> None:
+    assert sites.gist_told(text) is is_gist
+
+
+def test_no_primary_site_for_a_differential_gist_in_a_whole_maccrobat_report() -> None:
+    path = CORPUS / "maccrobat" / "26444414.txt"
+    document = read(path)
+    values = sites.extract(PatientText(document, None, [(0, len(document.text))]))
+    assert [v for v in values if v.field == "primary_site"] == []
+
+
+# -- whole real reports outside the dev set -------------------------------------------------------------
+
+
+def whole(path: Path) -> tuple[str | None, set[str]]:
+    document = read(path)
+    values = sites.extract(PatientText(document, None, [(0, len(document.text))]))
+    for v in values:
+        assert document.text[v.evidence.start:v.evidence.end] == v.evidence.text
+    primary = [v.value for v in values if v.field == "primary_site"]
+    return (primary[0] if primary else None), {v.value for v in values if v.field == "metastasis_sites"}
+
+
+@pytest.mark.parametrize(
+    ("path", "codes"),
+    [
+        ("jats/PMC4737013.xml", {"LN", "LU"}),  # "metastatic melanoma involving cervical lymph nodes and lungs"
+        ("jats/PMC4745306.xml", {"B"}),  # ischium metastasis of a parotid tumour: the parotid is no site
+        ("maccrobat/27218632.txt", set()),  # a rash that spread; the adenocarcinoma's sites are not told
+        ("maccrobat/28296775.txt", {"L", "LN", "B"}),  # SCLC; the prostate adenocarcinoma is a second primary
+        ("maccrobat/21129213.txt", {"LN", "LU"}),  # cervical SCC; the lower uterine segment is its own organ
+    ],
+)
+def test_whole_held_out_reports(path: str, codes: set[str]) -> None:
+    primary, metastases = whole(CORPUS / path)
+    assert primary is None
+    assert metastases == codes
+
+
+# -- literature tables: layouts --------------------------------------------------------------------------
+
+
+def _table_doc(table: Table, text: str = "GIST") -> Document:
+    return Document("t", "t.xml", text, tables=[table], kind="jats")
+
+
+def test_codes_expanded_with_a_legend_of_other_codes() -> None:
+    """invented layout: two-letter codes of the authors' own, legend 'Abbreviations: ...; Li, liver'."""
+    table = Table(
+        caption="Table 2: Published cases of GIST with bone metastases",
+        header=["Case", "Age/Sex", "Primary site", "Metastatic sites", "Treatment"],
+        rows=[
+            ["1", "54/M", "Stomach", "Li, Bo", "Imatinib"],
+            ["2", "61/F", "Small bowel", "Sp, Pe", "Radiotherapy"],
+            ["3", "47/M", "Rectum", "N/A", "N/A"],
+            ["4", "70/F", "Jejunum", "–", "–"],
+        ],
+        legend="Abbreviations: Li, liver; Bo, bone; Sp, spine; Pe, peritoneum; N/A, not available.",
+    )
+    cases = tables.cases_from_tables(_table_doc(table), None)
+    rows = [c.row for c in cases]
+    assert [r.metastasis_sites for r in rows] == [["L", "B"], ["V", "P"], [], []]
+    assert [r.primary_site for r in rows] == ["stomach", "small intestine", "rectum", "jejunum"]
+    assert rows[0].tki == ["imatinib"]
+    # treatment is spinal only for the row whose sites name the spine (the caption is about bone)
+    assert [r.spinal_treatment for r in rows] == [[], ["radiotherapy"], [], []]
+    assert [r.reference for r in rows] == ["Case 1", "Case 2", "Case 3", "Case 4"]
+
+
+def test_not_available_is_unknown_and_a_dash_is_none() -> None:
+    legend = tables.parse_legend("L liver, V vertebrae, N/A not available")
+    assert tables.parse_codes("N/A", legend) is None
+    assert tables.parse_codes("NR", legend) is None
+    assert tables.parse_codes("-", legend) == []
+    assert tables.parse_codes("—", legend) == []
+    assert tables.parse_codes("None", legend) == []
+    assert tables.parse_codes("L + V", legend) == ["L", "V"]
+    # a cell naming no site we know is unknown, not "none"
+    assert tables.parse_codes("Xy/Zz", legend) is None
+    assert tables.parse_treatment("N/A") == (None, [])
+    assert tables.parse_treatment("-") == ([], [])
+
+
+def test_spinal_table_keeps_treatment_of_every_row() -> None:
+    table = Table(
+        caption="Table 1: Reported cases of GIST with spinal metastases",
+        header=["Reference", "Primary", "Metastases", "Treatment"],
+        rows=[["Smith et al. [3]", "Stomach", "Liver", "Radiotherapy"],
+              ["Present case", "Rectum", "Vertebrae", "Decompression and fixation"]],
+    )
+    rows = tables.cases_from_tables(_table_doc(table), None)
+    assert [c.row.spinal_treatment for c in rows] == [["radiotherapy"], ["decompression", "instrumentation"]]
+    assert [c.is_current_report for c in rows] == [False, True]
+
+
+def test_primary_column_of_a_table_about_no_gist_gives_no_primary_site() -> None:
+    """FIELDS.md: primary_site is the GIST's organ; a table of other tumours keeps the sites only."""
+    table = Table(
+        caption="Table 3: Reported cases of spinal metastasis of hepatocellular carcinoma",
+        header=["Author", "Age", "Primary", "Metastatic sites"],
+        rows=[["Lee et al. [5]", "58", "Liver", "T12, lung"]],
+    )
+    rows = tables.cases_from_tables(_table_doc(table, "Hepatocellular carcinoma."), None)
+    assert len(rows) == 1
+    assert rows[0].row.primary_site is None
+    assert rows[0].row.metastasis_sites == ["V", "LU"]
+
+
+def test_real_literature_tables_without_mission_values_give_no_rows() -> None:
+    """PMC4738714 (biliary adenofibromata), PMC4738724 (pituitary adenomas): patient tables of
+    other diseases give no case rows."""
+    for name in ("PMC4738714.xml", "PMC4738724.xml"):
+        document = read(CORPUS / "jats" / name)
+        assert any(tables.is_patient_table(t, tables.map_columns(t)) for t in document.tables)
+        assert tables.cases_from_tables(document, None) == []
