@@ -64,6 +64,11 @@ def found(text: str) -> tuple[str | None, set[str]]:
         (("Pathological examination revealed that the tumour also extensively involved the lower uterine segment. "
           "Based on these findings, she was diagnosed to have lymphangitic carcinomatosis in the lung "
           "metastatic from SCC of the cervix."), {"LU"}),
+        # MACCROBAT 27904130: the "LN" abbreviation; a mesocolic node is a node, not the mesentery
+        ("The histopathological diagnosis was metastatic HCC to a mesocolic LN.", {"LN"}),
+        # adapted from PMC4735921 (chordoma): "involving the musculature of the left posterior abdominal wall"
+        (("The PET scan showed a large hypermetabolic mass in the left flank, a metastasis involving the "
+          "musculature of the left posterior abdominal wall."), {"ST"}),
         # invented, common phrasings in a GIST report
         ("Several small nodules of peritoneal dissemination were distributed over the greater omentum. " + GIST,
          {"P"}),  # the first sentence is MACCROBAT 27842595
