@@ -56,6 +56,13 @@ def _treatment_terms() -> tuple[list[_Label], dict[str, list[str]], re.Pattern[s
 
 
 @lru_cache(maxsize=1)
+def _primary_named_after_organ() -> re.Pattern[str]:
+    """After an organ word: the primary's name leading to its spinal metastasis ("breast cancer
+    metastasis to the spine"), so the organ is not the treatment's target."""
+    return re.compile(_load("treatment_terms.json")["primary_named_after_organ"], re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _tki_terms() -> list[tuple[str, re.Pattern[str]]]:
     data = _load("tki_terms.json")
     return [
@@ -464,12 +471,18 @@ def _local_target(text: str, start: int, end: int) -> str | None:
     _, _, not_spinal = _treatment_terms()
     window = text[end : end + 70]
     spinal = [m.start() for m in (_context()["spinal_site"].search(window), LEVEL_RE.search(window)) if m]
-    other = not_spinal.search(window)
     first_spinal = min(spinal) if spinal else None
-    if other and (first_spinal is None or other.start() < first_spinal):
+    for other in not_spinal.finditer(window):
+        if first_spinal is not None and other.start() > first_spinal:
+            break
+        if _primary_named_after_organ().match(window[other.end() :]):
+            continue  # "radiotherapy for breast cancer metastasis to the spine"
         return "other"
     if first_spinal is not None:
         return "spinal"
+    # "prostate radiotherapy", "whole-brain radiotherapy": the organ just before the term
+    if re.search(r"(?:" + not_spinal.pattern + r")[\s-]*$", text[max(0, start - 30) : start], re.IGNORECASE):
+        return "other"
     return None
 
 

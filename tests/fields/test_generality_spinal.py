@@ -377,3 +377,22 @@ FIRST_SIGN = [
 def test_first_sign_or_interval(text: str, months: float, sync: bool) -> None:
     got = spinal(text)
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+
+
+# -- the target of radiotherapy (invented) -------------------------------------------------
+
+AFTER_T10 = "A 60-year-old woman presented with back pain and MRI showed a metastasis at T10. "
+RADIOTHERAPY_TARGETS = [
+    ("She received palliative radiotherapy for breast cancer metastasis to the spine.", ["radiotherapy"]),
+    ("SBRT was delivered for the renal cell carcinoma metastasis at T10.", ["radiotherapy"]),
+    ("She then received radiotherapy to the breast.", []),
+    ("Prostate radiotherapy (70 Gy in 35 fractions) was also given.", []),
+    ("She received whole-brain radiotherapy for brain metastases.", []),
+    ("Radiotherapy for the primary breast tumour was given.", []),
+    ("Radiotherapy to the liver metastases was given.", []),
+]
+
+
+@pytest.mark.parametrize("sentence,labels", RADIOTHERAPY_TARGETS)
+def test_radiotherapy_target(sentence: str, labels: list[str]) -> None:
+    assert spinal(AFTER_T10 + sentence).get("spinal_treatment", []) == labels
