@@ -697,16 +697,28 @@ _ALTERNATIVE_AFTER = re.compile(r"\s*(?:\([^()]{0,20}\))?\)?\s*,[^.;:]{0,80}?\bo
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or)\s+(?:an?\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 
 
+_ROUGH_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\bFig)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bDr)\.\s|\n")
+
+
 def gist_told(text: str, rules: SiteRules | None = None) -> bool:
-    """The text speaks of a GIST as a diagnosis: some mention of a GIST is neither one of the
-    alternatives of a differential diagnosis ("a small bowel tumor, GIST, malignant lymphoma,
-    or cancer") nor in a sentence that doubts it ("suspected GIST", "GIST was ruled out")."""
+    """The text speaks of a GIST as a diagnosis: some mention of a GIST before the references is
+    neither one of the alternatives of a differential diagnosis ("a small bowel tumor, GIST,
+    malignant lymphoma, or cancer"), nor in a sentence that doubts it ("suspected GIST", "GIST was
+    ruled out"), nor in a statement about GISTs in general or other patients."""
     rules = rules or load_rules()
-    for m in rules.gist.finditer(text):
-        a = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0]
-        sentence = text[a:min(ends) if ends else len(text)]
+    heading = _REFERENCES_HEADING.search(text, len(text) // 3)
+    stop = heading.start() if heading else len(text)
+    for m in rules.gist.finditer(text, 0, stop):
+        lo = max(0, m.start() - 600)
+        cuts = [lo + c.end() for c in _ROUGH_SENTENCE_END.finditer(text, lo, m.start())]
+        a = cuts[-1] if cuts else lo
+        end = _ROUGH_SENTENCE_END.search(text, m.end(), m.end() + 600)
+        sentence = text[a:end.start() if end else m.end() + 600]
         if rules.gist_doubt.search(sentence):
+            continue
+        # "spinal metastases from GIST are rare", "Smith et al. reported a GIST ...": the
+        # literature, not this report's tumour
+        if statement_kind(sentence, rules) in ("generic", "other"):
             continue
         if _ALTERNATIVE_AFTER.match(text, m.end()) or _ALTERNATIVE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             continue

@@ -184,12 +184,21 @@ def test_primary_site_phrasings_of_other_reports(text: str, primary: str) -> Non
         ("A GIST was suspected on CT, but histology showed a leiomyoma.", False),  # invented
         ("The differential diagnosis included GIST and schwannoma.", False),  # invented
         ("Leiomyoma or GIST was considered.", False),  # invented
+        # invented: GISTs in the discussion of a report about another cancer
+        ("Spinal metastases from GISTs are rare. Smith et al. reported a GIST of the rectum.", False),
         ("The diagnosis of the tumor was established as GIST.", True),  # MACCROBAT 21527041
         ("We report a rectal GIST with a spinal metastasis.", True),  # invented
     ],
 )
 def test_a_gist_only_considered_does_not_make_a_gist_report(text: str, is_gist: bool) -> None:
     assert sites.gist_told(text) is is_gist
+
+
+def test_no_primary_site_in_a_report_whose_gists_are_the_literatures() -> None:
+    """invented: a spinal report of a rectal adenocarcinoma that discusses GISTs."""
+    text = ("A 60-year-old man with a rectal mass was found to have a spinal metastasis of adenocarcinoma. "
+            "Spinal metastases from GISTs are rarely reported in the literature.")
+    assert found(text)[0] is None
 
 
 def test_no_primary_site_for_a_differential_gist_in_a_whole_maccrobat_report() -> None:
