@@ -103,8 +103,9 @@ LEVEL_RE = re.compile(
 _ORDINALS = {w: i + 1 for i, w in enumerate(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])}
 #: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
+_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))"
 ORDINAL_LEVEL_RE = re.compile(
-    r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))\s+"
+    rf"\b(?P<ord>{_ORD})(?:\s*(?P<osep>,|-|–|\band\b|\bto\b|\bthrough\b)\s*(?:the\s+)?(?P<ord2>{_ORD}))?\s+"
     r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
     r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
     re.IGNORECASE,
@@ -112,15 +113,29 @@ ORDINAL_LEVEL_RE = re.compile(
 _REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
 
 
-def _ordinal_level(m: re.Match[str]) -> str | None:
+def _ordinal_levels(m: re.Match[str]) -> list[str]:
+    """Levels of an :data:`ORDINAL_LEVEL_RE` match: "the 3rd and 4th lumbar vertebrae" ->
+    L3, L4; "the 10th to the 12th thoracic vertebrae" -> T10, T11, T12."""
     if m.group("c1"):
-        return "C1"
+        return ["C1"]
     if m.group("c2"):
-        return "C2"
-    word = m.group("ord").lower()
-    n = _ORDINALS.get(word) or int(re.sub(r"\D", "", word))
-    lv = f"{_REGION[m.group('region').lower()]}{n}"
-    return lv if lv in _ORDER else None
+        return ["C2"]
+    region = _REGION[m.group("region").lower()]
+
+    def level(word: str) -> str | None:
+        word = word.lower()
+        lv = f"{region}{_ORDINALS.get(word) or int(re.sub(r'[^0-9]', '', word))}"
+        return lv if lv in _ORDER else None
+
+    first = level(m.group("ord"))
+    second = level(m.group("ord2")) if m.group("ord2") else None
+    if first is None:
+        return [second] if second else []
+    if second is None:
+        return [first]
+    if m.group("osep").lower() in ("and", ","):
+        return [first, second]
+    return _expand(first, second)
 
 
 _SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
@@ -170,9 +185,7 @@ def normalise_levels(text: str) -> list[str]:
     for m in LEVEL_RE.finditer(text):
         found.update(_levels_of_match(m))
     for m in ORDINAL_LEVEL_RE.finditer(text):
-        lv = _ordinal_level(m)
-        if lv:
-            found.add(lv)
+        found.update(_ordinal_levels(m))
     if _SACRUM_RE.search(text) and not any(lv.startswith("S") for lv in found):
         found.add("S")
     if _COCCYX_RE.search(text):
@@ -409,9 +422,9 @@ def level_mentions(ps: PatientSentences) -> list[LevelMention]:
                 continue
             out.append(LevelMention(s, m.start(), m.end(), levels))
         for m in ORDINAL_LEVEL_RE.finditer(s.text):
-            lv = _ordinal_level(m)
-            if lv and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]):
-                out.append(LevelMention(s, m.start(), m.end(), [lv]))
+            lvs = _ordinal_levels(m)
+            if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]):
+                out.append(LevelMention(s, m.start(), m.end(), lvs))
         has_s = any(lv.startswith("S") for lm in out if lm.sentence is s for lv in lm.levels)
         for pat, code in ((_SACRUM_RE, "S"), (_COCCYX_RE, "Co")):
             for m in pat.finditer(s.text):

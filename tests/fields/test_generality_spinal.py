@@ -41,6 +41,13 @@ LEVELS = [
     ("An epidural metastasis compressed the spinal cord at D8.", ["T8"]),
     ("MRI showed a destructive lesion of the L-3 vertebral body consistent with metastasis.", ["L3"]),
     ("PET-CT showed metastases in T4 and T9.", ["T4", "T9"]),
+    ("MRI showed metastases at T10, T11 and T12.", ["T10", "T11", "T12"]),
+    ("MRI showed metastases of the 3rd and 4th lumbar vertebrae.", ["L3", "L4"]),
+    ("MRI showed metastases from the 10th to the 12th thoracic vertebrae.", ["T10", "T11", "T12"]),
+    ("Bone scan showed metastases in the vertebral bodies of T7 and T8.", ["T7", "T8"]),
+    ("MRI showed metastatic lesions at multiple levels (T2, T5, L1).", ["T2", "T5", "L1"]),
+    ("CT showed a lytic metastasis of the first sacral vertebra.", ["S1"]),
+    ("MRI showed Th11-12 metastases.", ["T11", "T12"]),
     # traps: a fixation range, disc levels, nerve roots, MRI sequences, negation, the literature
     ("For the T12 metastasis he underwent posterior fixation from T10 to L2.", ["T12"]),
     ("A metastasis of L1 was treated with pedicle screw fixation at T11-L3.", ["L1"]),
