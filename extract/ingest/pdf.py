@@ -322,6 +322,9 @@ def _is_heading(block: Block, m: Metrics) -> bool:
         return False
     if text.endswith((",", ";")):
         return False
+    # author lines with affiliation marks ("Riyaaz,1", "Tampoe2") are not headings
+    if re.search(r"[a-z],?\d", text) or text.count(",") >= 2:
+        return False
     # a long sentence is not a heading
     return not (text.endswith((".", "!", "?")) and len(text.split()) > 8)
 
@@ -489,9 +492,14 @@ def _title(blocks: list[Block], m: Metrics, hyph: Hyphenation) -> str | None:
     first_page = [b for b in blocks if b.page == blocks[0].page] if blocks else []
     if not first_page:
         return None
-    big = max(first_page, key=lambda b: b.size)
-    if big.size < m.body_size + 1.5:
+    largest = max(b.size for b in first_page)
+    if largest < m.body_size + 1.5:
         return None
+    # of the blocks in the largest print, the longest (not a "Case Report" label above it)
+    big = max(
+        (b for b in first_page if b.size >= largest - 0.5),
+        key=lambda b: sum(len(line.text) for line in b.lines),
+    )
     text = ""
     prev: Line | None = None
     for line in big.lines:

@@ -338,3 +338,10 @@ def test_cermine_test1_paragraph_runs_around_a_footnote_and_title_over_a_banner(
     note = next(p for p in doc.text.split("\n\n") if p.startswith("* Correspondence"))
     assert doc.text.index(note) > doc.text.index("anticoagulation with low molecular weight")
     assert "Although DVT alone is not life-threatening, a resulting pulmonary embolism" in doc.text
+
+
+def test_pmc4736389_title_under_a_category_label_and_no_author_headings() -> None:
+    doc = hindawi("PMC4736389")
+    assert doc.title is not None and doc.title.startswith("Native Valve Streptococcus bovis Endocarditis")
+    titles = [s.title for s in doc.sections]
+    assert titles[:4] == ["1. Introduction", "2. Case Presentation", "3. Discussion", "4. Conclusions"]
