@@ -9,10 +9,20 @@ from extract.ingest import read
 from extract.nlp import annotate
 
 
-@pytest.fixture(scope="module", params=["shimizu2018.pdf", "shimizu2018_extracted.txt"])
-def seed_doc(request, nlp_no_ner, corpus):
-    document = read(corpus / "seed" / request.param)
-    doc = annotate(nlp_no_ner, document)
+@pytest.fixture(
+    scope="module",
+    params=[
+        ("shimizu2018.pdf", "nlp_no_ner"),
+        ("shimizu2018_extracted.txt", "nlp_no_ner"),
+        ("shimizu2018.pdf", "nlp_with_ner"),  # NER entities are ConText targets too
+    ],
+    ids=["pdf", "txt", "pdf-with-ner"],
+)
+def seed_doc(request, corpus):
+    name, pipeline = request.param
+    nlp = request.getfixturevalue(pipeline)
+    document = read(corpus / "seed" / name)
+    doc = annotate(nlp, document)
     assert doc.text == document.text
     return doc
 
