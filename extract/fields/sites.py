@@ -116,6 +116,7 @@ class SiteRules:
     weak_triggers: re.Pattern[str]
     spread_words: re.Pattern[str]
     non_tumour_conditions: re.Pattern[str]
+    examination_nouns: re.Pattern[str]
     barriers: frozenset[str]
     list_joiners: frozenset[str]
     negation_before: frozenset[str]
@@ -166,6 +167,7 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         weak_triggers=re.compile(rf"^(?:{data['weak_triggers']})$", re.IGNORECASE),
         spread_words=re.compile(rf"^(?:{data['spread_words']})$", re.IGNORECASE),
         non_tumour_conditions=re.compile(rf"^(?:{data['non_tumour_conditions']})$", re.IGNORECASE),
+        examination_nouns=re.compile(rf"^(?:{data['examination_nouns']})$", re.IGNORECASE),
         barriers=_word_set(data["barriers"]),
         list_joiners=_word_set(data["list_joiners"]),
         negation_before=_word_set(data["negation_before"]),
@@ -486,6 +488,8 @@ def _trigger_indices(sentence: Sentence, rules: SiteRules) -> tuple[list[int], l
     for i, t in enumerate(sentence.tokens):
         if t.lower == "secondary" and i + 1 < len(sentence.tokens) and sentence.tokens[i + 1].lower == "to":
             continue  # "compression secondary to haemorrhage": caused by, not a secondary
+        if i + 1 < len(sentence.tokens) and rules.examination_nouns.match(sentence.tokens[i + 1].text):
+            continue  # "metastatic work-up", "metastatic survey": an examination
         if rules.strong_triggers.match(t.text):
             if rules.spread_words.match(t.text) and _condition_spreads(sentence, i, rules):
                 continue  # "a rash that has spread to his scalp", "cellulitis involving the thigh"

@@ -69,7 +69,7 @@ def found(text: str) -> tuple[str | None, set[str]]:
         # adapted from PMC4735921 (chordoma): "involving the musculature of the left posterior abdominal wall"
         (("The PET scan showed a large hypermetabolic mass in the left flank, a metastasis involving the "
           "musculature of the left posterior abdominal wall."), {"ST"}),
-        # invented, common phrasings in a GIST report
+        # invented (marked), common phrasings in a GIST report
         ("Several small nodules of peritoneal dissemination were distributed over the greater omentum. " + GIST,
          {"P"}),  # the first sentence is MACCROBAT 27842595
         (GIST + "PET-CT showed multiple bony metastases.", {"B"}),
@@ -82,6 +82,14 @@ def found(text: str) -> tuple[str | None, set[str]]:
         (GIST + "The metastatic tumor infiltrated the pancreas.", {"O"}),
         (GIST + "Our patient had liver metastases at diagnosis.", {"L"}),
         (GIST + "A cutaneous nodule on the scalp was excised and proved to be a GIST metastasis.", {"SK"}),
+        (GIST + "Contrast-enhanced CT revealed multiple low-density lesions in the liver, consistent with metastases.",
+         {"L"}),
+        (GIST + "MRI demonstrated a mass in the T12 vertebral body compressing the spinal cord.", {"V"}),
+        (GIST + "Histopathology of the resected vertebra confirmed metastatic GIST.", {"V"}),
+        (GIST + "The patient developed liver and peritoneal recurrence 2 years after surgery.", {"L", "P"}),
+        (GIST + "Subsequently, the disease progressed in the liver and peritoneum.", {"L", "P"}),
+        (GIST + "Two years later, he presented with back pain due to a metastasis in the L4 vertebra.", {"V"}),
+        (GIST + "A whole-body bone scan revealed no bone metastases other than the spine lesion.", {"V"}),
     ],
 )
 def test_metastasis_sites_told_of_the_patient(text: str, codes: set[str]) -> None:
@@ -104,6 +112,13 @@ def test_metastasis_sites_told_of_the_patient(text: str, codes: set[str]) -> Non
         CANCER + "On a PET scan, additional metastases were not found.",
         GIST + "There was no evidence of liver or lung metastases.",  # invented
         GIST + "Liver metastases were excluded by CT.",  # invented
+        GIST + "The liver was free of metastases.",  # invented
+        GIST + "CT of the chest, abdomen and pelvis showed no metastatic disease.",  # invented
+        GIST + "No other metastatic lesions were identified in the lung, liver, or bone.",  # invented
+        GIST + "Metastatic work-up including CT of the liver and bone scan was negative.",  # invented
+        GIST + "The tumor was resected with a negative margin and no lymph node involvement.",  # invented
+        GIST + "The patient had a history of hepatitis B and liver cirrhosis.",  # invented
+        GIST + "His father had liver metastases from colon cancer.",  # invented: a relative
         # lymphadenopathy is enlarged nodes, not a metastasis (MACCROBAT sentences)
         CANCER + "No pelvic lymphadenopathy was detected.",
         CANCER + "Physical examination demonstrated mild left sided cervical lymphadenopathy.",
