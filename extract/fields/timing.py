@@ -133,7 +133,7 @@ def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     if _prior_history(s.text):
         return None
     m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text) or t["at_diagnosis"].search(s.text)
-    if m is None and not _anchors_before(ps, s):
+    if m is None and not _anchors_before(ps, s) and _history_told_after(ps, s) is None:
         # "at presentation" is the initial one only for a patient with no earlier history
         m = t["at_presentation"].search(s.text)
     if m:
@@ -256,7 +256,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     finds the primary: "CT showed a gastric mass and osteolytic metastases of Th12 and L1.
     Biopsy of the gastric mass confirmed GIST." -> 0."""
     t = _terms()
-    if _anchors_before(ps, s) or _prior_history(s.text) or _history_before(ps, s):
+    if _anchors_before(ps, s) or _prior_history(s.text) or _history_before(ps, s) or _history_told_after(ps, s):
         return None
     window = [s, *[x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept and x.block == s.block]]
     # the primary's own mass seen in the same work-up ("CT revealed a renal mass and ...")
@@ -279,6 +279,16 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     return None
 
 
+def _history_told_after(ps: PatientSentences, s: Sentence, window: int = 3) -> Sentence | None:
+    """The primary's earlier history told right after the spinal finding: "On admission, MRI
+    showed a metastasis of T10. He had undergone gastrectomy for a GIST 5 years earlier."."""
+    following = [x for x in ps.sentences[s.index + 1 :] if x.kept and x.block == s.block][:window]
+    for x in following:
+        if _primary_named(x.text) and _prior_history(x.text):
+            return x
+    return None
+
+
 def _history_before(ps: PatientSentences, s: Sentence) -> bool:
     """An earlier illness told before ``s`` in its block ("had undergone", "history of ...")."""
     return any(x.kept and x.block == s.block and _prior_history(x.text) for x in ps.sentences[: s.index])
@@ -291,6 +301,9 @@ def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | Non
         if t["later_event"].search(s.text) or _prior_history(s.text):
             return s
     first = spinal[0]
+    told_after = _history_told_after(ps, first)
+    if told_after is not None:
+        return told_after
     for x in _anchors_before(ps, first):  # "had received chemotherapy for breast cancer 2 years earlier"
         if _prior_history(x.text) or t["ago"].search(x.text):
             return x
@@ -311,6 +324,10 @@ def find_time(ps: PatientSentences, spinal: list[Sentence],
             continue
         found = _anchored(s)
         if found:
+            return found
+        told_after = _history_told_after(ps, s)
+        found = _anchored(told_after) if told_after is not None and not _anchors_before(ps, s) else None
+        if found:  # "... 5 years earlier" frames this presentation
             return found
         found = _synchronous_cue(ps, s)
         if found:

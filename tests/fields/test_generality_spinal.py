@@ -403,3 +403,19 @@ RADIOTHERAPY_TARGETS = [
 @pytest.mark.parametrize("sentence,labels", RADIOTHERAPY_TARGETS)
 def test_radiotherapy_target(sentence: str, labels: list[str]) -> None:
     assert spinal(AFTER_T10 + sentence).get("spinal_treatment", []) == labels
+
+
+# -- the history told after the spinal finding (invented) -------------------------------------
+
+PRESENTED = "A 62-year-old man presented with back pain. On admission, MRI showed a metastasis of T10. "
+HISTORY_AFTER = [
+    ("He had undergone gastrectomy for a gastric GIST 5 years earlier.", 60.0, False),
+    ("He had a history of breast cancer treated with mastectomy.", None, False),
+    ("He had no history of cancer. CT revealed a renal mass.", 0.0, True),
+]
+
+
+@pytest.mark.parametrize("history,months,sync", HISTORY_AFTER)
+def test_history_told_after_the_spinal_finding(history: str, months: float | None, sync: bool) -> None:
+    got = spinal(PRESENTED + history)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
