@@ -523,6 +523,8 @@ def treatment_mentions(ps: PatientSentences, spinal: list[Sentence]) -> list[tup
                     continue
                 if lab.name == "instrumentation" and _GENE.search(s.text):
                     continue
+                if lab.name == "chemotherapy" and _names_tki(s.text[max(0, m.start() - 25) : m.end() + 40]):
+                    continue  # "chemotherapy with imatinib" is the TKI (FIELDS.md: aside from TKIs)
                 target = _local_target(s.text, m.start(), m.end())
                 if target == "other":
                     continue
@@ -546,6 +548,11 @@ _TKI_NOT_GIVEN = re.compile(
 _TKI_NOT_GIVEN_BEFORE = re.compile(
     r"\b(?:predict\w*|confer\w*|sensitiv\w*|susceptib\w*|candidates?|eligib\w*|such\s+as|e\.g\.)[^.;]{0,35}$",
     re.IGNORECASE)
+
+
+def _names_tki(text: str) -> bool:
+    return any(pat.search(text) for _, pat in _tki_terms()) or bool(
+        re.search(r"\b(?:tyrosine\s+kinase\s+inhibitors?|TKIs?|targeted\s+therap\w*)\b", text, re.IGNORECASE))
 
 
 def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:

@@ -419,3 +419,20 @@ HISTORY_AFTER = [
 def test_history_told_after_the_spinal_finding(history: str, months: float | None, sync: bool) -> None:
     got = spinal(PRESENTED + history)
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+
+
+# -- "chemotherapy" that is the TKI (invented; FIELDS.md: spinal treatment aside from TKIs) -------
+
+AFTER_CORPECTOMY = ("A 60-year-old man with a gastric GIST had a metastasis of L2 and underwent en bloc "
+                    "corpectomy. ")
+CHEMOTHERAPY = [
+    ("After surgery, he received chemotherapy with imatinib.", ["en bloc corpectomy"], ["imatinib"]),
+    ("Postoperatively, imatinib chemotherapy was resumed.", ["en bloc corpectomy"], ["imatinib"]),
+    ("After surgery, he received chemotherapy with doxorubicin.", ["en bloc corpectomy", "chemotherapy"], []),
+]
+
+
+@pytest.mark.parametrize("sentence,labels,tkis", CHEMOTHERAPY)
+def test_chemotherapy_that_is_a_tki(sentence: str, labels: list[str], tkis: list[str]) -> None:
+    got = spinal(AFTER_CORPECTOMY + sentence)
+    assert (got.get("spinal_treatment", []), got.get("tki", [])) == (labels, tkis)
