@@ -12,6 +12,7 @@ import pytest
 
 from extract.document import Document, Page
 from extract.fields import PatientText, timing, treatment
+from extract.ingest import read
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -436,3 +437,35 @@ CHEMOTHERAPY = [
 def test_chemotherapy_that_is_a_tki(sentence: str, labels: list[str], tkis: list[str]) -> None:
     got = spinal(AFTER_CORPECTOMY + sentence)
     assert (got.get("spinal_treatment", []), got.get("tki", [])) == (labels, tkis)
+
+
+# -- whole real reports with spinal words but no spinal metastasis ---------------------------------
+
+
+@pytest.mark.parametrize("path", [
+    "jats/PMC4735921.xml",  # chordoma of the lumbar spine (a primary), laminectomy, radiotherapy
+    "pdfs/PMC4735921.pdf",  # the same report as a publisher PDF
+    "maccrobat/28151882.txt",  # T12 vertebral body removed, T11/T12 and T12/L1 disks, rods
+    "maccrobat/19860925.txt",  # "a solid mass paravertebral ... without any signs of metastases"
+])
+def test_real_reports_without_spinal_metastasis(path: str) -> None:
+    document = read(CORPUS / path)
+    whole = PatientText(document, None, [(0, len(document.text))])
+    assert [v.field for v in treatment.extract(whole) + timing.extract(whole) if v.field != "tki"] == []
+
+
+# -- real sentences from the dev corpus (GIST) -----------------------------------------------------
+
+REAL_TKI = [
+    # braunstein2021_jmcr_humerus
+    (("Case presentation: We report the case of a 72-year-old European woman whose jejunal gastrointestinal "
+     "stromal tumor was resected in 2013 and treated during the following 3 years with imatinib (400 mg "
+     "daily)."), ["imatinib"]),
+    # filonenko2023_wjco_breast
+    ("The patient was taking imatinib 400 mg for 22 mo with stable disease.", ["imatinib"]),
+]
+
+
+@pytest.mark.parametrize("text,tkis", REAL_TKI)
+def test_real_tki_sentences(text: str, tkis: list[str]) -> None:
+    assert spinal(text).get("tki", []) == tkis
