@@ -112,6 +112,8 @@ class SiteRules:
     origin_of: re.Pattern[str]
     origin_connectors: str
     other_cancers: re.Pattern[str]
+    location_organs: frozenset[str]
+    organ_named_tumours: re.Pattern[str]
     strong_triggers: re.Pattern[str]
     weak_triggers: re.Pattern[str]
     spread_words: re.Pattern[str]
@@ -161,6 +163,8 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         tumour_nouns=re.compile(rf"(?:{_alternation(data['tumour_nouns'])})(?![\w])", re.IGNORECASE),
         origin_connectors=data["origin_connectors"],
         other_cancers=re.compile(rf"^(?:{data['other_cancers']})$", re.IGNORECASE),
+        location_organs=frozenset(data["location_organs"]),
+        organ_named_tumours=re.compile(rf"^(?:{data['organ_named_tumours']})$", re.IGNORECASE),
         origin_of=re.compile(rf"(?<![\w-])(?:{_alternation(data['tumour_nouns'])})\s*(?:\([^()]{{1,15}}\)\s*)?"
                              rf"(?:{data['origin_connectors']})\s+(?:the\s+)?(?:(?:left|right|upper|lower|uterine)\s+)?$", re.IGNORECASE),
         strong_triggers=re.compile(rf"^(?:{data['strong_triggers']})$", re.IGNORECASE),
@@ -392,7 +396,8 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
     # "SCC of the cervix", "adenocarcinoma arising from the lung" (not "metastatic carcinoma of
     # the liver", which reads either way)
     head = sentence.text[: mention.char_start - sentence.start]
-    of = rules.origin_of.search(head) if mention.organ not in _LOCATION_ORGANS else None
+    # carcinomas seldom arise in bone, nodes or the brain: "carcinoma of the spine" is where it is
+    of = rules.origin_of.search(head) if mention.organ not in rules.location_organs else None
     if of and not re.search(r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?!from\b|to\b)(?:[\w-]+\s+){0,2}$", head[:of.start()]) \
             and not _names_own_origin(head[:of.end()], rules):
         return True
@@ -412,12 +417,6 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
     return False
 
 
-# Carcinomas seldom arise in these: "carcinoma of the spine", "cancer of the lymph nodes" name
-# where the tumour is, not where it arose.
-_LOCATION_ORGANS = frozenset({"spine", "bone", "lymph node", "peritoneum", "brain"})
-_ORGAN_ACRONYM = re.compile(r"(?:GIST|EGIST|HCC|RCC|NSCLC|SCLC)s?\b")
-
-
 def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
     """The tumour of "<tumour> of the <site>" already names its organ ("RCC of the lumbar spine",
     "renal cell carcinoma of the sternum", "gastric GIST of the ..."): the site is where it is."""
@@ -426,14 +425,14 @@ def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
     if not m:
         return False
     words = m.group(1).split()
-    if _ORGAN_ACRONYM.match(words[-1]):
-        return True
+    if rules.organ_named_tumours.match(words[-1]):
+        return True  # "RCC", "cholangiocarcinoma", "GIST"
     # the words right before the tumour noun: "renal cell carcinoma", "hepatocellular carcinoma"
     for w in reversed(words[:-1]):
         if w.lower() in ("cell", "small", "non-small", "squamous", "clear"):
             continue
         return _is_site_word(w, rules)
-    return bool(re.match(r"(?i)(?:hepato|renal|broncho|cholangio|naso)", words[-1]))
+    return False
 
 
 def _is_site_word(word: str, rules: SiteRules) -> bool:
