@@ -161,6 +161,13 @@ TREATMENTS = [
     ("The L2 metastasis was treated by piecemeal corpectomy and cage reconstruction.", ["corpectomy", "instrumentation"]),
     ("An en bloc spondylectomy of T7 was performed for the solitary metastasis.", ["total en bloc spondylectomy"]),
     ("Decompressive laminectomy of T5-T6 was done for the epidural metastasis.", ["decompression"]),
+    ("For the T7 metastasis he underwent en bloc resection of the T7 vertebra.", ["total en bloc spondylectomy"]),
+    ("Helical tomotherapy was delivered to the T7 metastasis.", ["radiotherapy"]),
+    ("The C5 metastasis was treated by anterior cervical corpectomy and fusion (ACCF).",
+     ["corpectomy", "instrumentation"]),
+    (("A posterior approach with T5-T9 pedicle screw fixation and T7 laminectomy was performed for the T7 "
+     "metastasis."), ["decompression", "instrumentation"]),
+    ("The T7 metastasis was treated with ibandronate.", ["bisphosphonate"]),
     # real (MACCROBAT 28250304)
     (("After an improvement of his left lower leg cellulitis, PCP, and hyperglycemia, the patient underwent "
      "laminectomy and radiation therapy for spinal cord compression, which had been caused by a metastatic "
