@@ -696,7 +696,10 @@ def is_gist_document(document: Document) -> bool:
     return gist_told(document.text)
 
 
-_ALTERNATIVE_AFTER = re.compile(r"\s*(?:\([^()]{0,20}\))?\)?\s*,[^.;:]{0,80}?\bor\b|\s*(?:\([^()]{0,20}\))?\s*or\s+(?:an?\s+)?\w", re.IGNORECASE)
+# one item of a list of alternatives: a short noun phrase ("malignant lymphoma", "leiomyoma (LMS)")
+_ITEM = r"(?!(?:and|which|who|that|was|were|is|are|had|has|with|then|but)\b)[\w-]+(?:\s+[\w-]+){0,3}(?:\s*\([^()]{0,20}\))?"
+_ALTERNATIVE_AFTER = re.compile(rf"\s*(?:\([^()]{{0,20}}\))?\)?\s*,(?:\s*{_ITEM}\s*,)*\s*(?:{_ITEM}\s+)?(?:and/)?or\b"
+                                r"|\s*(?:\([^()]{0,20}\))?\s*or\s+(?:an?\s+)?\w", re.IGNORECASE)
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or)\s+(?:an?\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 
 

@@ -201,6 +201,9 @@ def test_primary_site_phrasings_of_other_reports(text: str, primary: str) -> Non
         ("Leiomyoma or GIST was considered.", False),  # invented
         # invented: GISTs in the discussion of a report about another cancer
         ("Spinal metastases from GISTs are rare. Smith et al. reported a GIST of the rectum.", False),
+        ("Leiomyoma, GIST, schwannoma or lymphoma were considered.", False),  # invented
+        ("He was diagnosed with GIST, which was treated with imatinib or sunitinib.", True),  # invented
+        ("A rectal GIST, 5 cm in size, with low or intermediate risk was resected.", True),  # invented
         ("The diagnosis of the tumor was established as GIST.", True),  # MACCROBAT 21527041
         ("We report a rectal GIST with a spinal metastasis.", True),  # invented
     ],
