@@ -23,10 +23,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from extract.fields import FieldValue, PatientText
 from extract.fields.treatment import (
+    LEVEL_RE,
     PatientSentences,
     Sentence,
     level_mentions,
@@ -127,17 +129,33 @@ def _anchored(s: Sentence) -> TimeFinding | None:
     return None
 
 
+_LATER_CLAUSE = re.compile(
+    r";|\b(?:but|whereas)\b|,?\s+\band\s+(?:then\s+|had\s+)?(?:later|subsequently|eventually|thereafter)\b"
+    r"|,\s+(?:later|subsequently|eventually|thereafter)\b", re.IGNORECASE)
+
+
+def _spinal_clauses(text: str) -> list[tuple[int, str]]:
+    """(offset, clause) of the clauses of ``text`` that name the spine, split where a later event
+    begins ("with synchronous liver metastases and later developed an L2 metastasis"); the whole
+    text when no clause names it."""
+    bounds = [0, *[m.start() for m in _LATER_CLAUSE.finditer(text)], len(text)]
+    clauses = [(a, text[a:b]) for a, b in pairwise(bounds) if text[a:b].strip()]
+    spinal = [(a, c) for a, c in clauses if _spinal_cue(c) or LEVEL_RE.search(c)]
+    return spinal or [(0, text)]
+
+
 def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     """The spinal metastasis found at the initial presentation."""
     t = _terms()
     if _prior_history(s.text):
         return None
-    m = t["synchronous"].search(s.text) or t["primary_found_with"].search(s.text) or t["at_diagnosis"].search(s.text)
-    if m is None and not _anchors_before(ps, s) and _history_told_after(ps, s) is None:
-        # "at presentation" is the initial one only for a patient with no earlier history
-        m = t["at_presentation"].search(s.text)
-    if m:
-        return TimeFinding(0.0, True, s, m.start(), m.end())
+    for a, clause in _spinal_clauses(s.text):
+        m = t["synchronous"].search(clause) or t["primary_found_with"].search(clause) or t["at_diagnosis"].search(clause)
+        if m is None and not _anchors_before(ps, s) and _history_told_after(ps, s) is None:
+            # "at presentation" is the initial one only for a patient with no earlier history
+            m = t["at_presentation"].search(clause)
+        if m:
+            return TimeFinding(0.0, True, s, a + m.start(), a + m.end())
     # "It was later discovered that he was suffering from lung cancer" right after
     following = [x for x in ps.sentences[s.index + 1 : s.index + 3] if x.kept]
     for x in [s, *following]:

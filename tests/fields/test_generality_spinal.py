@@ -106,6 +106,10 @@ TIMES = [
      "metastasis at T5."), 72.0, False),
     (("A 65-year-old man with a 3-year history of hepatocellular carcinoma presented with an epidural "
      "metastasis at T8."), 36.0, False),
+    ("A 60-year-old man had a gastric GIST with synchronous liver and L2 metastases.", 0.0, True),
+    # "synchronous" about another site; the spinal metastasis came later
+    (("A 60-year-old man had a gastric GIST with synchronous liver metastases and later developed a "
+     "metastasis of L2."), None, False),
     # order known, no interval
     (("A 50-year-old man was treated for a gastric GIST. He later developed a metastasis of the L2 "
      "vertebra."),
