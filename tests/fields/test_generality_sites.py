@@ -330,3 +330,31 @@ def test_real_literature_tables_without_mission_values_give_no_rows() -> None:
         document = read(CORPUS / "jats" / name)
         assert any(tables.is_patient_table(t, tables.map_columns(t)) for t in document.tables)
         assert tables.cases_from_tables(document, None) == []
+
+
+# -- spinal reports of other primaries (invented, marked): the primary organ is no site ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("A 65-year-old man with a history of prostate cancer presented with back pain. MRI showed metastases "
+         "at T10 and L1 with epidural extension.", {"V"}),
+        ("A 60-year-old man with lung adenocarcinoma. CT revealed a lung mass and multiple bone metastases.", {"B"}),
+        ("She had breast cancer metastatic to the spine.", {"V"}),
+        ("He had renal cell carcinoma with metastases to the lungs and the L2 vertebra.", {"LU", "V"}),
+        ("Biopsy of the vertebral lesion revealed metastatic adenocarcinoma consistent with a lung primary.", {"V"}),
+        ("Hepatocellular carcinoma with spinal metastasis was diagnosed. The liver tumour was treated with TACE.",
+         {"V"}),
+        ("A 70-year-old woman with metastatic breast cancer was admitted. The primary tumour was in the left breast.",
+         set()),
+        ("The patient had metastatic colorectal cancer with liver and lung metastases and a new sacral lesion.",
+         {"L", "LU", "V"}),
+        ("Lung cancer was diagnosed. The brain MRI showed no metastases, but the spine MRI showed a metastasis "
+         "at L3.", {"V"}),
+        ("She had a history of breast cancer treated 10 years earlier. A new lytic lesion of the T7 vertebra was "
+         "found.", {"V"}),
+    ],
+)
+def test_spinal_reports_of_other_primaries(text: str, codes: set[str]) -> None:
+    assert found(text) == (None, codes)
