@@ -204,7 +204,10 @@ def _primary_named(text: str) -> bool:
     return any(not negated(text, m.start(), 6) for m in _terms()["primary_tumour"].finditer(text))
 
 
-_AT_AGE = re.compile(r"\bat\s+(?:the\s+)?age\s+(?:of\s+)?(\d{1,3})(?!\s*(?:months?|weeks?|days?))\b", re.IGNORECASE)
+_AT_AGE = re.compile(
+    r"\b(?:at\s+(?:the\s+)?age\s+(?:of\s+)?(?P<a1>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
+    r"|at\s+(?P<a2>\d{1,3})\s+(?:years?|yrs?)\s+(?:of\s+age|old)|aged\s+(?P<a3>\d{1,3})(?!\s*(?:months?|weeks?|days?)))\b",
+    re.IGNORECASE)
 _AGE = re.compile(r"\b(\d{1,3})[\s-]+(?:year|yr)s?[\s-]+old\b", re.IGNORECASE)
 
 
@@ -213,10 +216,11 @@ def _age_framed(ps: PatientSentences, anchor: Sentence) -> TimeFinding | None:
     m = _AT_AGE.search(anchor.text)
     if not m:
         return None
+    then = int(m.group("a1") or m.group("a2") or m.group("a3"))
     for x in ps.sentences:
         age = _AGE.search(x.text)
         if age and x.kept:
-            years = int(age.group(1)) - int(m.group(1))
+            years = int(age.group(1)) - then
             return TimeFinding(years * 12.0, False, anchor, m.start(), m.end()) if years > 0 else None
     return None
 
@@ -226,8 +230,9 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     dated events and relative intervals ("Two years later ... One year later")."""
     t = _terms()
     anchors = _anchors_before(ps, s)
-    if not anchors and t["primary_tumour"].search(s.text) and t["primary_event"].search(s.text) and len(_dates(s.text)) > 1:
-        anchors = [s]  # the primary's date and the presentation's in the spinal sentence
+    if not anchors and _primary_named(s.text) and t["primary_event"].search(s.text) \
+            and (len(_dates(s.text)) > 1 or _AT_AGE.search(s.text)):
+        anchors = [s]  # the primary's date (or age) and the presentation's in the spinal sentence
     if not anchors:
         return None
     anchor = anchors[0]

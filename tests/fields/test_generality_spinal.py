@@ -232,6 +232,10 @@ MORE_TIMES = [
     (("A 70-year-old man presented with a pathological fracture of L1. He was found to have metastatic "
      "prostate cancer at that time."), 0.0, True),
     ("Eighteen months after the diagnosis of breast cancer, MRI showed a metastasis of C5.", 18.0, False),
+    # the primary dated by the patient's age
+    (("A 52-year-old woman, who had undergone mastectomy for breast cancer at 45 years of age, presented "
+     "with a T8 metastasis."), 84.0, False),
+    ("A 52-year-old woman with breast cancer diagnosed at age 50 presented with a T8 metastasis.", 24.0, False),
 ]
 
 
