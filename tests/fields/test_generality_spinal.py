@@ -484,3 +484,27 @@ REAL_TKI = [
 @pytest.mark.parametrize("text,tkis", REAL_TKI)
 def test_real_tki_sentences(text: str, tkis: list[str]) -> None:
     assert spinal(text).get("tki", []) == tkis
+
+
+# -- negated spinal statements and evidence offsets ---------------------------------------------
+
+NEGATED = [
+    "A 60-year-old man had a gastric GIST. Bone scan showed no vertebral metastases.",
+    "A 60-year-old man had lung cancer. MRI of the whole spine was negative for metastasis.",
+    "A 60-year-old man had breast cancer without evidence of spinal metastasis at L2 or elsewhere.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_negated_spinal_metastasis_gives_no_spinal_field(text: str) -> None:
+    assert spinal(text) == {}
+
+
+@pytest.mark.parametrize("text", [r[0] for r in REPORTS])
+def test_evidence_is_verbatim(text: str) -> None:
+    p = patient(text)
+    values = treatment.extract(p) + timing.extract(p)
+    assert values
+    for v in values:
+        ev = v.evidence
+        assert p.document.text[ev.start : ev.end] == ev.text
