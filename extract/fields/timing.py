@@ -317,10 +317,20 @@ def _history_before(ps: PatientSentences, s: Sentence) -> bool:
     return any(x.kept and x.block == s.block and _prior_history(x.text) for x in ps.sentences[: s.index])
 
 
-def _order_known(ps: PatientSentences, spinal: list[Sentence]) -> Sentence | None:
+def _before_treatment(spinal: list[Sentence], treated: list[Sentence] | None) -> list[Sentence]:
+    """The ``spinal`` sentences up to the first naming the spinal treatment in their block; later
+    ones tell the post-operative course ("MRI 3 months later showed progression at L3")."""
+    first_treated: dict[int, int] = {}
+    for x in treated or []:
+        first_treated.setdefault(x.block, x.index)
+    return [s for s in spinal if s.index <= first_treated.get(s.block, s.index)]
+
+
+def _order_known(ps: PatientSentences, spinal: list[Sentence],
+                 treated: list[Sentence] | None = None) -> Sentence | None:
     """A sentence showing the spinal metastasis came after the primary (no interval given)."""
     t = _terms()
-    for s in spinal:
+    for s in _before_treatment(spinal, treated):
         if t["later_event"].search(s.text) or _prior_history(s.text):
             return s
     first = spinal[0]
@@ -339,12 +349,7 @@ def find_time(ps: PatientSentences, spinal: list[Sentence],
     the spinal treatment (``treated``: sentences naming it) of the same block tell the
     post-operative course ("6 weeks after surgery, MRI of T6 showed no residual tumor"), not
     the interval."""
-    first_treated: dict[int, int] = {}
-    for x in treated or []:
-        first_treated.setdefault(x.block, x.index)
-    for s in spinal:
-        if s.index > first_treated.get(s.block, s.index):
-            continue
+    for s in _before_treatment(spinal, treated):
         found = _anchored(s)
         if found:
             return found
@@ -412,7 +417,7 @@ def extract(patient: PatientText) -> list[FieldValue]:
     stated = _series_statement(patient)
     if stated is not None:
         return stated
-    later = _order_known(ps, spinal)
+    later = _order_known(ps, spinal, treated)
     if later is not None:
         return [FieldValue("synchronous", False, ps.evidence(later))]
     return []

@@ -136,6 +136,10 @@ TIME_TRAPS = [
     ("A 60-year-old man had a car accident 5 years ago. MRI showed a metastasis of L2 from lung cancer.", None),
     (GIST + "In 2014 he underwent laminectomy for an L2 metastasis. Six weeks after the spinal surgery, MRI of "
      "L2 showed no residual tumour.", 48.0),
+    # the post-operative course, not the order of events
+    (("A 70-year-old man presented with back pain. MRI showed an osteolytic lesion of L3. Laminectomy "
+     "and fixation were performed. Histology showed metastatic carcinoma. MRI 3 months later showed "
+     "progression of the L3 lesion."), None),
     # the literature, not the patient
     ("Spinal metastases were diagnosed 5 years after surgery in the patients reported by Lee et al. [7].", None),
 ]
@@ -143,7 +147,10 @@ TIME_TRAPS = [
 
 @pytest.mark.parametrize("text,months", TIME_TRAPS)
 def test_time_traps(text: str, months: float | None) -> None:
-    assert spinal(text).get("time_to_spinal_metastasis_months") == months
+    got = spinal(text)
+    assert got.get("time_to_spinal_metastasis_months") == months
+    if months is None:
+        assert "synchronous" not in got
 
 
 # -- spinal treatment ------------------------------------------------------------------------
