@@ -56,6 +56,11 @@ LEVELS = [
     ("Spinal metastases at T6 were reported by Smith et al. in a similar patient [4].", []),
     ("The T2-weighted images showed a hyperintense metastatic lesion in the liver.", []),
     ("In this metastatic lung cancer patient, an L4-L5 disc herniation compressed the L5 root.", []),
+    ("He had lung cancer with liver metastasis and L4-L5 spinal stenosis.", []),
+    ("He had lung cancer with liver metastases and degenerative spondylolisthesis at L4-L5.", []),
+    ("MRI showed liver metastases and an old compression fracture of L1.", []),
+    ("MRI showed a metastasis at L1 causing spinal stenosis.", ["L1"]),
+    ("CT showed a metastatic compression fracture of L1.", ["L1"]),
     # real (MACCROBAT 17803823-like trauma wording, no cancer): a fracture is not a metastasis
     (("The patient had sustained bilateral pneumothorax, right iliopsoas muscle hematoma, multiple right "
      "costal fractures, fracture of the L3 vertebral body and the transverse process."), []),
