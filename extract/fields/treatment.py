@@ -569,7 +569,8 @@ def tki_mentions(ps: PatientSentences) -> list[tuple[str, Sentence, int, int]]:
                              s.text[max(0, m.start() - 50) : m.start()], re.IGNORECASE):
                     continue
                 if _TKI_NOT_GIVEN.search(s.text[max(0, m.start() - 30) : m.end() + 50]) \
-                        or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]):
+                        or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]) \
+                        or re.match(r"[\s-]*na[iï]ve\b|[\s-]+era\b", s.text[m.end() :], re.IGNORECASE):
                     continue  # "declined", "predicts sensitivity to imatinib", "TKIs such as sunitinib"
                 if ctx["generic_present"].search(s.text) and not ctx["our_patient"].search(s.text) \
                         and not ctx["narrative"].search(s.text):

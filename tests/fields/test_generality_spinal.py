@@ -213,6 +213,7 @@ TKIS = [
     ("Imatinib is the standard first-line treatment for metastatic GIST.", []),
     ("The patient refused imatinib.", []),
     ("He did not receive imatinib.", []),
+    ("At the time, the patient was imatinib-naive.", []),
     ("Mutational analysis revealed a KIT exon 11 deletion, which predicts sensitivity to imatinib.", []),
     ("Genetic testing showed a PDGFRA D842V mutation, conferring resistance to imatinib.", []),
     ("Adjuvant imatinib was recommended, but the patient declined.", []),
