@@ -6,12 +6,19 @@ sentences that state the spinal metastasis (:func:`extract.fields.treatment.spin
 
 1. an interval anchored to the primary: "10 years after surgery", "a seven-year history of
    renal cell carcinoma", "gastrectomy 5 years earlier";
-2. the spinal metastasis as the first sign: "at initial presentation", "synchronous", "before
-   the diagnosis of", "It was later discovered that he was suffering from lung cancer", or the
-   primary diagnosed in the same presentation ("biopsy-confirmed prostate cancer") -> 0;
+2. the spinal metastasis as the first sign, in the clause that names the spine: "at initial
+   presentation", "synchronous", "at the time of diagnosis", "staging CT", "before the diagnosis
+   of", "It was later discovered that he was suffering from lung cancer", the primary diagnosed in
+   the same presentation ("biopsy-confirmed prostate cancer"), or its mass seen on the same scan
+   ("CT showed a perihilar mass with lytic lesions of the thoracic vertebrae") -> 0;
 3. a timeline from the sentence that diagnoses or resects the primary to the spinal sentence:
    relative intervals summed ("Two years later ... One year later"), "after 3 years of
-   imatinib", or dated events ("in 2009 ... in 2015", "March 2010 ... June 2012").
+   imatinib", dated events ("in 2009 ... in 2015", "March 2010 ... June 2012"), or ages ("at
+   the age of 45" in a 52-year-old); the primary's history may also be told just after the
+   spinal finding ("He had undergone gastrectomy 5 years earlier").
+
+Only sentences before the spinal treatment count (later ones tell the post-operative course); a
+negated history ("no history of malignancy") is none.
 
 Cue words live in ``resources/timing_terms.json``.
 """
