@@ -325,6 +325,7 @@ def is_own_statement(sentence: Sentence, rules: SiteRules | None = None) -> bool
     """The sentence speaks of this patient: no generic or other-patient statement; in an
     introduction or a discussion, where most sentences speak of GISTs in general, only a
     sentence with a cue of the patient ("our patient", "he", "the present case") counts."""
+    rules = rules or load_rules()
     kind = statement_kind(sentence.text, rules)
     if kind in ("generic", "other"):
         return False

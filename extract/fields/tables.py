@@ -24,7 +24,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.document import Document, Table
-from extract.fields.sites import METASTASIS_CODES, gist_told, load_rules, normalise_primary, normalise_site
+from extract.fields.sites import (
+    METASTASIS_CODES,
+    gist_told,
+    load_rules,
+    normalise_primary,
+    normalise_site,
+)
 from extract.record import CaseRow, Evidence
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import spacy
 from scispacy.custom_tokenizer import combined_rule_tokenizer
