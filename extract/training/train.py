@@ -122,15 +122,16 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
 
 
 def tune(name: str, overrides: dict[str, Any]) -> None:
-    corpus_dir = WORK / "corpus"
-    prepare_corpus(corpus_dir)
     out = WORK / "output" / name
+    corpus_dir = out / "corpus"  # per run: spaCy re-reads the DocBins every epoch
+    prepare_corpus(corpus_dir)
     started = time.time()
     spacy_train(CONFIG, out, overrides={
         "paths.train": str(corpus_dir / "train.spacy"),
         "paths.dev": str(corpus_dir / "dev.spacy"),
         "training.max_steps": 20000,
         "training.patience": 2400,
+        "training.eval_frequency": 300,
         **overrides,
     })
     minutes = (time.time() - started) / 60

@@ -1,0 +1,61 @@
+"""The shipped NER (models/case_ner): loads offline, finds Age and Sex, meta.json is in sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from extract.training import brat
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "case_ner"
+META = ROOT / "models" / "meta.json"
+CORPUS = ROOT / "corpus" / "maccrobat"
+
+
+@pytest.fixture(scope="module")
+def ner():
+    return spacy.load(MODEL)
+
+
+def first_line(doc_id: str) -> str:
+    return (CORPUS / f"{doc_id}.txt").read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_model_is_ner_with_its_own_tok2vec(ner):
+    assert ner.pipe_names == ["ner"]
+    assert ner.get_pipe("ner").model.get_ref("tok2vec").name != "tok2vec-listener"
+    assert [t.text for t in ner.tokenizer("a 2.5mg/kg dose")][1] == "2.5mg/kg"  # scispaCy
+
+
+@pytest.mark.parametrize("doc_id, age, sex", [
+    ("19816630", "60-year-old", "man"),  # "A 60-year-old man who underwent colonoscopy ..."
+    ("22719160", "57-year-old", "woman"),  # "In January 2009, a 57-year-old woman ..."
+    ("23678274", "14-month-old", "boy"),
+])
+def test_finds_age_and_sex_in_test_split_sentence(ner, doc_id, age, sex):
+    ents = {(e.text, e.label_) for e in ner(first_line(doc_id)).ents}
+    assert (age, "Age") in ents
+    assert (sex, "Sex") in ents
+
+
+def test_ner_can_be_sourced_into_another_pipeline(ner):
+    nlp = brat.make_tokenizer_nlp()
+    nlp.add_pipe("ner", source=ner)
+    ents = {(e.text, e.label_) for e in nlp(first_line("19816630")).ents}
+    assert ("60-year-old", "Age") in ents
+
+
+def test_meta_records_the_converter_split_and_test_scores():
+    meta = json.loads(META.read_text())
+    split = brat.split_documents(brat.document_ids(CORPUS), meta["split"]["seed"])
+    assert all(meta["split"][name] == split[name] for name in brat.SPLITS)
+    assert meta["labels"] == brat.frequent_labels(CORPUS, 50)
+    # issue 3 asks for >= 0.60; the shipped model scores 0.586 (see models/README.md).
+    # This guards against a regression below the stock-config baseline (~0.52).
+    assert meta["test"]["micro"]["f"] >= 0.55
+    assert meta["test"]["per_label"]["Age"]["f"] >= 0.90
+    assert meta["test"]["per_label"]["Sex"]["f"] >= 0.90
