@@ -87,16 +87,32 @@ def stage_floor_pdfplumber(folder: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - t0, "pages": pages}
 
 
+def _cache(folder: Path) -> Path:
+    return folder.with_suffix(".documents.pickle")
+
+
 def _read_all(folder: Path) -> list[Any]:
+    """The Documents the ``read`` stage made (read again only when its cache is missing)."""
+    import pickle
+
+    cache = _cache(folder)
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
     from extract import ingest
 
     return [ingest.read(p) for p in _pdfs(folder)]
 
 
 def stage_read(folder: Path) -> dict[str, Any]:
+    import pickle
+
+    from extract import ingest
+
     t0 = time.perf_counter()
-    docs = _read_all(folder)
-    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs)}
+    docs = [ingest.read(p) for p in _pdfs(folder)]
+    seconds = time.perf_counter() - t0
+    _cache(folder).write_bytes(pickle.dumps(docs))
+    return {"seconds": seconds, "pages": sum(len(d.pages) for d in docs)}
 
 
 def stage_nlp(folder: Path) -> dict[str, Any]:
@@ -125,9 +141,11 @@ def stage_fields(folder: Path) -> dict[str, Any]:
 
 def stage_database(folder: Path) -> dict[str, Any]:
     from extract import db as dbm
-    from extract.pipeline import process_file
+    from extract.cases import cases_from_doc
+    from extract.pipeline import FileResult
 
-    results = [process_file(p, None) for p in _pdfs(folder)]
+    results = [FileResult(path=d.source_path, doc_id=d.doc_id, document=d, cases=cases_from_doc(d, None))
+               for d in _read_all(folder)]
     with tempfile.TemporaryDirectory() as tmp:
         database = dbm.open_db(f"sqlite:///{tmp}/bench.sqlite")
         run_id = dbm.start_run(database, pipeline="bench", model="bench", documents=len(results))
