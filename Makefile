@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv model bench reading ner-eval lint typecheck clean
+.PHONY: run test eval check venv model bench reading ner-eval lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ run: $(STAMP)
 	$(VENV)/bin/case-extract run corpus/seed/shimizu2018.pdf corpus/dev/pdf --out outputs \
 	    --gold corpus/gold/seed.jsonl --gold corpus/gold/dev.jsonl
 
+## The other gold sets: spinal reports of other primaries; age/sex of 26 real Hindawi PDFs.
+eval: $(STAMP)
+	$(VENV)/bin/case-extract run corpus/spinal/pdf --out outputs/spinal --gold corpus/gold/spinal.jsonl
+	$(VENV)/bin/case-extract run corpus/pdfs --out outputs/demographics --gold corpus/gold/demographics.jsonl
+
 test: $(STAMP)
 	$(PY) -m pytest -q
 
@@ -27,6 +32,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy extract
+
+## Lint, types and tests.
+check: lint typecheck test
 
 reading: $(STAMP)
 	$(PY) benchmarks/reading.py
@@ -43,4 +51,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench.py
 
 clean:
-	rm -rf outputs/* build *.egg-info
+	find outputs -mindepth 1 ! -name .gitkeep -delete; rm -rf build *.egg-info
