@@ -33,6 +33,11 @@ class PatientText:
     doc: Doc | None
     ranges: list[tuple[int, int]] = field(default_factory=list)
 
+    @classmethod
+    def whole(cls, document: Document, doc: Doc | None = None) -> PatientText:
+        """The patient of a one-patient document: all of its text."""
+        return cls(document, doc, [(0, len(document.text))])
+
     def contains(self, start: int, end: int | None = None) -> bool:
         end = start if end is None else end
         return any(a <= start and end <= b for a, b in self.ranges)

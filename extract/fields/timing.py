@@ -385,7 +385,7 @@ def _series_statement(patient: PatientText) -> list[FieldValue] | None:
     own stretches of text leave that sentence out."""
     if not patient.ranges:
         return None
-    whole = PatientText(patient.document, patient.doc, [(0, len(patient.document.text))])
+    whole = PatientText.whole(patient.document, patient.doc)
     ps = patient_sentences(whole)
     t = _terms()
     for i, s in enumerate(ps.sentences):

@@ -17,7 +17,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 def patient_of(text: str) -> PatientText:
     document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
-    return PatientText(document, None, [(0, len(text))])
+    return PatientText.whole(document)
 
 
 def values(text: str) -> dict[str, object]:
@@ -209,7 +209,7 @@ def test_with_the_nlp_pipeline_the_values_hold(nlp_with_ner) -> None:  # type: i
             "worsening headaches.")
     document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
     doc = annotate(nlp_with_ner, document)
-    got = {v.field: v.value for v in demographics.extract(PatientText(document, doc, [(0, len(text))]))}
+    got = {v.field: v.value for v in demographics.extract(PatientText.whole(document, doc))}
     assert got == {"age_years": 35, "sex": "male"}
 
 

@@ -25,7 +25,7 @@ CANCER = "The patient had metastatic disease. "
 
 def text_patient(text: str) -> PatientText:
     document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText(document, None, [(0, len(text))])
+    return PatientText.whole(document)
 
 
 def found(text: str) -> tuple[str | None, set[str]]:
@@ -222,7 +222,7 @@ def test_no_primary_site_in_a_report_whose_gists_are_the_literatures() -> None:
 def test_no_primary_site_for_a_differential_gist_in_a_whole_maccrobat_report() -> None:
     path = CORPUS / "maccrobat" / "26444414.txt"
     document = read(path)
-    values = sites.extract(PatientText(document, None, [(0, len(document.text))]))
+    values = sites.extract(PatientText.whole(document))
     assert [v for v in values if v.field == "primary_site"] == []
 
 
@@ -231,7 +231,7 @@ def test_no_primary_site_for_a_differential_gist_in_a_whole_maccrobat_report() -
 
 def whole(path: Path) -> tuple[str | None, set[str]]:
     document = read(path)
-    values = sites.extract(PatientText(document, None, [(0, len(document.text))]))
+    values = sites.extract(PatientText.whole(document))
     for v in values:
         assert document.text[v.evidence.start:v.evidence.end] == v.evidence.text
     primary = [v.value for v in values if v.field == "primary_site"]

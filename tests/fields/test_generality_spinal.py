@@ -19,7 +19,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 def patient(text: str) -> PatientText:
     document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText(document, None, [(0, len(text))])
+    return PatientText.whole(document)
 
 
 def spinal(text: str) -> dict[str, object]:
@@ -478,7 +478,7 @@ def test_chemotherapy_that_is_a_tki(sentence: str, labels: list[str], tkis: list
 ])
 def test_real_reports_without_spinal_metastasis(path: str) -> None:
     document = read(CORPUS / path)
-    whole = PatientText(document, None, [(0, len(document.text))])
+    whole = PatientText.whole(document)
     assert [v.field for v in treatment.extract(whole) + timing.extract(whole) if v.field != "tki"] == []
 
 

@@ -16,7 +16,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 def values(text: str) -> dict[str, object]:
     document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
-    return {v.field: v.value for v in outcome.extract(PatientText(document, None, [(0, len(text))]))}
+    return {v.field: v.value for v in outcome.extract(PatientText.whole(document))}
 
 
 # Real sentences from the bundled corpus (file in the comment) with the gold's values.

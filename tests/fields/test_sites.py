@@ -16,12 +16,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 def whole(path: Path) -> PatientText:
     document = read(path)
-    return PatientText(document, None, [(0, len(document.text))])
+    return PatientText.whole(document)
 
 
 def text_patient(text: str) -> PatientText:
     document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText(document, None, [(0, len(text))])
+    return PatientText.whole(document)
 
 
 def found(patient: PatientText) -> tuple[str | None, set[str]]:
@@ -77,7 +77,7 @@ def test_pipeline_sentences_and_context_give_the_same_sites(nlp_no_ner) -> None:
     from extract.nlp import annotate
 
     document = read(CORPUS / "seed" / "shimizu2018.pdf")
-    patient = PatientText(document, annotate(nlp_no_ner, document), [(0, len(document.text))])
+    patient = PatientText.whole(document, annotate(nlp_no_ner, document))
     assert found(patient) == ("rectum", {"V"})
 
 

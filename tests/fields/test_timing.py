@@ -18,12 +18,12 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 def whole(path: Path) -> PatientText:
     document = read(path)
-    return PatientText(document, None, [(0, len(document.text))])
+    return PatientText.whole(document)
 
 
 def text_patient(text: str) -> PatientText:
     document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText(document, None, [(0, len(text))])
+    return PatientText.whole(document)
 
 
 def timing_of(patient: PatientText) -> tuple[object, object]:
