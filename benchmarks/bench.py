@@ -261,6 +261,7 @@ def main() -> int:
             rows["pipeline_2_workers"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
     }
     machine = {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+               "load_average_1min_at_end": round(os.getloadavg()[0], 2),
                "python": platform.python_version(), "processor": platform.processor() or platform.machine()}
     result = {"docs": n_docs, "pages": pages, "stages": rows,
               "ratios": {k: round(v, 2) for k, v in ratios.items()}, "machine": machine}
