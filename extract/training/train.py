@@ -27,7 +27,7 @@ from spacy.language import Language
 from spacy.training import Corpus
 from thinc.api import Config
 
-from extract.training import brat
+from extract.training import brat, pretrain
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "models"
@@ -36,6 +36,7 @@ CORPUS = ROOT / "corpus" / "maccrobat"
 WORK = MODELS / "training"
 SHIPPED = MODELS / "case_ner"
 META = MODELS / "meta.json"
+TUNING_LOG = Path(__file__).with_name("tuning_log.json")  # dev runs behind the chosen settings
 
 SPLIT_SEED = 0
 SPLIT_FRACTIONS = (0.70, 0.15)
@@ -91,7 +92,8 @@ def settings_from(config: Config) -> dict[str, Any]:
     return {
         "tokenizer": "scispacy.custom_tokenizer.combined_rule_tokenizer",
         "tok2vec": "Tok2Vec.v2 inside the ner component (MultiHashEmbed.v2 + "
-                   "MaxoutWindowEncoder.v2), no pretrained vectors",
+                   "MaxoutWindowEncoder.v2), no static vectors; weights initialised by "
+                   "`spacy pretrain` when pretraining is on (see 'pretraining')",
         "embed_attrs": t2v["embed"]["attrs"],
         "embed_rows": t2v["embed"]["rows"],
         "width": t2v["encode"]["width"],
@@ -121,10 +123,12 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
-def tune(name: str, overrides: dict[str, Any]) -> None:
+def tune(name: str, overrides: dict[str, Any], pretrain_epochs: int = 0) -> None:
     out = WORK / "output" / name
     corpus_dir = out / "corpus"  # per run: spaCy re-reads the DocBins every epoch
-    prepare_corpus(corpus_dir)
+    _labels, split, _report = prepare_corpus(corpus_dir)
+    if pretrain_epochs:
+        overrides, _info = run_pretraining(split, overrides, pretrain_epochs)
     started = time.time()
     spacy_train(CONFIG, out, overrides={
         "paths.train": str(corpus_dir / "train.spacy"),
@@ -143,11 +147,31 @@ def tune(name: str, overrides: dict[str, Any]) -> None:
     print(f"{name}: dev micro-F1 {scores['micro']['f']:.4f} in {minutes:.1f} min")
 
 
-def ship(overrides: dict[str, Any]) -> None:
+def run_pretraining(split: dict[str, list[str]], overrides: dict[str, Any],
+                    epochs: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Pretrain the tok2vec on raw text (MACCROBAT train+dev, never test, + our own text).
+
+    Returns the overrides with ``paths.pretrained_tok2vec`` set, and what was done.
+    """
+    out = WORK / "output" / "pretrain"
+    raw = out / "raw_text.jsonl"
+    info: dict[str, Any] = pretrain.write_raw_text(raw, CORPUS, split["train"] + split["dev"])
+    started = time.time()
+    weights = pretrain.run_pretraining(CONFIG, raw, out,
+                                       {**overrides, "pretraining.max_epochs": epochs})
+    info["minutes"] = round((time.time() - started) / 60, 1)
+    return {**overrides, "paths.pretrained_tok2vec": str(weights)}, info
+
+
+def ship(overrides: dict[str, Any], pretrain_epochs: int = 0) -> None:
     corpus_dir = WORK / "corpus"
     started = time.time()
     labels, split, report = prepare_corpus(corpus_dir)
     print(brat.format_report(report, labels))
+    pretrain_info: dict[str, Any] = {"epochs": pretrain_epochs}
+    if pretrain_epochs:
+        overrides, info = run_pretraining(split, overrides, pretrain_epochs)
+        pretrain_info.update(info)
     out = WORK / "output" / "final"
     if out.exists():
         shutil.rmtree(out)
@@ -182,7 +206,7 @@ def ship(overrides: dict[str, Any]) -> None:
                 "combined_rule_tokenizer (saved with it)",
         "training_command": "make model  (= python -m extract.training.train)",
         "config": "models/config.cfg",
-        "overrides": overrides,
+        "overrides": {k: _relative(v) for k, v in overrides.items()},
         "corpus": "corpus/maccrobat (160 MACCROBAT2020 reports, brat standoff, CC BY 4.0)",
         "labels": labels,
         "label_rule": f"labels with >= {MIN_MENTIONS} T mentions in corpus/maccrobat",
@@ -204,6 +228,14 @@ def ship(overrides: dict[str, Any]) -> None:
         "settings": settings_from(config),
         "test": {**scores, "support": support,
                  "scoring": "exact span and label (spaCy Scorer), whole test documents"},
+        "pretraining": {
+            "what": "spacy pretrain (characters objective) of the ner's tok2vec, weights loaded "
+                    "by [initialize.after_init]; see extract/training/pretrain.py",
+            "raw_text": "MACCROBAT train+dev .txt (not test), corpus/dev/txt, corpus/spinal/txt, "
+                        "corpus/seed/shimizu2018_extracted.txt, corpus/jats bodies",
+            **pretrain_info,
+        },
+        "dev_tuning": json.loads(TUNING_LOG.read_text()),
         "training_minutes": round(train_minutes, 1),
         "cpu_threads": os.cpu_count(),
         "size_mb": round(size_mb, 1),
@@ -212,6 +244,13 @@ def ship(overrides: dict[str, Any]) -> None:
     META.write_text(json.dumps(meta, indent=2) + "\n")
     print(f"test micro-F1 {scores['micro']['f']:.4f}; training {train_minutes:.1f} min; "
           f"model {size_mb:.1f} MB -> {SHIPPED}")
+
+
+def _relative(value: Any) -> Any:
+    """A path under the repository as a relative path (meta.json is machine-independent)."""
+    if isinstance(value, str) and value.startswith(str(ROOT) + os.sep):
+        return str(Path(value).relative_to(ROOT))
+    return value
 
 
 def _version(package: str) -> str:
@@ -227,12 +266,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="spaCy config override, e.g. "
                              "components.ner.model.tok2vec.encode.depth=8")
+    parser.add_argument("--pretrain-epochs", type=int, default=None, metavar="N",
+                        help="first `spacy pretrain` the tok2vec for N epochs on raw case-report "
+                             "text (extract/training/pretrain.py); 0: no pretraining; "
+                             "default: [pretraining] max_epochs of models/config.cfg")
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
+    if args.pretrain_epochs is None:
+        args.pretrain_epochs = int(Config().from_disk(CONFIG)["pretraining"]["max_epochs"])
     if args.tune:
-        tune(args.tune, overrides)
+        tune(args.tune, overrides, args.pretrain_epochs)
     else:
-        ship(overrides)
+        ship(overrides, args.pretrain_epochs)
     return 0
 
 
