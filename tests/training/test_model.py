@@ -54,7 +54,7 @@ def test_meta_records_the_converter_split_and_test_scores():
     split = brat.split_documents(brat.document_ids(CORPUS), meta["split"]["seed"])
     assert all(meta["split"][name] == split[name] for name in brat.SPLITS)
     assert meta["labels"] == brat.frequent_labels(CORPUS, 50)
-    # issue 3 asks for >= 0.60; the shipped model scores 0.586 (see models/README.md).
+    # issue 3 asks for >= 0.60: NOT met; the shipped model scores 0.583 (see models/README.md).
     # This guards against a regression below the stock-config baseline (~0.52).
     assert meta["test"]["micro"]["f"] >= 0.55
     assert meta["test"]["per_label"]["Age"]["f"] >= 0.90
