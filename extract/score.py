@@ -112,8 +112,9 @@ def align(pred: list[Row], gold: list[Row]) -> list[tuple[Row | None, Row | None
     weights = np.array([[_agreement(p, g) for g in gold] for p in pred], dtype=float)
     rows, cols = linear_sum_assignment(weights, maximize=True)
     pairs: list[tuple[Row | None, Row | None]] = [(pred[i], gold[j]) for i, j in zip(rows, cols)]
-    pairs += [(p, None) for i, p in enumerate(pred) if i not in set(rows)]
-    pairs += [(None, g) for j, g in enumerate(gold) if j not in set(cols)]
+    paired_pred, paired_gold = set(rows), set(cols)
+    pairs += [(p, None) for i, p in enumerate(pred) if i not in paired_pred]
+    pairs += [(None, g) for j, g in enumerate(gold) if j not in paired_gold]
     return pairs
 
 
