@@ -64,7 +64,7 @@ def evidence_in_context(text: str | None, ev: dict[str, Any]) -> tuple[str, str,
     after = text[end:end + _CONTEXT_CHARS]
     cut = _SENTENCE_END.search(after)
     after = after[:cut.start()] if cut else after + ("…" if end + _CONTEXT_CHARS < len(text) else "")
-    return " ".join(before.split(" ")).replace("\n", " "), snippet, after.replace("\n", " ")
+    return before.replace("\n", " "), snippet, after.replace("\n", " ")
 
 
 def _case_view(row: Row, text: str | None) -> dict[str, Any]:
