@@ -36,7 +36,6 @@ from extract.fields import FieldValue, PatientText, make_evidence
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-    from extract.document import Document
 
 RESOURCES = Path(__file__).parent / "resources" / "sites.json"
 METASTASIS_CODES: tuple[str, ...] = ("L", "V", "B", "S", "ST", "LN", "P", "M", "LU", "BR", "SK", "O")
@@ -691,10 +690,6 @@ def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
 
 
 # -- the field extractor ---------------------------------------------------------------------------
-
-
-def is_gist_document(document: Document) -> bool:
-    return gist_told(document.text)
 
 
 # one item of a list of alternatives: a short noun phrase ("malignant lymphoma", "leiomyoma (LMS)")

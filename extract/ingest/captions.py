@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract.document import Caption
 from extract.ingest.layout import Block, Word
 
 FIGURE_LABEL = re.compile(
@@ -41,10 +40,6 @@ def caption_label(text: str, *, body_size: float, size: float) -> tuple[str, str
 
 def is_figure_caption(block: Block, body_size: float) -> tuple[str, str] | None:
     return caption_label(block.lines[0].text, body_size=body_size, size=block.size)
-
-
-def make_caption(label: str, text: str, page: int) -> Caption:
-    return Caption(label=label, text=text, page=page)
 
 
 def figure_regions(page: Any) -> list[tuple[float, float, float, float]]:
