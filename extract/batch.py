@@ -47,26 +47,15 @@ class BatchError(CaseExtractError):
 
 # --- the per-document function (runs in a worker) --------------------------------------------
 
-_WORKER_NLP: dict[bool, Any] = {}
-
-
 def load_nlp(use_nlp: bool) -> Language | None:
-    """The spaCy pipeline for this process, loaded once (slow: seconds) and then reused.
-
-    Without ``extract.nlp.get_nlp`` (the NLP not installed) the run goes on rules-only and says
-    so; a missing model (:class:`~extract.errors.ModelMissingError`) is fatal.
-    """
+    """The spaCy pipeline for this process: :func:`extract.nlp.get_nlp`, built once (slow:
+    seconds) and then reused; a missing model (:class:`~extract.errors.ModelMissingError`) is
+    fatal. Imported here: the parent process of a run never loads spaCy."""
     if not use_nlp:
         return None
-    if use_nlp not in _WORKER_NLP:
-        try:
-            from extract.nlp import get_nlp  # type: ignore[attr-defined]
-        except ImportError as exc:
-            log.warning("NLP pipeline unavailable (%s); reading with rules only", exc)
-            _WORKER_NLP[use_nlp] = None
-        else:
-            _WORKER_NLP[use_nlp] = get_nlp()
-    return _WORKER_NLP[use_nlp]
+    from extract.nlp import get_nlp
+
+    return get_nlp()
 
 
 def process_document(path: str, use_nlp: bool, max_pages: int) -> FileResult:
