@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extract.document import Document
 from extract.errors import EmptyFileError, IngestError, UnsupportedFormatError
+from extract.ingest.text import text_document
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".nxml", ".xml")
 DEFAULT_MAX_PAGES = 200
@@ -61,4 +62,4 @@ def iter_inputs(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-__all__ = ["read", "iter_inputs", "doc_id_for", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_PAGES"]
+__all__ = ["read", "text_document", "iter_inputs", "doc_id_for", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_PAGES"]

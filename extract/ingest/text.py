@@ -83,18 +83,25 @@ def read_text(path: Path) -> Document:
     if not raw.strip():
         raise EmptyFileError(path)
     decoded, warnings = decode_text(raw, path)
-    text = normalize_text(decoded)
-    if not text.strip():
+    if not normalize_text(decoded).strip():
         raise EmptyFileError(path)
+    document = text_document(decoded, doc_id=path.stem, source_path=str(path))
+    document.warnings.extend(warnings)
+    return document
+
+
+def text_document(text: str, doc_id: str = "text", source_path: str = "<text>") -> Document:
+    """A one-page :class:`Document` of ``text`` already in memory (a pasted paragraph, an
+    abstract from an API), normalised and with its sections found, as a ``.txt`` file gives."""
+    text = normalize_text(text)
     return Document(
-        doc_id=path.stem,
-        source_path=str(path),
+        doc_id=doc_id,
+        source_path=source_path,
         text=text,
         pages=[Page(1, 0, len(text))],
         sections=find_sections(text),
         kind="txt",
-        warnings=warnings,
     )
 
 
-__all__ = ["decode_text", "read_text"]
+__all__ = ["decode_text", "read_text", "text_document"]

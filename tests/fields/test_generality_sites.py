@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Page, Table
+from extract.document import Document, Table
 from extract.fields import PatientText, sites, tables
-from extract.ingest import read
+from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 # Context sentences (invented): a report about a GIST, and a report about some other cancer
@@ -23,13 +23,8 @@ GIST = "He was diagnosed with a gastrointestinal stromal tumor (GIST). "
 CANCER = "The patient had metastatic disease. "
 
 
-def text_patient(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText.whole(document)
-
-
 def found(text: str) -> tuple[str | None, set[str]]:
-    values = sites.extract(text_patient(text))
+    values = sites.extract(PatientText.whole(text_document(text)))
     primary = [v.value for v in values if v.field == "primary_site"]
     return (primary[0] if primary else None), {v.value for v in values if v.field == "metastasis_sites"}
 

@@ -7,21 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Page
 from extract.fields import PatientText, sites
-from extract.ingest import read
+from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def whole(path: Path) -> PatientText:
-    document = read(path)
-    return PatientText.whole(document)
-
-
-def text_patient(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText.whole(document)
 
 
 def found(patient: PatientText) -> tuple[str | None, set[str]]:
@@ -44,7 +33,7 @@ SPINAL_GOLD = gold_rows("spinal.jsonl")
 
 @pytest.mark.parametrize("doc_id", sorted(DEV_GOLD))
 def test_dev_report_sites_match_gold(doc_id: str) -> None:
-    primary, metastases = found(whole(CORPUS / "dev" / "txt" / f"{doc_id}.txt"))
+    primary, metastases = found(PatientText.whole(read(CORPUS / "dev" / "txt" / f"{doc_id}.txt")))
     assert primary == DEV_GOLD[doc_id]["primary_site"]
     assert metastases == set(DEV_GOLD[doc_id]["metastasis_sites"])
 
@@ -52,19 +41,19 @@ def test_dev_report_sites_match_gold(doc_id: str) -> None:
 @pytest.mark.parametrize("doc_id", sorted(SPINAL_GOLD))
 def test_spinal_reports_of_other_primaries(doc_id: str) -> None:
     """Not GIST: no primary_site; the primary organ (kidney, lung, liver, prostate) is not a site."""
-    primary, metastases = found(whole(CORPUS / "spinal" / "txt" / f"{doc_id}.txt"))
+    primary, metastases = found(PatientText.whole(read(CORPUS / "spinal" / "txt" / f"{doc_id}.txt")))
     assert primary is None
     assert metastases == set(SPINAL_GOLD[doc_id]["metastasis_sites"])
 
 
 def test_seed_pdf_narrative_patient() -> None:
-    primary, metastases = found(whole(CORPUS / "seed" / "shimizu2018.pdf"))
+    primary, metastases = found(PatientText.whole(read(CORPUS / "seed" / "shimizu2018.pdf")))
     assert primary == "rectum"
     assert metastases == {"V"}
 
 
 def test_evidence_offsets_index_the_document_text() -> None:
-    patient = whole(CORPUS / "dev" / "txt" / "bmccancer2004_cerebral_relapse.txt")
+    patient = PatientText.whole(read(CORPUS / "dev" / "txt" / "bmccancer2004_cerebral_relapse.txt"))
     values = sites.extract(patient)
     assert values
     for v in values:
@@ -117,7 +106,7 @@ def test_pipeline_sentences_and_context_give_the_same_sites(nlp_no_ner) -> None:
     ],
 )
 def test_statements_that_give_no_site(sentence: str) -> None:
-    assert found(text_patient("GIST. " + sentence))[1] == set()
+    assert found(PatientText.whole(text_document("GIST. " + sentence)))[1] == set()
 
 
 @pytest.mark.parametrize(
@@ -144,16 +133,16 @@ def test_statements_that_give_no_site(sentence: str) -> None:
     ],
 )
 def test_sites_stated_as_this_patients_metastases(sentence: str, codes: set[str]) -> None:
-    assert found(text_patient("A case of GIST. " + sentence))[1] == codes
+    assert found(PatientText.whole(text_document("A case of GIST. " + sentence)))[1] == codes
 
 
 def test_site_of_the_reports_own_cancer_in_a_report_about_no_gist() -> None:
     """ijscr2012: the lung cancer is the report's primary; its spinal metastasis is a site (the lung is not)."""
     sentence = ("It was later discovered that he was suffering from non small cell lung cancer (adenocarcinoma) "
                 "with a single metastasis to the spine at the level of L2.")
-    assert found(text_patient(sentence))[1] == {"V"}
+    assert found(PatientText.whole(text_document(sentence)))[1] == {"V"}
     # in a GIST report the same clause tells the other cancer's metastasis, not the GIST's
-    assert found(text_patient("A case of GIST. " + sentence))[1] == set()
+    assert found(PatientText.whole(text_document("A case of GIST. " + sentence)))[1] == set()
 
 
 # -- primary site phrasings ---------------------------------------------------------------------
@@ -187,7 +176,7 @@ def test_site_of_the_reports_own_cancer_in_a_report_about_no_gist() -> None:
     ],
 )
 def test_primary_site_phrasings(sentence: str, primary: str) -> None:
-    assert found(text_patient(sentence))[0] == primary
+    assert found(PatientText.whole(text_document(sentence)))[0] == primary
 
 
 @pytest.mark.parametrize(
@@ -201,21 +190,21 @@ def test_primary_site_phrasings(sentence: str, primary: str) -> None:
     ],
 )
 def test_primary_site_not_taken_from_general_statements(sentence: str) -> None:
-    assert found(text_patient(sentence))[0] is None
+    assert found(PatientText.whole(text_document(sentence)))[0] is None
 
 
 def test_no_primary_site_without_a_gist() -> None:
     """FIELDS.md: primary_site is the organ of the primary GIST; a lung cancer report has none."""
-    patient = text_patient("A 59 year old male was suffering from non small cell lung cancer (adenocarcinoma) "
-                           "and a rectal mass.")
+    patient = PatientText.whole(text_document("A 59 year old male was suffering from non small cell lung cancer (adenocarcinoma) "
+                           "and a rectal mass."))
     assert found(patient)[0] is None
 
 
 def test_no_primary_site_when_gist_is_only_a_differential_diagnosis() -> None:
     """MACCROBAT 26444414: GIST was one of the alternatives; the tumour was a pyogenic granuloma."""
-    patient = text_patient("Abdominal computer tomography revealed a 2-cm hypervascular tumor in the small intestine. "
+    patient = PatientText.whole(text_document("Abdominal computer tomography revealed a 2-cm hypervascular tumor in the small intestine. "
                            "Under the diagnosis of a small bowel tumor, gastrointestinal stromal tumor (GIST), malignant "
-                           "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum.")
+                           "lymphoma, or cancer, we performed laparoscopic-assisted segmental resection of the jejunum."))
     assert found(patient)[0] is None
 
 
@@ -252,4 +241,4 @@ def test_reference_list_gives_no_site() -> None:
             "A Case Report and Literature Review. Case Rep Oncol. 2017;10(1):66-76.\n"
             "2. Braunstein C. Humeral metastasis as the only recurrence of a 5-year resected gastrointestinal "
             "stromal tumor: a case report. J Med Case Rep. 2021;15(1):428.\n")
-    assert found(text_patient(text)) == ("stomach", {"L"})
+    assert found(PatientText.whole(text_document(text))) == ("stomach", {"L"})

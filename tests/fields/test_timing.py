@@ -8,22 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Page
 from extract.fields import PatientText, timing
 from extract.fields.treatment import patient_sentences
-from extract.ingest import read
+from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def whole(path: Path) -> PatientText:
-    document = read(path)
-    return PatientText.whole(document)
-
-
-def text_patient(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText.whole(document)
 
 
 def timing_of(patient: PatientText) -> tuple[object, object]:
@@ -40,32 +29,32 @@ def test_seed_10_years_after_surgery(kind: str) -> None:
     "Four (33%) of 12 reported cases had spinal metastases at initial presentation" is about
     other patients."""
     path = CORPUS / "seed" / ("shimizu2018.pdf" if kind == "pdf" else "shimizu2018_extracted.txt")
-    assert timing_of(whole(path)) == (120.0, False)
+    assert timing_of(PatientText.whole(read(path))) == (120.0, False)
 
 
 def test_alkhawaja2014_years_history_of_the_primary() -> None:
     """"A 46-year-old male with a seven-year history of renal cell carcinoma resulting in a left
     nephrectomy presented with a lytic lesion involving the L3 vertebral body"."""
-    assert timing_of(whole(CORPUS / "spinal" / "pdf" / "alkhawaja2014_rcc_l3_tes.pdf")) == (84.0, False)
+    assert timing_of(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "alkhawaja2014_rcc_l3_tes.pdf"))) == (84.0, False)
 
 
 def test_ijscr2012_primary_discovered_later() -> None:
     """"weakness corresponding to an L2 lesion. It was later discovered that he was suffering
     from non small cell lung cancer"."""
-    assert timing_of(whole(CORPUS / "spinal" / "pdf" / "ijscr2012_nsclc_egfr_l2.pdf")) == (0.0, True)
+    assert timing_of(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "ijscr2012_nsclc_egfr_l2.pdf"))) == (0.0, True)
 
 
 def test_nguyen2015_primary_confirmed_at_the_same_presentation() -> None:
     """"He was found to have a metastatic spinal cord compression (MSCC), a PSA exceeding
     27,000, and biopsy-confirmed prostate cancer."; "survived for more than 7.5 years" is not
     the interval."""
-    assert timing_of(whole(CORPUS / "spinal" / "pdf" / "nguyen2015_prostate_mscc_rt.pdf")) == (0.0, True)
+    assert timing_of(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "nguyen2015_prostate_mscc_rt.pdf"))) == (0.0, True)
 
 
 def test_cureus2021_series_initial_presentation_applies_to_each_patient() -> None:
     """"We present two cases of HCC where spinal cord compression was the initial presentation
     before the diagnosis of HCC." stands outside each patient's own paragraph."""
-    patient = whole(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt")
+    patient = PatientText.whole(read(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt"))
     text = patient.document.text
     first, second, end = text.index("Our first patient"), text.index("Our second patient"), text.index("Keywords")
     for ranges in ([(first, second)], [(second, end)]):
@@ -74,17 +63,17 @@ def test_cureus2021_series_initial_presentation_applies_to_each_patient() -> Non
 
 def test_karger2025_no_primary_history_no_time() -> None:
     """The excerpt never says when the GIST was found: time and synchronous stay null."""
-    assert timing_of(whole(CORPUS / "dev" / "pdf" / "karger2025_spinal_gist_figshare.pdf")) == (None, None)
+    assert timing_of(PatientText.whole(read(CORPUS / "dev" / "pdf" / "karger2025_spinal_gist_figshare.pdf"))) == (None, None)
 
 
 def test_maimone2013_symptom_history_is_not_the_interval() -> None:
     """"presented with an 8 weeks' history of gradually worsening myelopathy"."""
-    assert timing_of(whole(CORPUS / "spinal" / "pdf" / "maimone2013_lms_t3t4.pdf")) == (None, None)
+    assert timing_of(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "maimone2013_lms_t3t4.pdf"))) == (None, None)
 
 
 def test_no_spinal_metastasis_gives_nothing() -> None:
     """rochigneux2017: "GIST with Synchronous Bone Metastases" (bone, not spine)."""
-    assert timing_of(whole(CORPUS / "dev" / "pdf" / "rochigneux2017_cro.pdf")) == (None, None)
+    assert timing_of(PatientText.whole(read(CORPUS / "dev" / "pdf" / "rochigneux2017_cro.pdf"))) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +89,7 @@ def test_no_spinal_metastasis_gives_nothing() -> None:
 )
 def test_dated_events_on_real_reports(path: str, event: str, months: float) -> None:
     """The timeline walk over dated events, pointed at a non-spinal metastasis of a real report."""
-    ps = patient_sentences(whole(CORPUS / path))
+    ps = patient_sentences(PatientText.whole(read(CORPUS / path)))
     events = [s for s in ps.sentences if s.kept and event in s.text]
     found = timing.find_time(ps, events)
     assert found is not None and found.months == months and found.synchronous is False
@@ -192,26 +181,26 @@ def test_maccrobat_relative_phrases() -> None:
     ],
 )
 def test_temporal_patterns(text: str, months: float | None, synchronous: bool) -> None:
-    assert timing_of(text_patient(text)) == (months, synchronous)
+    assert timing_of(PatientText.whole(text_document(text))) == (months, synchronous)
 
 
 def test_postoperative_course_is_not_the_interval() -> None:
-    assert timing_of(text_patient(
+    assert timing_of(PatientText.whole(text_document(
         "A 56-year-old female with back pain was found to have lytic lesions of the thoracic spine. She underwent "
         "decompression of T6-T8. Six weeks after surgery, MRI of T6 showed no residual tumor but a new lesion at "
-        "T10.")) == (None, None)
+        "T10."))) == (None, None)
 
 
 def test_a_count_is_not_a_year() -> None:
-    assert timing_of(text_patient(
+    assert timing_of(PatientText.whole(text_document(
         "A 60-year-old man with a PSA of 2000 ng/mL and prostate cancer diagnosed in 2010. "
-        "MRI showed T10 metastasis in 2013.")) == (36.0, False)
+        "MRI showed T10 metastasis in 2013."))) == (36.0, False)
 
 
 def test_negated_spinal_metastasis_is_no_spinal_metastasis() -> None:
-    assert timing_of(text_patient(
+    assert timing_of(PatientText.whole(text_document(
         "A 50-year-old man underwent gastrectomy for GIST. Two years later, liver metastases were found; "
-        "MRI of the spine showed no metastasis.")) == (None, None)
+        "MRI of the spine showed no metastasis."))) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -225,7 +214,7 @@ def test_parse_interval_months(cell: str, months: float | None) -> None:
 
 def test_evidence_offsets_are_verbatim() -> None:
     for path in [CORPUS / "seed" / "shimizu2018.pdf", *sorted((CORPUS / "spinal" / "pdf").glob("*.pdf"))]:
-        patient = whole(path)
+        patient = PatientText.whole(read(path))
         for value in timing.extract(patient):
             ev = value.evidence
             assert patient.document.text[ev.start : ev.end] == ev.text, (path.name, value.field)

@@ -6,21 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Page
 from extract.fields import PatientText, treatment
-from extract.ingest import read
+from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def whole(path: Path) -> PatientText:
-    document = read(path)
-    return PatientText.whole(document)
-
-
-def text_patient(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText.whole(document)
 
 
 def values(patient: PatientText) -> dict[str, object]:
@@ -95,7 +84,7 @@ def test_seed_narrative_levels_treatment_tki() -> None:
     """shimizu2018: L3, en bloc corpectomy (its cage, screws and rods are reconstruction),
     imatinib; the Discussion's "role of radiotherapy and chemotherapy in GISTs" and "Suzuki et
     al. reported ... resection of bone metastases" are not the patient's treatment."""
-    got = values(whole(CORPUS / "seed" / "shimizu2018.pdf"))
+    got = values(PatientText.whole(read(CORPUS / "seed" / "shimizu2018.pdf")))
     assert got["spinal_levels"] == ["L3"]
     assert got["spinal_treatment"] == ["en bloc corpectomy"]
     assert got["tki"] == ["imatinib"]
@@ -105,7 +94,7 @@ def test_karger2025_levels_not_the_laminectomy_range() -> None:
     """"a dorsal epidural enhancing mass spanning the T6-T8 levels" is the metastasis;
     "T5-T8 decompressive laminectomy" is the approach; "We recommend that patients undergo
     surgical resection with adjuvant tyrosine kinase inhibitor (TKI) therapy" is advice."""
-    got = values(whole(CORPUS / "dev" / "pdf" / "karger2025_spinal_gist_figshare.pdf"))
+    got = values(PatientText.whole(read(CORPUS / "dev" / "pdf" / "karger2025_spinal_gist_figshare.pdf")))
     assert got["spinal_levels"] == ["T6", "T7", "T8"]
     assert got["spinal_treatment"] == ["tumor resection", "decompression"]
     assert "tki" not in got
@@ -114,7 +103,7 @@ def test_karger2025_levels_not_the_laminectomy_range() -> None:
 def test_maimone2013_fixation_range_and_laminectomy_are_not_levels() -> None:
     """"an invasive mass neoplasm at T3 and T4 levels"; "T1-T4 decompressive laminectomy ...
     pedicle fixation extending from C7 to T5" are procedures."""
-    got = values(whole(CORPUS / "spinal" / "pdf" / "maimone2013_lms_t3t4.pdf"))
+    got = values(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "maimone2013_lms_t3t4.pdf")))
     assert got["spinal_levels"] == ["T3", "T4"]
     assert got["spinal_treatment"] == ["tumor resection", "decompression", "instrumentation"]
 
@@ -123,7 +112,7 @@ def test_alkhawaja2014_nerve_roots_fusion_and_tes() -> None:
     """"compressing the cauda equina and left L3 and L4 nerve roots" and "L2-L4 fusion" name no
     metastasis; the fusion is the reconstruction of the spondylectomy; the Introduction's
     "resistant to radiological and chemotherapeautic intervention" is not treatment given."""
-    got = values(whole(CORPUS / "spinal" / "pdf" / "alkhawaja2014_rcc_l3_tes.pdf"))
+    got = values(PatientText.whole(read(CORPUS / "spinal" / "pdf" / "alkhawaja2014_rcc_l3_tes.pdf")))
     assert got["spinal_levels"] == ["L3"]
     assert got["spinal_treatment"] == ["total en bloc spondylectomy"]
 
@@ -131,14 +120,14 @@ def test_alkhawaja2014_nerve_roots_fusion_and_tes() -> None:
 def test_ijscr2012_radiotherapy_after_the_spinal_diagnosis() -> None:
     """"This included an EGFR inhibitor, surgical treatment, and radiotherapy thereafter." (an
     EGFR inhibitor is not in the TKI vocabulary)."""
-    got = values(whole(CORPUS / "spinal" / "txt" / "ijscr2012_nsclc_egfr_l2.txt"))
+    got = values(PatientText.whole(read(CORPUS / "spinal" / "txt" / "ijscr2012_nsclc_egfr_l2.txt")))
     assert got["spinal_levels"] == ["L2"]
     assert got["spinal_treatment"] == ["radiotherapy"]
     assert "tki" not in got
 
 
 def test_cureus2021_tumor_decompression_with_kyphoplasty() -> None:
-    patient = whole(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt")
+    patient = PatientText.whole(read(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt"))
     text = patient.document.text
     first = text.index("Our first patient")
     second = text.index("Our second patient")
@@ -153,7 +142,7 @@ def test_cureus2021_tumor_decompression_with_kyphoplasty() -> None:
 
 def test_no_spinal_metastasis_no_spinal_treatment() -> None:
     """sato2014: "Postoperative radiotherapy was administered" for a cerebellar metastasis."""
-    got = values(whole(CORPUS / "dev" / "pdf" / "sato2014_crionm_cerebellar.pdf"))
+    got = values(PatientText.whole(read(CORPUS / "dev" / "pdf" / "sato2014_crionm_cerebellar.pdf")))
     assert "spinal_treatment" not in got and "spinal_levels" not in got
 
 
@@ -161,23 +150,23 @@ def test_trauma_and_lung_segments_are_not_metastatic_levels() -> None:
     """MACCROBAT 26664317 ("fracture of the L3 vertebral body" after a fall) and 28321071
     ("bronchiectasis in right S4"): no cancer, no metastatic level."""
     for name in ("26664317", "28321071"):
-        assert "spinal_levels" not in values(whole(CORPUS / "maccrobat" / f"{name}.txt")), name
+        assert "spinal_levels" not in values(PatientText.whole(read(CORPUS / "maccrobat" / f"{name}.txt"))), name
 
 
 def test_maccrobat_28250304_laminectomy_and_radiation_for_cord_compression() -> None:
     """"the patient underwent laminectomy and radiation therapy for spinal cord compression,
     which had been caused by a metastatic spinal tumor"; the earlier chemotherapy with cisplatin
     was for the thymic primary."""
-    got = values(whole(CORPUS / "maccrobat" / "28250304.txt"))
+    got = values(PatientText.whole(read(CORPUS / "maccrobat" / "28250304.txt")))
     assert got["spinal_treatment"] == ["decompression", "radiotherapy"]
 
 
 def test_negated_terms_are_not_the_patients() -> None:
     # the seed: "no local recurrence, new metastasis, or instrumentation failure was observed"
-    got = values(text_patient(
+    got = values(PatientText.whole(text_document(
         "A 60-year-old man had an L2 vertebral metastasis of a gastric GIST. He underwent vertebroplasty. "
         "At the 36-month follow-up, no local recurrence, new metastasis, or instrumentation failure was observed. "
-        "MRI showed no lesion at T5. Radiotherapy was not performed."))
+        "MRI showed no lesion at T5. Radiotherapy was not performed.")))
     assert got["spinal_levels"] == ["L2"]
     assert got["spinal_treatment"] == ["vertebroplasty"]
 
@@ -186,17 +175,17 @@ def test_other_patients_in_the_literature_are_left_out() -> None:
     # the seed's Discussion: "Four (33%) of 12 reported cases had spinal metastases at initial
     # presentation [2, 7, 8]"; "Suzuki et al. reported the case of two patients who underwent
     # complete resection of bone metastases"
-    got = values(text_patient(
+    got = values(PatientText.whole(text_document(
         "A 51-year-old man had an L3 vertebral metastasis of a rectal GIST. He received radiotherapy. "
         "Suzuki et al. reported the case of two patients who underwent complete resection of bone metastases. "
-        "In previous cases, metastases at T7 and T8 were treated with vertebroplasty [9]."))
+        "In previous cases, metastases at T7 and T8 were treated with vertebroplasty [9].")))
     assert got["spinal_levels"] == ["L3"]
     assert got["spinal_treatment"] == ["radiotherapy"]
 
 
 def test_evidence_offsets_are_verbatim() -> None:
     for path in [CORPUS / "seed" / "shimizu2018.pdf", *sorted((CORPUS / "spinal" / "pdf").glob("*.pdf"))]:
-        patient = whole(path)
+        patient = PatientText.whole(read(path))
         for value in treatment.extract(patient):
             ev = value.evidence
             assert ev.start is not None and ev.end is not None
@@ -224,7 +213,7 @@ def test_evidence_offsets_are_verbatim() -> None:
     ],
 )
 def test_other_primaries(text: str, levels: list[str], labels: list[str]) -> None:
-    got = values(text_patient(text))
+    got = values(PatientText.whole(text_document(text)))
     assert got["spinal_levels"] == levels
     assert got["spinal_treatment"] == labels
 
@@ -245,5 +234,5 @@ def test_other_primaries(text: str, levels: list[str], labels: list[str]) -> Non
     ],
 )
 def test_treatment_phrasings(sentence: str, labels: list[str]) -> None:
-    got = values(text_patient("A 60-year-old man with renal cell carcinoma had a T11 vertebral metastasis. " + sentence))
+    got = values(PatientText.whole(text_document("A 60-year-old man with renal cell carcinoma had a T11 vertebral metastasis. " + sentence)))
     assert got.get("spinal_treatment", []) == labels

@@ -25,6 +25,22 @@ def test_shimizu2018_extracted_text_reads_with_sections() -> None:
     assert doc.section_of(case.start + 100) is not None
 
 
+def test_text_document_in_memory_equals_the_file_read(tmp_path: Path) -> None:
+    """``text_document`` (text already in memory) gives what reading the same text as a file
+    gives: same normalised text, pages and sections."""
+    raw = (CORPUS / "seed" / "shimizu2018_extracted.txt").read_text(encoding="utf-8")
+    raw = raw.replace("fi", "\ufb01", 3)  # a ligature, as text copied from a PDF has
+    path = tmp_path / "pasted.txt"
+    path.write_text(raw, encoding="utf-8")
+    in_memory = ingest.text_document(raw, doc_id="pasted")
+    from_file = ingest.read(path)
+    assert "\ufb01" not in in_memory.text
+    assert in_memory.text == from_file.text
+    assert in_memory.pages == from_file.pages
+    assert in_memory.sections == from_file.sections
+    assert in_memory.doc_id == "pasted" and in_memory.kind == "txt"
+
+
 @pytest.mark.parametrize(
     "path", sorted((CORPUS / "dev" / "txt").glob("*.txt")), ids=lambda p: p.name
 )
