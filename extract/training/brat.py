@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
 SPLITS = ("train", "dev", "test")
+TRAIN_UNITS = ("line", "chunk", "doc")  # how training documents are stored (convert_corpus)
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,35 @@ def line_docs(doc: Doc) -> list[Doc]:
     return pieces
 
 
+def chunk_docs(doc: Doc, max_tokens: int = 128) -> list[Doc]:
+    """Runs of whole lines of at most ``max_tokens`` tokens (one line may exceed it).
+
+    Unlike :func:`line_docs`, the newline tokens between the lines of a chunk are kept, so the
+    model sees the line breaks it meets in whole documents (dev, test, real text).
+    """
+    lines: list[tuple[int, int]] = []  # token (start, end) of each line, newline excluded
+    start = 0
+    for token in doc:
+        if "\n" in token.text:
+            if token.i > start:
+                lines.append((start, token.i))
+            start = token.i + 1
+    if start < len(doc):
+        lines.append((start, len(doc)))
+    pieces: list[Doc] = []
+    first = last = None
+    for line_start, line_end in lines:
+        if first is not None and last is not None and line_end - first > max_tokens:
+            pieces.append(doc[first:last].as_doc())
+            first = None
+        if first is None:
+            first = line_start
+        last = line_end
+    if first is not None and last is not None:
+        pieces.append(doc[first:last].as_doc())
+    return pieces
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -246,8 +276,12 @@ def convert_corpus(
     """Write ``{train,dev,test,train_dev}.spacy`` DocBins under ``out_dir``; return the losses.
 
     ``train_unit="line"`` stores the training documents (train, train_dev) one line (sentence)
-    per Doc, so batches mix sentences of many reports; dev and test stay whole documents.
+    per Doc, so batches mix sentences of many reports; ``"chunk"`` stores runs of whole lines
+    (:func:`chunk_docs`, newlines kept); ``"doc"`` whole documents. Dev and test stay whole
+    documents.
     """
+    if train_unit not in TRAIN_UNITS:
+        raise ValueError(f"train_unit must be one of {TRAIN_UNITS}, not {train_unit!r}")
     nlp = make_tokenizer_nlp()
     out_dir.mkdir(parents=True, exist_ok=True)
     total = ConversionReport()
@@ -263,6 +297,8 @@ def convert_corpus(
     for name, items in docs.items():
         if train_unit == "line" and name in ("train", "train_dev"):
             items = [piece for doc in items for piece in line_docs(doc)]
+        elif train_unit == "chunk" and name in ("train", "train_dev"):
+            items = [piece for doc in items for piece in chunk_docs(doc)]
         docbin = DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
         for doc in items:
             docbin.add(doc)

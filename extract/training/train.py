@@ -78,10 +78,11 @@ def gold_support(docbin: Path) -> dict[str, int]:
     return counts
 
 
-def prepare_corpus(out_dir: Path) -> tuple[list[str], dict[str, list[str]], brat.ConversionReport]:
+def prepare_corpus(out_dir: Path, train_unit: str = TRAIN_UNIT
+                   ) -> tuple[list[str], dict[str, list[str]], brat.ConversionReport]:
     labels = brat.frequent_labels(CORPUS, MIN_MENTIONS)
     split = brat.split_documents(brat.document_ids(CORPUS), SPLIT_SEED, SPLIT_FRACTIONS)
-    report = brat.convert_corpus(CORPUS, out_dir, labels, split, train_unit=TRAIN_UNIT)
+    report = brat.convert_corpus(CORPUS, out_dir, labels, split, train_unit=train_unit)
     return labels, split, report
 
 
@@ -123,10 +124,11 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
     return overrides
 
 
-def tune(name: str, overrides: dict[str, Any], pretrain_epochs: int = 0) -> None:
+def tune(name: str, overrides: dict[str, Any], pretrain_epochs: int = 0,
+         train_unit: str = TRAIN_UNIT) -> None:
     out = WORK / "output" / name
     corpus_dir = out / "corpus"  # per run: spaCy re-reads the DocBins every epoch
-    _labels, split, _report = prepare_corpus(corpus_dir)
+    _labels, split, _report = prepare_corpus(corpus_dir, train_unit)
     if pretrain_epochs:
         overrides, _info = run_pretraining(split, overrides, pretrain_epochs)
     started = time.time()
@@ -270,12 +272,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="first `spacy pretrain` the tok2vec for N epochs on raw case-report "
                              "text (extract/training/pretrain.py); 0: no pretraining; "
                              "default: [pretraining] max_epochs of models/config.cfg")
+    parser.add_argument("--train-unit", choices=brat.TRAIN_UNITS, default=TRAIN_UNIT,
+                        help=f"(with --tune) how training reports are cut (default {TRAIN_UNIT})")
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
     if args.pretrain_epochs is None:
         args.pretrain_epochs = int(Config().from_disk(CONFIG)["pretraining"]["max_epochs"])
     if args.tune:
-        tune(args.tune, overrides, args.pretrain_epochs)
+        tune(args.tune, overrides, args.pretrain_epochs, args.train_unit)
     else:
         ship(overrides, args.pretrain_epochs)
     return 0
