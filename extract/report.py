@@ -146,10 +146,11 @@ def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None =
         "score": None,
     }
     if gold_rows:
-        result = scoring.score_rows(all_rows, gold_rows)
+        pairs = scoring.aligned_pairs(all_rows, gold_rows)  # aligned once for all three views
+        result = scoring.score_pairs(pairs)
         context.update(score=result, chart_svg=bar_chart_svg(result),
-                       confusion=primary_site_confusion(scoring.aligned_pairs(all_rows, gold_rows)),
-                       disagreements=scoring.disagreements(all_rows, gold_rows))
+                       confusion=primary_site_confusion(pairs),
+                       disagreements=scoring.disagreements_of(pairs))
     return env.get_template("report.html.j2").render(**context)
 
 

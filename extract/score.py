@@ -137,8 +137,12 @@ def aligned_pairs(pred_rows: Iterable[Row], gold_rows: Iterable[Row]) -> list[tu
 def score_rows(pred_rows: Iterable[Row], gold_rows: Iterable[Row],
                fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The score dictionary (see module docstring); ``fields`` limits the per-field report."""
-    gold_rows = list(gold_rows)
-    pairs = aligned_pairs(pred_rows, gold_rows)
+    return score_pairs(aligned_pairs(pred_rows, gold_rows), fields)
+
+
+def score_pairs(pairs: list[tuple[str, Row | None, Row | None]],
+                fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """:func:`score_rows` of pairs already aligned by :func:`aligned_pairs`."""
     per_field = {f: Counts() for f in CLINICAL_FIELDS}
     strict = Counts()
     for _, p, g in pairs:
@@ -157,14 +161,19 @@ def score_rows(pred_rows: Iterable[Row], gold_rows: Iterable[Row],
         "recall_mission": mr,
         "primary_site_strict_f1": prf(strict.tp, strict.fp, strict.fn)[2],
         "fields": {f: per_field[f].as_dict() for f in wanted},
-        "docs": len({r["doc_id"] for r in gold_rows}),
+        "docs": len({doc_id for doc_id, _, g in pairs if g is not None}),
     }
 
 
 def disagreements(pred_rows: Iterable[Row], gold_rows: Iterable[Row]) -> list[dict[str, Any]]:
     """Every field where an aligned prediction and gold differ (for reviewers)."""
+    return disagreements_of(aligned_pairs(pred_rows, gold_rows))
+
+
+def disagreements_of(pairs: list[tuple[str, Row | None, Row | None]]) -> list[dict[str, Any]]:
+    """:func:`disagreements` of pairs already aligned by :func:`aligned_pairs`."""
     out = []
-    for doc_id, p, g in aligned_pairs(pred_rows, gold_rows):
+    for doc_id, p, g in pairs:
         p, g = p or {}, g or {}
         for f in CLINICAL_FIELDS:
             c = compare_field(f, p.get(f), g.get(f))
