@@ -32,7 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 
 SPLITS = ("train", "dev", "test")
-TRAIN_UNITS = ("line", "chunk", "doc")  # how training documents are stored (convert_corpus)
+TRAIN_UNITS = ("line", "chunk", "doc")
+OVERLAP_RULES = ("longest", "shortest")  # which of two overlapping spans is kept  # how training documents are stored (convert_corpus)
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,13 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def resolve_overlaps(spans: list[Span]) -> tuple[list[Span], list[Span]]:
-    """Longest span wins, ties to the earlier start; returns (kept, dropped)."""
-    order = sorted(spans, key=lambda s: (-(s.end - s.start), s.start, s.label_))
+def resolve_overlaps(spans: list[Span], prefer: str = "longest") -> tuple[list[Span], list[Span]]:
+    """Overlapping spans: the longest (``prefer="longest"``) or the shortest (``"shortest"``,
+    innermost) in tokens wins, ties to the earlier start; returns (kept, dropped)."""
+    if prefer not in OVERLAP_RULES:
+        raise ValueError(f"prefer must be one of {OVERLAP_RULES}, not {prefer!r}")
+    sign = -1 if prefer == "longest" else 1
+    order = sorted(spans, key=lambda s: (sign * (s.end - s.start), s.start, s.label_))
     kept: list[Span] = []
     dropped: list[Span] = []
     taken: set[int] = set()
@@ -227,7 +232,8 @@ def resolve_overlaps(spans: list[Span]) -> tuple[list[Span], list[Span]]:
 
 
 def convert_document(
-    nlp: Language, text: str, entities: list[BratEntity], labels: set[str]
+    nlp: Language, text: str, entities: list[BratEntity], labels: set[str],
+    overlap: str = "longest",
 ) -> tuple[Doc, ConversionReport]:
     """Tokenise ``text`` and set ``doc.ents`` from the brat entities of the kept labels."""
     report = ConversionReport()
@@ -247,7 +253,7 @@ def convert_document(
         if span.start_char != start or span.end_char != end:
             report.expanded[ent.label] += 1
         candidates.append(span)
-    kept, dropped = resolve_overlaps(candidates)
+    kept, dropped = resolve_overlaps(candidates, overlap)
     for span in dropped:
         report.lost_overlap[span.label_] += 1
     for span in kept:
@@ -258,10 +264,10 @@ def convert_document(
 
 
 def load_document(nlp: Language, corpus_dir: Path, doc_id: str,
-                  labels: set[str]) -> tuple[Doc, ConversionReport]:
+                  labels: set[str], overlap: str = "longest") -> tuple[Doc, ConversionReport]:
     text = (corpus_dir / f"{doc_id}.txt").read_text(encoding="utf-8")
     entities = read_ann(corpus_dir / f"{doc_id}.ann")
-    doc, report = convert_document(nlp, text, entities, labels)
+    doc, report = convert_document(nlp, text, entities, labels, overlap)
     doc.user_data["doc_id"] = doc_id
     return doc, report
 
@@ -272,6 +278,7 @@ def convert_corpus(
     labels: list[str],
     split: dict[str, list[str]],
     train_unit: str = "line",
+    overlap: str = "longest",
 ) -> ConversionReport:
     """Write ``{train,dev,test,train_dev}.spacy`` DocBins under ``out_dir``; return the losses.
 
@@ -290,7 +297,7 @@ def convert_corpus(
     for name in SPLITS:
         docs[name] = []
         for doc_id in split[name]:
-            doc, report = load_document(nlp, corpus_dir, doc_id, label_set)
+            doc, report = load_document(nlp, corpus_dir, doc_id, label_set, overlap)
             total.merge(report)
             docs[name].append(doc)
     docs["train_dev"] = docs["train"] + docs["dev"]

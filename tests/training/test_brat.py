@@ -89,3 +89,28 @@ def test_line_docs_keep_every_entity(tok_nlp, labels):
     assert len(pieces) == len([ln for ln in doc.text.splitlines() if ln.strip()])
     assert sorted((e.text, e.label_) for p in pieces for e in p.ents) == sorted(
         (e.text, e.label_) for e in doc.ents)
+
+
+def test_overlap_shortest_keeps_the_inner_span(tok_nlp, labels):
+    # the other stated rule: in "4 year history of Crohn's disease" (History) the inner
+    # Disease_disorder is kept and the History span is the one lost
+    doc, report = brat.load_document(tok_nlp, CORPUS, "17803823", set(labels), overlap="shortest")
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("Crohn's disease", "Disease_disorder") in ents
+    assert ("4 year history of Crohn's disease", "History") not in ents
+    assert report.lost_overlap["History"] >= 1
+    with pytest.raises(ValueError, match="prefer must be one of"):
+        brat.resolve_overlaps(list(doc.ents), "widest")
+
+
+def test_chunk_docs_keep_every_entity_and_the_line_breaks(tok_nlp, labels):
+    doc, _ = brat.load_document(tok_nlp, CORPUS, "19816630", set(labels))
+    pieces = brat.chunk_docs(doc, max_tokens=128)
+    lines = brat.line_docs(doc)
+    assert 1 < len(pieces) < len(lines)
+    # whole lines only: every chunk is a run of lines joined by their newlines
+    assert [ln.text for p in pieces for ln in brat.line_docs(p)] == [ln.text for ln in lines]
+    assert any("\n" in t.text for p in pieces for t in p)
+    assert all(len(p) <= 128 or "\n" not in p.text for p in pieces)
+    assert sorted((e.text, e.label_) for p in pieces for e in p.ents) == sorted(
+        (e.text, e.label_) for e in doc.ents)
