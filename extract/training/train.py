@@ -42,6 +42,7 @@ SPLIT_SEED = 0
 SPLIT_FRACTIONS = (0.70, 0.15)
 MIN_MENTIONS = 50
 TRAIN_UNIT = "line"
+OVERLAP = "longest"
 
 
 def evaluate(nlp: Language, docbin: Path) -> dict[str, Any]:
@@ -78,11 +79,12 @@ def gold_support(docbin: Path) -> dict[str, int]:
     return counts
 
 
-def prepare_corpus(out_dir: Path, train_unit: str = TRAIN_UNIT
+def prepare_corpus(out_dir: Path, train_unit: str = TRAIN_UNIT, overlap: str = OVERLAP
                    ) -> tuple[list[str], dict[str, list[str]], brat.ConversionReport]:
     labels = brat.frequent_labels(CORPUS, MIN_MENTIONS)
     split = brat.split_documents(brat.document_ids(CORPUS), SPLIT_SEED, SPLIT_FRACTIONS)
-    report = brat.convert_corpus(CORPUS, out_dir, labels, split, train_unit=train_unit)
+    report = brat.convert_corpus(CORPUS, out_dir, labels, split, train_unit=train_unit,
+                                 overlap=overlap)
     return labels, split, report
 
 
@@ -125,14 +127,14 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
 
 
 def tune(name: str, overrides: dict[str, Any], pretrain_epochs: int = 0,
-         train_unit: str = TRAIN_UNIT) -> None:
+         train_unit: str = TRAIN_UNIT, config: Path = CONFIG, overlap: str = OVERLAP) -> None:
     out = WORK / "output" / name
     corpus_dir = out / "corpus"  # per run: spaCy re-reads the DocBins every epoch
-    _labels, split, _report = prepare_corpus(corpus_dir, train_unit)
+    _labels, split, _report = prepare_corpus(corpus_dir, train_unit, overlap)
     if pretrain_epochs:
         overrides, _info = run_pretraining(split, overrides, pretrain_epochs)
     started = time.time()
-    spacy_train(CONFIG, out, overrides={
+    spacy_train(config, out, overrides={
         "paths.train": str(corpus_dir / "train.spacy"),
         "paths.dev": str(corpus_dir / "dev.spacy"),
         "training.max_steps": 20000,
@@ -274,12 +276,18 @@ def main(argv: list[str] | None = None) -> int:
                              "default: [pretraining] max_epochs of models/config.cfg")
     parser.add_argument("--train-unit", choices=brat.TRAIN_UNITS, default=TRAIN_UNIT,
                         help=f"(with --tune) how training reports are cut (default {TRAIN_UNIT})")
+    parser.add_argument("--overlap", choices=brat.OVERLAP_RULES, default=OVERLAP,
+                        help=f"(with --tune) which overlapping span is kept (default {OVERLAP})")
+    parser.add_argument("--config", type=Path, default=CONFIG,
+                        help="(with --tune) another training config, e.g. a different "
+                             "architecture that --set cannot express (default models/config.cfg)")
     args = parser.parse_args(argv)
     overrides = parse_overrides(args.set)
     if args.pretrain_epochs is None:
         args.pretrain_epochs = int(Config().from_disk(CONFIG)["pretraining"]["max_epochs"])
     if args.tune:
-        tune(args.tune, overrides, args.pretrain_epochs, args.train_unit)
+        tune(args.tune, overrides, args.pretrain_epochs, args.train_unit, args.config,
+             args.overlap)
     else:
         ship(overrides, args.pretrain_epochs)
     return 0
