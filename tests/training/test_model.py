@@ -49,13 +49,30 @@ def test_ner_can_be_sourced_into_another_pipeline(ner):
     assert ("60-year-old", "Age") in ents
 
 
-def test_meta_records_the_converter_split_and_test_scores():
+def test_meta_records_the_converter_split_and_labels():
     meta = json.loads(META.read_text())
     split = brat.split_documents(brat.document_ids(CORPUS), meta["split"]["seed"])
     assert all(meta["split"][name] == split[name] for name in brat.SPLITS)
     assert meta["labels"] == brat.frequent_labels(CORPUS, 50)
-    # issue 3 asks for >= 0.60: NOT met; the shipped model scores 0.583 (see models/README.md).
-    # This guards against a regression below the stock-config baseline (~0.52).
-    assert meta["test"]["micro"]["f"] >= 0.55
-    assert meta["test"]["per_label"]["Age"]["f"] >= 0.90
-    assert meta["test"]["per_label"]["Sex"]["f"] >= 0.90
+
+
+def test_shipped_model_scores_on_the_test_split_what_meta_json_records(ner, tmp_path):
+    """Scores the shipped model afresh on the 24 unseen test reports (converted now from
+    corpus/maccrobat), and checks the figures meta.json and the README quote."""
+    from spacy.tokens import DocBin
+
+    from extract.training.train import evaluate
+
+    meta = json.loads(META.read_text())
+    tok_nlp = brat.make_tokenizer_nlp()
+    docbin = DocBin(attrs=["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE"])
+    for doc_id in meta["split"]["test"]:
+        docbin.add(brat.load_document(tok_nlp, CORPUS, doc_id, set(meta["labels"]))[0])
+    docbin.to_disk(tmp_path / "test.spacy")
+    scores = evaluate(ner, tmp_path / "test.spacy")
+    assert abs(scores["micro"]["f"] - meta["test"]["micro"]["f"]) < 0.002
+    # issue 3 asks for >= 0.60: NOT met, the shipped model scores 0.583 (models/README.md);
+    # this guards against falling back to the stock-config baseline (~0.52)
+    assert scores["micro"]["f"] >= 0.55
+    assert scores["per_label"]["Age"]["f"] >= 0.90
+    assert scores["per_label"]["Sex"]["f"] >= 0.90
