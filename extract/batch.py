@@ -547,9 +547,10 @@ def _results_from_db(database: Database, paths: list[str]) -> dict[str, FileResu
     if not paths:
         return {}
     wanted = {ingest.doc_id_for(p): p for p in paths}
-    docs = {d["doc_id"]: d for d in dbm.load_documents(database) if d["doc_id"] in wanted}
-    out = {p: FileResult(path=p, doc_id=i, error=(docs.get(i) or {}).get("error"))
-           for i, p in wanted.items()}
+    docs = {d["doc_id"]: d for d in dbm.load_documents(database, with_text=True,
+                                                        doc_ids=list(wanted))}
+    out = {p: FileResult(path=p, doc_id=i, error=(docs.get(i) or {}).get("error"),
+                         stored=docs.get(i)) for i, p in wanted.items()}
     for case in dbm.load_cases(database):
         if case.doc_id in wanted:
             out[wanted[case.doc_id]].cases.append(case)

@@ -9,7 +9,9 @@ of each ``doc_id`` has ``current = true``; a changed file or a new pipeline vers
 version and turns the old one (with its cases and evidence) into history in the same
 transaction. So the same file read by the same pipeline adds nothing, and every earlier run
 stays queryable (``cases.run_id`` names the run that wrote a row). Queries and exports read the
-current versions unless asked for a run.
+current versions unless asked for a run. Each version keeps the text the reader produced
+(``documents.text``, revision 0003, loaded only when asked for) so the evidence report can show
+a value within its sentence without reading the file again.
 
 The driver process of a batch is the only writer; workers only compute.
 """
@@ -123,6 +125,8 @@ class DocumentRow(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(8))  # ok | failed
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the text read (revision 0003): the report shows evidence in its sentence from it
+    text: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     timings: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     processed_at: Mapped[datetime] = mapped_column(DateTime)
@@ -432,6 +436,8 @@ def _store_result(db: Database, run_id: int, result: FileResult, *, sha256: str,
         row.pages = len(doc.pages) if doc else 0
         row.status = "ok" if result.error is None else "failed"
         row.error = result.error
+        # PostgreSQL's text holds no NUL; a space keeps every evidence offset in place
+        row.text = doc.text.replace("\x00", " ") if doc else None
         row.timings = {k: round(float(v), 4) for k, v in result.timings.items()}
         row.run_id = run_id
         row.processed_at = utcnow()
@@ -502,16 +508,32 @@ def load_cases(db: Database, *, run_id: int | None = None,
         return [rec.to_case_row() for rec in s.scalars(q)]
 
 
-def load_documents(db: Database, *, current_only: bool = True) -> list[dict[str, Any]]:
+def load_documents(db: Database, *, current_only: bool = True, with_text: bool = False,
+                   doc_ids: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The documents (current versions only, by default), or those of ``doc_ids``;
+    ``with_text`` adds each one's ``text`` (None for rows stored before revision 0003)."""
+    from sqlalchemy.orm import undefer
+
     q = select(DocumentRow).order_by(DocumentRow.doc_id, DocumentRow.id)
     if current_only:
         q = q.where(DocumentRow.current.is_(True))
+    if with_text:
+        q = q.options(undefer(DocumentRow.text))
+    if doc_ids is not None:
+        ids = list(dict.fromkeys(doc_ids))
+        return [d for i in range(0, len(ids), 500)  # keep IN lists a sane size
+                for d in _documents(db, q.where(DocumentRow.doc_id.in_(ids[i:i + 500])), with_text)]
+    return _documents(db, q, with_text)
+
+
+def _documents(db: Database, q: Any, with_text: bool) -> list[dict[str, Any]]:
     with db.session() as s:
         return [
             {"doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "title": d.title,
              "pages": d.pages, "status": d.status, "error": d.error,
              "pipeline_version": d.pipeline_version, "model_version": d.model_version,
-             "run_id": d.run_id, "current": d.current}
+             "run_id": d.run_id, "current": d.current,
+             **({"text": d.text} if with_text else {})}
             for d in s.scalars(q)
         ]
 

@@ -24,6 +24,21 @@ class FileResult:
     cases: list[CaseRow] = field(default_factory=list)
     error: str | None = None  # one line: "<file>: <cause>"
     timings: dict[str, float] = field(default_factory=dict)
+    # a file a run skipped (already in the database): its stored text, title and pages
+    stored: dict[str, Any] | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The document's text: read in this run, or stored by an earlier one."""
+        if self.document is not None:
+            return self.document.text
+        return (self.stored or {}).get("text")
+
+    @property
+    def title(self) -> str | None:
+        if self.document is not None:
+            return self.document.title
+        return (self.stored or {}).get("title")
 
     @property
     def ok(self) -> bool:

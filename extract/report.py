@@ -163,7 +163,7 @@ def write_report(documents: list[ReportDocument], out_path: str | Path,
 
 
 def documents_from_db(db_url: str | None) -> list[ReportDocument]:
-    """The current documents of a case database with their rows (no text: evidence alone)."""
+    """The current documents of a case database with their rows and stored text."""
     from extract import db as dbm
 
     database = dbm.open_db(db_url)
@@ -172,8 +172,8 @@ def documents_from_db(db_url: str | None) -> list[ReportDocument]:
         for case in dbm.load_cases(database):
             by_doc.setdefault(case.doc_id, []).append(case.to_json())
         return [ReportDocument(doc_id=d["doc_id"], path=d["path"] or "", title=d["title"],
-                               pages=d["pages"] or 0, error=d["error"],
+                               pages=d["pages"] or 0, error=d["error"], text=d["text"],
                                rows=sorted(by_doc.get(d["doc_id"], []), key=lambda r: r["case_index"]))
-                for d in dbm.load_documents(database)]
+                for d in dbm.load_documents(database, with_text=True)]
     finally:
         database.dispose()

@@ -64,7 +64,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:
-    return [ReportDocument(doc_id=r.doc_id, path=r.path, pages=r.pages, error=r.error,
-                           title=r.document.title if r.document else None,
-                           text=r.document.text if r.document else None,
+    return [ReportDocument(doc_id=r.doc_id, path=r.path, error=r.error, title=r.title,
+                           pages=r.pages or int((r.stored or {}).get("pages") or 0),
+                           text=r.text,
                            rows=[c.to_json() for c in r.cases]) for r in results]

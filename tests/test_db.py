@@ -39,7 +39,7 @@ def test_open_db_creates_the_schema_at_head(db_url):
         names = set(inspect(database.engine).get_table_names())
         assert {"runs", "documents", "cases", "evidence", "alembic_version"} <= names
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
             if database.engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         database.dispose()
@@ -61,8 +61,10 @@ def test_two_runs_over_the_same_folder_leave_the_same_rows(db_url, corpus, tmp_p
     assert counts["cases"] >= 5 and counts["documents"] == 7
     assert {k: v for k, v in again.items() if k != "runs"} == {k: v for k, v in counts.items() if k != "runs"}
     assert again["runs"] == counts["runs"] + 1  # each invocation is recorded
-    # The skipped run still hands back every file's cases, from the database.
+    # The skipped run still hands back every file's cases, from the database, and its text.
     assert [len(r.cases) for r in second.results] == [len(r.cases) for r in first.results]
+    assert [r.text for r in second.results] == [r.text for r in first.results]
+    assert sum(r.text is not None for r in second.results) == 5  # the 2 bad files have none
 
 
 def test_failed_documents_are_recorded_with_their_cause(db_url, corpus, tmp_path):
@@ -191,9 +193,10 @@ def test_a_database_at_an_older_revision_is_upgraded_on_connect(db_url, corpus):
     database = db.open_db(db_url)
     try:
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
         indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("documents")}
         assert "uq_documents_one_current" in indexes
+        assert "text" in {c["name"] for c in inspect(database.engine).get_columns("documents")}
         # The index lets history be kept but never two current versions of one document.
         path = corpus / "dev" / "txt" / DEV_TXT[2]
         result = process_file(path)

@@ -110,3 +110,27 @@ def test_report_from_database_shows_the_stored_rows_and_evidence(corpus: Path, t
 
     assert f'<mark class="ev">{escape(first_evidence)}</mark>' in html
     assert 'id="dashboard"' in html
+    # the stored text (revision 0003) puts each value back in its sentence
+    assert html.count('<td class="ctx"><mark class="ev">') < html.count('<mark class="ev">') / 10
+
+
+def _evidence_cells(html: str) -> list[str]:
+    return [cell.split("</td>")[0] for cell in html.split('<td class="ctx">')[1:]]
+
+
+def test_rerun_report_keeps_evidence_in_its_sentence(corpus: Path, tmp_path: Path) -> None:
+    """Leftover of issue 6, now mended: a rerun skips every document (already in the database),
+    and its report still shows each value within its sentence, from the stored text."""
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "extract.cli", "run", str(corpus / "dev" / "txt"), "--out", str(out),
+           "--no-nlp", "--workers", "1"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    first_cells = _evidence_cells((out / "report.html").read_text())
+    second = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert second.returncode == 0, second.stderr
+    assert "13 already done" in second.stdout + second.stderr
+    second_cells = _evidence_cells((out / "report.html").read_text())
+    assert len(first_cells) > 20
+    assert second_cells == first_cells
+    assert sum(not c.startswith("<mark") for c in second_cells) > len(second_cells) / 2
