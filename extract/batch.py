@@ -8,8 +8,8 @@ same command started again skips what was committed (same file hash, same pipeli
 versions) and ends with exactly the rows an uninterrupted run leaves.
 
 A document over the time limit is recorded as failed ("timed out after N s"): the local pool
-kills its worker and starts a fresh one; Dask cannot stop a running task, so the driver stops
-waiting for it and the worker finishes it in the background. Failures never stop a run.
+kills its worker and starts a fresh one; on Dask, which cannot stop a running task, the driver
+cancels it and restarts the worker running it (through its nanny). Failures never stop a run.
 """
 
 from __future__ import annotations
@@ -240,7 +240,7 @@ def _dask_results(tasks: Sequence[tuple[int, str]], *, workers: int, scheduler: 
 
     No more tasks are in flight than the cluster has threads, so a task starts about when it is
     submitted and the time limit can be counted from then. Dask cannot interrupt a running
-    task: an overdue one is cancelled and recorded, and its thread finishes in the background.
+    task: an overdue one is cancelled and recorded, and the worker running it is restarted.
     """
     try:
         from distributed import Client, LocalCluster
@@ -289,12 +289,29 @@ def _dask_results(tasks: Sequence[tuple[int, str]], *, workers: int, scheduler: 
                     yield index, result
                 elif timeout and now - submitted > timeout:
                     del inflight[fut]
-                    fut.cancel()
+                    _stop_dask_task(client, fut)
                     yield index, _failed(path, f"{Path(path).name}: {TIMEOUT_PREFIX} {timeout:g} s")
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _stop_dask_task(client: Any, fut: Any) -> None:
+    """Cancel an overdue task and restart the worker running it (as the local pool kills and
+    replaces its process): a thread cannot be interrupted, and left running it would hold the
+    worker's only thread while the next documents wait behind it. A worker with no nanny
+    cannot be restarted; the task is then only cancelled."""
+    try:
+        running_on = [w for w, keys in client.processing().items() if fut.key in keys]
+    except Exception:  # noqa: BLE001 - a scheduler that cannot answer: cancel all the same
+        running_on = []
+    fut.cancel()
+    if running_on:
+        try:
+            client.restart_workers(running_on, timeout=60, raise_for_error=False)
+        except Exception as exc:  # noqa: BLE001 - e.g. no nanny; the run goes on either way
+            log.warning("could not restart dask worker %s (%s)", ", ".join(running_on), exc)
 
 
 # --- progress ---------------------------------------------------------------------------------

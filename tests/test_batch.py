@@ -152,6 +152,30 @@ def test_dask_executor_gives_the_same_rows_as_the_local_pool(corpus, tmp_path):
     assert snapshot(dask_url) == snapshot(local_url)
 
 
+def test_dask_document_over_the_time_limit_restarts_its_worker_and_the_run_goes_on(corpus, tmp_path):
+    # Leftover of issue 5, mended: a thread cannot be stopped, so the worker running the overdue
+    # task (too_many_pages.pdf with the page limit raised: about 30 s) is restarted rather than
+    # left reading it in the background; the small reports still pass.
+    from distributed import Client, LocalCluster
+
+    folder = copy([corpus / "bad" / "too_many_pages.pdf"]
+                  + sorted((corpus / "dev" / "txt").glob("*.txt"))[:3], tmp_path / "in")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        pids = set(client.run(os.getpid).values())
+        t0 = time.monotonic()
+        summary = run_batch([folder], db_url=f"sqlite:///{tmp_path / 'c.sqlite'}", executor="dask",
+                            scheduler=cluster.scheduler_address, timeout=2, max_pages=1000,
+                            use_nlp=False, progress=False)
+        seconds = time.monotonic() - t0
+        client.wait_for_workers(1, timeout=60)
+        new_pids = set(client.run(os.getpid).values())
+    assert seconds < 25
+    assert (summary.ok, summary.failed) == (3, 1)
+    assert summary.failures[0][1] == "too_many_pages.pdf: timed out after 2 s"
+    assert new_pids and not new_pids & pids  # the worker process was replaced
+
+
 def test_dask_executor_runs_on_a_scheduler_given_by_address(corpus, tmp_path):
     from distributed import LocalCluster
 
