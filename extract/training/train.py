@@ -195,6 +195,8 @@ def ship(overrides: dict[str, Any], pretrain_epochs: int = 0) -> None:
     nlp.meta["description"] = (
         "Case-report NER (25 MACCROBAT labels) over scispaCy's tokenizer; see ../meta.json")
     nlp.meta["license"] = "CC BY 4.0 (trained on MACCROBAT2020)"
+    for key, value in nlp.config["paths"].items():  # no path of the training machine ships
+        nlp.config["paths"][key] = _relative(value)
     nlp.to_disk(SHIPPED)
 
     scores = evaluate(spacy.load(SHIPPED), corpus_dir / "test.spacy")

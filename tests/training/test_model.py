@@ -76,3 +76,9 @@ def test_shipped_model_scores_on_the_test_split_what_meta_json_records(ner, tmp_
     assert scores["micro"]["f"] >= 0.55
     assert scores["per_label"]["Age"]["f"] >= 0.90
     assert scores["per_label"]["Sex"]["f"] >= 0.90
+
+
+def test_shipped_config_names_no_path_of_the_training_machine():
+    config = (MODEL / "config.cfg").read_text(encoding="utf-8")
+    assert str(ROOT) not in config
+    assert not [line for line in config.splitlines() if '= "/' in line]
