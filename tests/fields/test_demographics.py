@@ -11,13 +11,13 @@ from extract import ingest
 from extract.document import Document, Page
 from extract.fields import PatientText, demographics
 from extract.fields.patients import find_patients
+from extract.ingest import text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def patient_of(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
-    return PatientText.whole(document)
+    return PatientText.whole(text_document(text))
 
 
 def values(text: str) -> dict[str, object]:
@@ -207,7 +207,7 @@ def test_with_the_nlp_pipeline_the_values_hold(nlp_with_ner) -> None:  # type: i
             "parasagittal HPC in a 33-year-old male to have only pial blood supply [5]. "
             "A 35-year-old right handed male presented with two months of progressively "
             "worsening headaches.")
-    document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
+    document = text_document(text)
     doc = annotate(nlp_with_ner, document)
     got = {v.field: v.value for v in demographics.extract(PatientText.whole(document, doc))}
     assert got == {"age_years": 35, "sex": "male"}

@@ -10,21 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from extract.document import Document, Page
 from extract.fields import PatientText, timing, treatment
-from extract.ingest import read
+from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
-def patient(text: str) -> PatientText:
-    document = Document("t", "t.txt", text, pages=[Page(1, 0, len(text))])
-    return PatientText.whole(document)
-
-
 def spinal(text: str) -> dict[str, object]:
-    got = {v.field: v.value for v in treatment.extract(patient(text))}
-    got.update({v.field: v.value for v in timing.extract(patient(text))})
+    patient = PatientText.whole(text_document(text))
+    got = {v.field: v.value for v in treatment.extract(patient)}
+    got.update({v.field: v.value for v in timing.extract(patient)})
     return got
 
 
@@ -515,7 +510,7 @@ def test_negated_spinal_metastasis_gives_no_spinal_field(text: str) -> None:
 
 @pytest.mark.parametrize("text", [r[0] for r in REPORTS])
 def test_evidence_is_verbatim(text: str) -> None:
-    p = patient(text)
+    p = PatientText.whole(text_document(text))
     values = treatment.extract(p) + timing.extract(p)
     assert values
     for v in values:

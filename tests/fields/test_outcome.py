@@ -7,16 +7,15 @@ from pathlib import Path
 import pytest
 
 from extract import ingest
-from extract.document import Document, Page
 from extract.fields import PatientText, outcome
 from extract.fields.patients import find_patients
+from extract.ingest import text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
 
 def values(text: str) -> dict[str, object]:
-    document = Document("t", "t.txt", text, [Page(1, 0, len(text))])
-    return {v.field: v.value for v in outcome.extract(PatientText.whole(document))}
+    return {v.field: v.value for v in outcome.extract(PatientText.whole(text_document(text)))}
 
 
 # Real sentences from the bundled corpus (file in the comment) with the gold's values.
