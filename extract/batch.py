@@ -538,12 +538,6 @@ def run_batch(
     return summary
 
 
-def wants_batch(args: Any) -> bool:
-    """Whether ``case-extract run`` was given any batch option (``--db``, ``--workers`` ...)."""
-    return bool(getattr(args, "db", None) or getattr(args, "workers", None) is not None
-                or getattr(args, "executor", "local") != "local" or getattr(args, "timeout", None))
-
-
 def run_from_args(paths: Sequence[str | Path], args: Any, *, stream: IO[str] | None = None) -> BatchSummary:
     """``case-extract run`` with batch options: the run, then its summary on ``stream``."""
     stream = stream or sys.stderr
@@ -584,5 +578,4 @@ __all__ = [
     "process_document",
     "run_batch",
     "run_from_args",
-    "wants_batch",
 ]
