@@ -294,14 +294,14 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     # one scan shows the primary's mass and the spinal lesions ("CT showed a perihilar mass with
     # multiple thoracic and lumbar vertebral lytic lesions"): both found at this presentation
     same_scan = t["primary_mass_found"].search(s.text)
-    if same_scan and not _history_before(ps, s):
+    if same_scan:  # (no earlier history: checked above)
         return TimeFinding(0.0, True, s, same_scan.start(), same_scan.end())
     for x in window:
         m = t["primary_confirmed"].search(x.text)
         if m is None or _prior_history(x.text):
             continue
-        # "biopsy confirmed metastatic carcinoma" names the primary only if its organ is named or its
-    # mass was seen
+        # "biopsy confirmed metastatic carcinoma" names the primary only if its organ is named or
+        # its mass was seen
         named = m.group(0) + x.text[m.end() : m.end() + 30]  # "metastatic adenocarcinoma of pulmonary origin"
         if re.search(r"metasta", m.group(0), re.IGNORECASE) and not primary_seen and not t["organ"].search(named):
             continue
