@@ -442,11 +442,12 @@ def row_case(cells: list[str], table: Table, kinds: dict[int, str], legend: dict
                 if status is not None:
                     row.outcome_status, filled = status, True
                     row.evidence["outcome_status"] = ev
-    if pending is not None and (spinal_table or "V" in row.metastasis_sites or row.spinal_levels):
+    # the row speaks of spinal metastasis: its table's subject, or its own sites or levels
+    spinal_row = spinal_table or "V" in row.metastasis_sites or bool(row.spinal_levels)
+    if pending is not None and spinal_row:
         row.spinal_treatment, filled = pending[0], True
         row.evidence["spinal_treatment"] = pending[1]
-    if row.time_to_spinal_metastasis_months is not None and row.synchronous is None and (
-            spinal_table or "V" in row.metastasis_sites or row.spinal_levels):
+    if row.time_to_spinal_metastasis_months is not None and row.synchronous is None and spinal_row:
         row.synchronous = row.time_to_spinal_metastasis_months == 0
         row.evidence["synchronous"] = row.evidence["time_to_spinal_metastasis_months"]
     return row if filled else None
