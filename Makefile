@@ -19,9 +19,11 @@ run: $(STAMP)
 	$(VENV)/bin/case-extract run corpus/seed/shimizu2018.pdf corpus/dev/pdf --out outputs \
 	    --gold corpus/gold/seed.jsonl --gold corpus/gold/dev.jsonl
 
-## The other gold sets: spinal reports of other primaries; age/sex of 26 real Hindawi PDFs.
+## The other gold sets: spinal reports of other primaries; spinal and bone metastases of many
+## primaries; age/sex of 26 real Hindawi PDFs.
 eval: $(STAMP)
 	$(VENV)/bin/case-extract run corpus/spinal/pdf --out outputs/spinal --gold corpus/gold/spinal.jsonl
+	$(VENV)/bin/case-extract run corpus/metastasis/pdf --out outputs/metastasis --gold corpus/gold/metastasis.jsonl
 	$(VENV)/bin/case-extract run corpus/pdfs --out outputs/demographics --gold corpus/gold/demographics.jsonl
 
 test: $(STAMP)
