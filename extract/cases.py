@@ -3,8 +3,8 @@
 1. Annotate the text with the NLP pipeline when one is given (``extract.nlp.annotate``).
 2. Find the patients the article reports as its own (:mod:`extract.fields.patients`): the
    index patient, or each patient of a case series.
-3. Run every field module that exists (``extract.fields.<module>.extract(patient)``) and
-   build a narrative row per patient.
+3. Run every field module (``extract.fields.<module>.extract(patient)``) and build a
+   narrative row per patient.
 4. Add the rows of literature-review and case-series tables
    (``extract.fields.tables.cases_from_tables``). A table row that is the document's own case
    ("Current report", "present case", or "Case 2" of this series) is merged into its
@@ -16,13 +16,21 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from extract.document import Document
-from extract.fields import FieldValue, PatientText
+from extract.fields import (
+    FieldValue,
+    PatientText,
+    demographics,
+    outcome,
+    sites,
+    tables,
+    timing,
+    treatment,
+)
 from extract.fields.patients import find_patients
 from extract.record import CLINICAL_FIELDS, LIST_FIELDS, CaseRow, validation_errors
 
@@ -31,34 +39,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 # Field families in the order they fill a row (FIELDS.md; extract/fields/__init__.py).
-FIELD_MODULES: tuple[str, ...] = ("demographics", "sites", "timing", "treatment", "outcome")
+FIELD_MODULES: tuple[ModuleType, ...] = (demographics, sites, timing, treatment, outcome)
 
 _SERIES_REFERENCE = re.compile(r"^\s*(?:case|patient|pt\.?)\s*(?:no\.?\s*|#\s*)?(\d{1,2})\s*$", re.IGNORECASE)
 
 
-def field_modules() -> list[ModuleType]:
-    """The field modules that exist now (one not written yet is skipped)."""
-    out = []
-    for name in FIELD_MODULES:
-        try:
-            module = importlib.import_module(f"extract.fields.{name}")
-        except Exception:  # noqa: BLE001, S112 - not written yet, or broken: its fields stay null
-            continue
-        if callable(getattr(module, "extract", None)):
-            out.append(module)
-    return out
-
-
-def _table_cases(document: Document, doc: Doc | None) -> list[Any]:
+def _table_cases(document: Document, doc: Doc | None) -> list[tables.TableCase]:
     try:
-        tables = importlib.import_module("extract.fields.tables")
-    except Exception:  # noqa: BLE001 - no table reader yet, or a broken one
-        return []
-    reader = getattr(tables, "cases_from_tables", None)
-    if reader is None:
-        return []
-    try:
-        return list(reader(document, doc))
+        return list(tables.cases_from_tables(document, doc))
     except Exception as exc:  # noqa: BLE001 - one bad table must not sink the document's narrative rows
         document.warnings.append(f"tables: {type(exc).__name__}: {exc}")
         return []
@@ -92,7 +80,7 @@ def set_value(row: CaseRow, value: FieldValue) -> None:
         row.evidence[value.field] = value.evidence
 
 
-def narrative_row(patient: PatientText, modules: list[ModuleType]) -> CaseRow:
+def narrative_row(patient: PatientText, modules: tuple[ModuleType, ...] = FIELD_MODULES) -> CaseRow:
     document = patient.document
     row = CaseRow(doc_id=document.doc_id, source="narrative")
     for module in modules:
@@ -119,7 +107,7 @@ def merge_table_row(narrative: CaseRow, table: CaseRow) -> None:
                 narrative.evidence[name] = table.evidence[name]
 
 
-def _own_patient_of(table_case: Any, narrative: list[CaseRow]) -> CaseRow | None:
+def _own_patient_of(table_case: tables.TableCase, narrative: list[CaseRow]) -> CaseRow | None:
     """The narrative patient a table row re-tells, or None for a literature row."""
     if not narrative:
         return None
@@ -128,7 +116,7 @@ def _own_patient_of(table_case: Any, narrative: list[CaseRow]) -> CaseRow | None
     if m and len(narrative) > 1:
         number = int(m.group(1))
         return narrative[number - 1] if 1 <= number <= len(narrative) else None
-    if not getattr(table_case, "is_current_report", False):
+    if not table_case.is_current_report:
         return None
     if len(narrative) == 1:
         return narrative[0]
@@ -195,14 +183,13 @@ def extract_cases(document: Document, nlp: Language | None = None) -> list[CaseR
 
 def cases_from_doc(document: Document, doc: Doc | None) -> list[CaseRow]:
     """The case rows of ``document`` whose spaCy Doc (or None) is already made."""
-    modules = field_modules()
-    narrative = [narrative_row(p, modules) for p in find_patients(document, doc)]
+    narrative = [narrative_row(p) for p in find_patients(document, doc)]
     rows = list(narrative)
     for table_case in _table_cases(document, doc):
         own = _own_patient_of(table_case, narrative)
         if own is not None:
             merge_table_row(own, table_case.row)
-        elif getattr(table_case, "is_current_report", False):
+        elif table_case.is_current_report:
             # The document's own case, told only in its table: it is the narrative case.
             row = table_case.row
             row.source, row.reference = "narrative", None

@@ -32,6 +32,8 @@ class PatientText:
     document: Document
     doc: Doc | None
     ranges: list[tuple[int, int]] = field(default_factory=list)
+    #: Models built once from this patient's text (:func:`extract.fields.story.story_of`).
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def whole(cls, document: Document, doc: Doc | None = None) -> PatientText:

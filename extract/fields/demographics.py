@@ -16,14 +16,11 @@ what the rules miss. Patterns live in ``resources/demographics.json``.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
 from extract.fields import FieldValue, PatientText, make_evidence
+from extract.fields.ages import AgeMention, age_mentions, load_rules
 from extract.fields.patients import (
     case_sections,
     front_matter_end,
@@ -31,115 +28,6 @@ from extract.fields.patients import (
     own_patient_cues,
     sentence_around,
 )
-
-RESOURCES = Path(__file__).parent / "resources"
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, Any]:
-    return json.loads((RESOURCES / "demographics.json").read_text("utf-8"))
-
-
-def _num_regex() -> str:
-    words = sorted(_rules()["number_words"], key=len, reverse=True)
-    w = "|".join(words)
-    half = r"(?:\s+and\s+(?:a\s+)?half)?"
-    return (rf"(?P<num>(?<![\d.,])\d{{1,3}}(?:[.,]\d{{1,2}})?{half}"
-            rf"|\b(?:{w})(?:[\s‐‑–—-]+(?:{w}))?{half})")
-
-
-_UNIT = r"(?P<unit>years?|yrs?|y|months?|mos?|mths?|weeks?|wks?|days?|d)"
-
-
-@dataclass(frozen=True)
-class AgeMention:
-    value: float
-    start: int
-    end: int
-    kind: str  # "adjective" (the patient's age) or "history" ("at the age of 40")
-
-
-@lru_cache(maxsize=1)
-def _age_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    num = _num_regex()
-    return [(p["kind"], re.compile(p["regex"].replace("{num}", num).replace("{unit}", _UNIT), re.IGNORECASE))
-            for p in _rules()["age_patterns"]]
-
-
-def _parse_number(raw: str) -> float | None:
-    t = raw.lower().strip()
-    half = 0.0
-    m = re.search(r"\s+and\s+(?:a\s+)?half$", t)
-    if m:
-        half, t = 0.5, t[: m.start()]
-    t = t.replace(",", ".")
-    if re.fullmatch(r"\d+(?:\.\d+)?", t):
-        return float(t) + half
-    words = _rules()["number_words"]
-    parts = [p for p in re.split(r"[\s‐‑–—-]+", t) if p]
-    if not parts or any(p not in words for p in parts):
-        return None
-    if len(parts) == 2 and parts[1] == "hundred":
-        return float(words[parts[0]] * 100) + half
-    if len(parts) == 2 and not (words[parts[0]] >= 20 and words[parts[1]] < 10):
-        return None
-    return float(sum(words[p] for p in parts)) + half
-
-
-def age_in_years(amount: float, unit: str | None) -> float | None:
-    """``age_in_years(8, "month")`` -> 0.67; two decimals; None for an unknown unit."""
-    u = (unit or "year").lower().rstrip(".")
-    per_year = _rules()["units_per_year"]
-    if u not in per_year and u.endswith("s"):
-        u = u[:-1]
-    if u not in per_year:
-        return None
-    return round(amount / per_year[u], 2)
-
-
-def parse_age(text: str) -> float | None:
-    """The age a phrase states ("51-year-old", "aged 45", "8-month-old"), or None."""
-    for _kind, pat in _age_patterns():
-        m = pat.search(text)
-        if m:
-            return _mention_value(m)
-    return None
-
-
-def _mention_value(m: re.Match[str]) -> float | None:
-    amount = _parse_number(m.group("num"))
-    if amount is None:
-        return None
-    unit = m.groupdict().get("unit")
-    value = age_in_years(amount, unit)
-    if value is None or not (0 < value <= 120):
-        return None
-    return value
-
-
-def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeMention]:
-    """Statements of a person's own age in ``text[start:end]`` that could be the patient's."""
-    end = len(text) if end is None else end
-    rules = _rules()
-    before_re = re.compile(rules["age_not_the_patient"]["before"], re.IGNORECASE)
-    after_re = re.compile(rules["age_not_the_patient"]["after"], re.IGNORECASE)
-    history_re = re.compile(rules["history_before"], re.IGNORECASE)
-    out: dict[int, AgeMention] = {}
-    for kind, pat in _age_patterns():
-        for m in pat.finditer(text, start, end):
-            value = _mention_value(m)
-            if value is None:
-                continue
-            s = m.start("num") if kind == "adjective" else m.start()
-            if before_re.search(text[max(start, s - 50):s]) or after_re.search(text[m.end():m.end() + 40]):
-                continue
-            if m.start() in out or any(o.start <= m.start() < o.end for o in out.values()):
-                continue
-            told_as = kind
-            if kind == "adjective" and history_re.search(text[max(start, m.start() - 40):m.start()]):
-                told_as = "history"
-            out[m.start()] = AgeMention(value, m.start(), m.end(), told_as)
-    return sorted(out.values(), key=lambda a: a.start)
 
 
 def _usable(text: str, mention: AgeMention, in_case_section: bool = False) -> bool:
@@ -154,10 +42,10 @@ def _usable(text: str, mention: AgeMention, in_case_section: bool = False) -> bo
         re.search(own_patient_cues(), text[max(s, mention.start - 200):mention.start], re.IGNORECASE))
     if is_literature_sentence(sentence) and not introduces:
         return False
-    if re.search(_rules()["relatives"], text[max(s, mention.start - 80):mention.start], re.IGNORECASE):
+    if re.search(load_rules()["relatives"], text[max(s, mention.start - 80):mention.start], re.IGNORECASE):
         return False  # "A female sibling died at 3 months of age"
     window = text[max(s, mention.start - 80):min(e, mention.end + 80)]
-    return not re.search(_rules()["not_an_age_statement"], window, re.IGNORECASE)
+    return not re.search(load_rules()["not_an_age_statement"], window, re.IGNORECASE)
 
 
 def _intersect(ranges: list[tuple[int, int]], within: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -236,12 +124,12 @@ class SexMention:
 
 
 def _sex_of(word: str) -> str | None:
-    return _rules()["sex_words"].get(word.lower().rstrip("."))
+    return load_rules()["sex_words"].get(word.lower().rstrip("."))
 
 
 def _sex_noun_near_age(text: str, age: AgeMention) -> SexMention | None:
     s, e = sentence_around(text, age.start)
-    nouns = re.compile(_rules()["sex_nouns"])
+    nouns = re.compile(load_rules()["sex_nouns"])
     after = [m for m in nouns.finditer(text, age.end, min(e, age.end + 80))]
     for m in after:
         value = _sex_of(m.group(0))
@@ -256,7 +144,7 @@ def _sex_noun_near_age(text: str, age: AgeMention) -> SexMention | None:
 
 
 def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | None:
-    rules = _rules()
+    rules = load_rules()
     nouns = re.compile(rules["sex_nouns"])
     relatives = re.compile(rules["relatives"], re.IGNORECASE)
     for a, b in region:
@@ -280,7 +168,7 @@ def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | No
 
 def _pronoun_sex(text: str, region: list[tuple[int, int]]) -> SexMention | None:
     """The sex of the pronouns that tell the patient, when one sex clearly dominates."""
-    rules = _rules()
+    rules = load_rules()
     male = re.compile(rules["pronouns_male"], re.IGNORECASE)
     female = re.compile(rules["pronouns_female"], re.IGNORECASE)
     counts = {"male": 0, "female": 0}
@@ -308,7 +196,7 @@ def _sentences_in(text: str, a: int, b: int) -> list[tuple[int, int]]:
 
 
 def _one_sex_words(text: str, region: list[tuple[int, int]]) -> SexMention | None:
-    rules = _rules()
+    rules = load_rules()
     hits: dict[str, tuple[int, int]] = {}
     for value, key in (("female", "female_only_words"), ("male", "male_only_words")):
         pat = re.compile(rules[key], re.IGNORECASE)

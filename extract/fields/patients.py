@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from extract.document import Document
 from extract.fields import PatientText
+from extract.fields.ages import age_mentions
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -264,8 +265,6 @@ def own_patient_cues() -> str:
 def has_own_patient(document: Document) -> bool:
     """False only for a text that clearly tells no patient of its own: no age statement, no
     "case report" / "we report a" / "our patient" wording, no "the patient presented ..."."""
-    from extract.fields.demographics import age_mentions
-
     text = document.text[: body_end(document)]
     if re.search(_rules()["own_patient_cues"], text, re.IGNORECASE):
         return True

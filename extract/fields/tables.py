@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.document import Document, Table
+from extract.fields.levels import normalise_levels
 from extract.fields.sites import (
     METASTASIS_CODES,
     gist_told,
@@ -31,6 +31,8 @@ from extract.fields.sites import (
     normalise_primary,
     normalise_site,
 )
+from extract.fields.timing import parse_interval_months
+from extract.fields.treatment import normalise_spinal_treatment, normalise_tki
 from extract.record import CaseRow, Evidence
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -249,14 +251,6 @@ def parse_outcome(cell: str) -> str | None:
     return None
 
 
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    try:
-        mod = __import__(f"extract.fields.{module}", fromlist=[name])
-    except Exception:  # noqa: BLE001 - a missing or broken sibling module leaves the fallback
-        return None
-    return getattr(mod, name, None)
-
-
 def parse_treatment(cell: str) -> tuple[list[str] | None, list[str]]:
     """(spinal_treatment, tki) of a treatment cell, 'as printed': 'Radiotherapy + zoledronic acid'
     -> (['radiotherapy', 'zoledronic acid'], []); 'N/A' -> (None, []); '–' -> ([], [])."""
@@ -266,47 +260,7 @@ def parse_treatment(cell: str) -> tuple[list[str] | None, list[str]]:
         return None, []
     if is_none(c, rules):
         return [], []
-    normalise = _optional("treatment", "normalise_spinal_treatment")
-    normalise_tki = _optional("treatment", "normalise_tki")
-    treatments: list[str] = list(normalise(c)) if normalise else _fallback_treatment(c)
-    tkis: list[str] = list(normalise_tki(c)) if normalise_tki else _fallback_tki(c)
-    return treatments, tkis
-
-
-_FALLBACK_TREATMENT = (
-    ("total en bloc spondylectomy", r"total\s+en\s+bloc\s+spondylectomy|\bTES\b"),
-    ("en bloc corpectomy", r"en\s+bloc\s+corpectomy"),
-    ("corpectomy", r"(?<!bloc\s)corpectomy"),
-    ("decompression", r"decompress\w*|laminectomy|laminotomy"),
-    ("instrumentation", r"instrument\w*|fixation|fusion|stabili[sz]\w*|screws?|rods?"),
-    ("vertebroplasty", r"vertebroplasty"),
-    ("kyphoplasty", r"kyphoplasty"),
-    ("radiotherapy", r"radiotherap\w*|radiation|\bRT\b|SBRT|radiosurgery|proton|stereotactic|cyberknife|gamma\s+knife"),
-    ("zoledronic acid", r"zoledron\w*"),
-    ("denosumab", r"denosumab"),
-    ("bisphosphonate", r"bisphosphonate|pamidron\w*|alendron\w*|ibandron\w*|risedron\w*"),
-    ("chemotherapy", r"chemotherap\w*"),
-    ("tumor resection", r"resection|excision|debulking|removal|metastasectomy"),
-)
-_FALLBACK_TKI = ("imatinib", "sunitinib", "regorafenib", "ripretinib", "avapritinib", "nilotinib",
-                 "sorafenib", "dasatinib", "pazopanib", "masitinib")
-
-
-def _fallback_treatment(cell: str) -> list[str]:
-    found = [name for name, pat in _FALLBACK_TREATMENT if re.search(pat, cell, re.IGNORECASE)]
-    if "en bloc corpectomy" in found or "total en bloc spondylectomy" in found:
-        found = [f for f in found if f not in ("instrumentation", "tumor resection", "corpectomy")]
-    return found
-
-
-def _fallback_tki(cell: str) -> list[str]:
-    low = cell.lower()
-    out = [n for n in _FALLBACK_TKI if n in low]
-    if re.search(r"gleevec|glivec", low) and "imatinib" not in out:
-        out.append("imatinib")
-    if "sutent" in low and "sunitinib" not in out:
-        out.append("sunitinib")
-    return out
+    return normalise_spinal_treatment(c), normalise_tki(c)
 
 
 def parse_months(cell: str, header: str = "") -> float | None:
@@ -314,18 +268,7 @@ def parse_months(cell: str, header: str = "") -> float | None:
     if is_unknown(c) or is_none(c) and c not in ("0",):
         return None
     unit = "years" if re.search(r"(?i)\(\s*(?:years?|yrs?|y)\s*\)|in\s+years", header) else "months"
-    parse = _optional("timing", "parse_interval_months")
-    if parse is not None:
-        try:
-            return parse(c, unit)
-        except Exception:  # noqa: BLE001  # pragma: no cover - a normaliser bug costs the cell, not the table
-            return None
-    m = re.match(r"(\d+(?:\.\d+)?)\s*(years?|yrs?|y|months?|mos?|mo|m|weeks?|wks?|days?|d)?\b", c, re.IGNORECASE)
-    if not m:
-        return None
-    from extract.fields.units import to_months
-
-    return to_months(float(m.group(1)), m.group(2) or unit)
+    return parse_interval_months(c, unit)
 
 
 def parse_levels(cell: str) -> list[str] | None:
@@ -334,12 +277,7 @@ def parse_levels(cell: str) -> list[str] | None:
         return None
     if is_none(c):
         return []
-    normalise = _optional("treatment", "normalise_levels")
-    if normalise is not None:
-        return list(normalise(c))
-    from extract.nlp.spinal_levels import parse_levels as nlp_parse_levels
-
-    return nlp_parse_levels(c)
+    return normalise_levels(c)
 
 
 # -- rows ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The time runs from the first diagnosis (or resection) of the primary to the diagnosis of the
 first spinal metastasis. Case reports state it in a few ways, tried in this order on the
-sentences that state the spinal metastasis (:func:`extract.fields.treatment.spinal_sentences`):
+sentences that state the spinal metastasis (:attr:`extract.fields.story.Story.spinal`):
 
 1. an interval anchored to the primary: "10 years after surgery", "a seven-year history of
    renal cell carcinoma", "gastrectomy 5 years earlier";
@@ -34,16 +34,9 @@ from itertools import pairwise
 from typing import Any
 
 from extract.fields import FieldValue, PatientText
-from extract.fields.treatment import (
-    LEVEL_RE,
-    PatientSentences,
-    Sentence,
-    level_mentions,
-    negated,
-    patient_sentences,
-    spinal_sentences,
-    treatment_mentions,
-)
+from extract.fields.levels import LEVEL_RE
+from extract.fields.story import Sentence, Story, context, negated, story_of
+from extract.fields.treatment import spinal_treatments
 from extract.fields.units import (
     DATE_RE,
     DURATION_PATTERN,
@@ -151,7 +144,7 @@ def _spinal_clauses(text: str) -> list[tuple[int, str]]:
     return spinal or [(0, text)]
 
 
-def _synchronous_cue(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+def _synchronous_cue(ps: Story, s: Sentence) -> TimeFinding | None:
     """The spinal metastasis found at the initial presentation."""
     t = _terms()
     if _prior_history(s.text):
@@ -197,7 +190,7 @@ def _dates(text: str) -> list[re.Match[str]]:
             if not m.group("year_only") or _YEAR_CONTEXT.search(text[max(0, m.start() - 12) : m.start()])]
 
 
-def _anchors_before(ps: PatientSentences, s: Sentence) -> list[Sentence]:
+def _anchors_before(ps: Story, s: Sentence) -> list[Sentence]:
     """Sentences of ``s``'s block, before it, that diagnose, resect or treat the primary."""
     t = _terms()
     return [
@@ -218,7 +211,7 @@ _AT_AGE = re.compile(
 _AGE = re.compile(r"\b(\d{1,3})[\s-]+(?:year|yr)s?[\s-]+old\b", re.IGNORECASE)
 
 
-def _age_framed(ps: PatientSentences, anchor: Sentence) -> TimeFinding | None:
+def _age_framed(ps: Story, anchor: Sentence) -> TimeFinding | None:
     """"resection of a gastric GIST at the age of 45" in a 52-year-old -> 84 months."""
     m = _AT_AGE.search(anchor.text)
     if not m:
@@ -232,7 +225,7 @@ def _age_framed(ps: PatientSentences, anchor: Sentence) -> TimeFinding | None:
     return None
 
 
-def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+def _timeline(ps: Story, s: Sentence) -> TimeFinding | None:
     """Walk from the sentence that first diagnoses or resects the primary to the spinal one:
     dated events and relative intervals ("Two years later ... One year later")."""
     t = _terms()
@@ -281,7 +274,7 @@ def _timeline(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
     return TimeFinding(round(elapsed, 1), elapsed == 0, last[0], last[1], last[2])
 
 
-def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | None:
+def _found_at_presentation(ps: Story, s: Sentence) -> TimeFinding | None:
     """A patient with no earlier history of the primary whose work-up for the spinal lesion
     finds the primary: "CT showed a gastric mass and osteolytic metastases of Th12 and L1.
     Biopsy of the gastric mass confirmed GIST." -> 0."""
@@ -309,7 +302,7 @@ def _found_at_presentation(ps: PatientSentences, s: Sentence) -> TimeFinding | N
     return None
 
 
-def _history_told_after(ps: PatientSentences, s: Sentence, window: int = 3) -> Sentence | None:
+def _history_told_after(ps: Story, s: Sentence, window: int = 3) -> Sentence | None:
     """The primary's earlier history told right after the spinal finding: "On admission, MRI
     showed a metastasis of T10. He had undergone gastrectomy for a GIST 5 years earlier."."""
     following = [x for x in ps.sentences[s.index + 1 :] if x.kept and x.block == s.block][:window]
@@ -319,7 +312,7 @@ def _history_told_after(ps: PatientSentences, s: Sentence, window: int = 3) -> S
     return None
 
 
-def _history_before(ps: PatientSentences, s: Sentence) -> bool:
+def _history_before(ps: Story, s: Sentence) -> bool:
     """An earlier illness told before ``s`` in its block ("had undergone", "history of ...")."""
     return any(x.kept and x.block == s.block and _prior_history(x.text) for x in ps.sentences[: s.index])
 
@@ -333,7 +326,7 @@ def _before_treatment(spinal: list[Sentence], treated: list[Sentence] | None) ->
     return [s for s in spinal if s.index <= first_treated.get(s.block, s.index)]
 
 
-def _order_known(ps: PatientSentences, spinal: list[Sentence],
+def _order_known(ps: Story, spinal: list[Sentence],
                  treated: list[Sentence] | None = None) -> Sentence | None:
     """A sentence showing the spinal metastasis came after the primary (no interval given)."""
     t = _terms()
@@ -350,7 +343,7 @@ def _order_known(ps: PatientSentences, spinal: list[Sentence],
     return None
 
 
-def find_time(ps: PatientSentences, spinal: list[Sentence],
+def find_time(ps: Story, spinal: list[Sentence],
               treated: list[Sentence] | None = None) -> TimeFinding | None:
     """The interval to the first of the ``spinal`` sentences that tells it. Sentences after
     the spinal treatment (``treated``: sentences naming it) of the same block tell the
@@ -386,7 +379,7 @@ def _series_statement(patient: PatientText) -> list[FieldValue] | None:
     if not patient.ranges:
         return None
     whole = PatientText.whole(patient.document, patient.doc)
-    ps = patient_sentences(whole)
+    ps = story_of(whole)
     t = _terms()
     for i, s in enumerate(ps.sentences):
         a, _ = ps.evidence_span(s, 0, len(s.text))
@@ -402,18 +395,16 @@ def _series_statement(patient: PatientText) -> list[FieldValue] | None:
 
 
 def _spinal_cue(text: str) -> bool:
-    from extract.fields.treatment import _context
-
-    return bool(_context()["spinal_site"].search(text))
+    return bool(context()["spinal_site"].search(text))
 
 
 def extract(patient: PatientText) -> list[FieldValue]:
     """``time_to_spinal_metastasis_months`` and ``synchronous`` of one patient, with evidence."""
-    ps = patient_sentences(patient)
-    spinal = spinal_sentences(ps, level_mentions(ps))
+    ps = story_of(patient)
+    spinal = ps.spinal
     if not spinal:
         return []
-    treated = [t[1] for t in treatment_mentions(ps, spinal)]
+    treated = [t[1] for t in spinal_treatments(ps)]
     found = find_time(ps, spinal, treated)
     if found is not None:
         ev = ps.evidence(found.sentence)

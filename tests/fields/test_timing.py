@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extract.fields import PatientText, timing
-from extract.fields.treatment import patient_sentences
+from extract.fields.story import story_of
 from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -89,7 +89,7 @@ def test_no_spinal_metastasis_gives_nothing() -> None:
 )
 def test_dated_events_on_real_reports(path: str, event: str, months: float) -> None:
     """The timeline walk over dated events, pointed at a non-spinal metastasis of a real report."""
-    ps = patient_sentences(PatientText.whole(read(CORPUS / path)))
+    ps = story_of(PatientText.whole(read(CORPUS / path)))
     events = [s for s in ps.sentences if s.kept and event in s.text]
     found = timing.find_time(ps, events)
     assert found is not None and found.months == months and found.synchronous is False

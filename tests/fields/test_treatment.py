@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.fields import PatientText, treatment
+from extract.fields import PatientText, levels, treatment
 from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -20,7 +20,7 @@ def values(patient: PatientText) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    ("cell", "levels"),
+    ("cell", "expected"),
     [
         ("T6-T8", ["T6", "T7", "T8"]),
         ("T12-L2", ["T12", "L1", "L2"]),
@@ -37,8 +37,8 @@ def values(patient: PatientText) -> dict[str, object]:
         ("N/A", []),
     ],
 )
-def test_normalise_levels(cell: str, levels: list[str]) -> None:
-    assert treatment.normalise_levels(cell) == levels
+def test_normalise_levels(cell: str, expected: list[str]) -> None:
+    assert levels.normalise_levels(cell) == expected
 
 
 @pytest.mark.parametrize(

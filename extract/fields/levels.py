@@ -1,0 +1,120 @@
+"""Vertebral levels as case reports write them (FIELDS.md ``spinal_levels``): "L3", "Th12", "D7",
+"T6-T8", "T12–L2", "C4-5", "T6 to T8", "the fourth lumbar vertebra", "sacrum", "coccyx".
+
+The grammar of a level mention and its expansion into FIELDS.md values; which mentions name the
+patient's metastasis is decided in :mod:`extract.fields.story`. :func:`normalise_levels` reads a
+table cell or a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEVELS: tuple[str, ...] = tuple(
+    [f"C{i}" for i in range(1, 8)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
+    + [f"S{i}" for i in range(1, 6)]
+)
+LEVEL_ORDER = {lv: i for i, lv in enumerate(LEVELS)}
+LEVEL_ORDER["S"] = len(LEVELS)
+LEVEL_ORDER["Co"] = len(LEVELS) + 1
+_PREFIX = {"c": "C", "t": "T", "th": "T", "d": "T", "l": "L", "s": "S"}
+
+_LV = r"(?:C|Th|T|D|L|S)"
+#: A vertebral level or a run of them: "L3", "Th12", "T6-T8", "T12–L2", "C2-3", "T6 to T8",
+#: "T3 and T4", "from C7 to T5".
+LEVEL_RE = re.compile(
+    rf"(?<![A-Za-z0-9/.])(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
+    rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
+    r"(?![0-9A-Za-z])"
+)
+_ORDINALS = {w: i + 1 for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])}
+#: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
+_ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))"
+ORDINAL_LEVEL_RE = re.compile(
+    rf"\b(?P<ord>{_ORD})(?:\s*(?P<osep>,|-|–|\band\b|\bto\b|\bthrough\b)\s*(?:the\s+)?(?P<ord2>{_ORD}))?\s+"
+    r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
+    r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
+    re.IGNORECASE,
+)
+_REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
+
+
+def ordinal_levels(m: re.Match[str]) -> list[str]:
+    """Levels of an :data:`ORDINAL_LEVEL_RE` match: "the 3rd and 4th lumbar vertebrae" ->
+    L3, L4; "the 10th to the 12th thoracic vertebrae" -> T10, T11, T12."""
+    if m.group("c1"):
+        return ["C1"]
+    if m.group("c2"):
+        return ["C2"]
+    region = _REGION[m.group("region").lower()]
+
+    def level(word: str) -> str | None:
+        word = word.lower()
+        lv = f"{region}{_ORDINALS.get(word) or int(re.sub(r'[^0-9]', '', word))}"
+        return lv if lv in LEVEL_ORDER else None
+
+    first = level(m.group("ord"))
+    second = level(m.group("ord2")) if m.group("ord2") else None
+    if first is None:
+        return [second] if second else []
+    if second is None:
+        return [first]
+    if m.group("osep").lower() in ("and", ","):
+        return [first, second]
+    return expand_levels(first, second)
+
+
+SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
+COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
+MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intensity|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
+
+
+def _level(prefix: str, number: str) -> str | None:
+    p = _PREFIX.get(prefix.lower())
+    if p is None:
+        return None
+    lv = f"{p}{int(number)}"
+    return lv if lv in LEVEL_ORDER else None
+
+
+def expand_levels(first: str, last: str) -> list[str]:
+    a, b = LEVEL_ORDER[first], LEVEL_ORDER[last]
+    if a > b:
+        a, b = b, a
+    if b - a > 25:  # not a plausible run of vertebrae
+        return [first, last]
+    return list(LEVELS[a : b + 1])
+
+
+def levels_of_match(m: re.Match[str]) -> list[str]:
+    first = _level(m.group("p1"), m.group("n1"))
+    if first is None:
+        return []
+    if not m.group("n2"):
+        return [first]
+    second = _level(m.group("p2") or m.group("p1"), m.group("n2"))
+    if second is None:
+        return [first]
+    if m.group("sep").lower() in ("and", ",", "/"):
+        return [first, second]
+    return expand_levels(first, second)
+
+
+def sort_levels(levels: set[str] | list[str]) -> list[str]:
+    return sorted(set(levels), key=lambda lv: LEVEL_ORDER.get(lv, 99))
+
+
+def normalise_levels(text: str) -> list[str]:
+    """Vertebral levels named in ``text`` (a table cell or phrase), ranges expanded, in spinal
+    order: ``"T6-T8"`` -> ``["T6", "T7", "T8"]``, ``"Th12"`` -> ``["T12"]``, ``"sacrum"`` -> ``["S"]``."""
+    found: set[str] = set()
+    for m in LEVEL_RE.finditer(text):
+        found.update(levels_of_match(m))
+    for m in ORDINAL_LEVEL_RE.finditer(text):
+        found.update(ordinal_levels(m))
+    if SACRUM_RE.search(text) and not any(lv.startswith("S") for lv in found):
+        found.add("S")
+    if COCCYX_RE.search(text):
+        found.add("Co")
+    return sort_levels(found)

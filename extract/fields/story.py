@@ -1,0 +1,322 @@
+"""One patient's story: the sentences that tell it, the mentions in them, the events they order.
+
+Every field module reads a patient through :func:`story_of`, which is built once per
+:class:`~extract.fields.PatientText` and kept on it:
+
+- **sentences** (:class:`Sentence`): the patient's text flattened (PDF line breaks and
+  hyphenation undone, offsets kept) and split once; each sentence knows its section ("case" or
+  "other"), its block (the top-level heading it sits under) and whether it speaks of this patient
+  (``kept``: not the literature, not medicine in general, not another patient);
+- **mentions**: the vertebral levels named as the patient's metastasis (:attr:`Story.levels`), the
+  sentences stating the spinal metastasis (:attr:`Story.spinal`);
+- **events**: the timeline of :mod:`extract.fields.timeline` (primary diagnosed or resected,
+  spinal metastasis found), kept in :meth:`Story.memo` like any derived model.
+
+Context words live in ``resources/context_terms.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any, TypeVar
+
+from extract.fields import PatientText, make_evidence
+from extract.fields.levels import (
+    COCCYX_RE,
+    LEVEL_RE,
+    MRI_RE,
+    ORDINAL_LEVEL_RE,
+    SACRUM_RE,
+    levels_of_match,
+    ordinal_levels,
+)
+from extract.fields.units import FlatText
+
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def context() -> dict[str, re.Pattern[str]]:
+    """The compiled patterns of ``resources/context_terms.json``."""
+    data: dict[str, str] = json.loads(
+        resources.files("extract.fields").joinpath("resources", "context_terms.json").read_text(encoding="utf-8")
+    )
+    return {k: re.compile(v, re.IGNORECASE) for k, v in data.items() if not k.startswith("_")}
+
+
+_ABBREV = re.compile(r"(?:\b(?:fig|figs|et al|e\.g|i\.e|dr|vs|no|approx|ca|mr|mrs|ms|st|ref|refs|resp|vol|pp|cf)|\b[A-Z])\.$", re.IGNORECASE)
+_SPLIT = re.compile(r"\n+|(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_TOP_HEADING = re.compile(
+    r"(?:abstract|summary|case\s+(?:report|presentation|description|history|summary|details?|study|\d+)|"
+    r"presentation\s+of\s+(?:the\s+)?case|patient\s+\d+|introduction|background|discussion|conclusions?|"
+    r"methods?|results?)\b", re.IGNORECASE)
+_LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*")
+
+
+_OUR_CASE = re.compile(r"\b(?:our|the\s+present|this)\s+(?:patient|case)\b|\bwe\s+(?:present|report|describe)", re.IGNORECASE)
+_CITATION = re.compile(r"\[\s*\d|\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)|\bet\s+al\b|\bref(?:erence)?s?\.?\s*\d", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    """A sentence of the patient's text: ``text`` is flat (one line); ``flat_start`` its
+    position in :attr:`Story.flat`."""
+
+    text: str
+    flat_start: int
+    section: str  # "case" or "other"
+    kept: bool  # about this patient (not the literature, not medicine in general)
+    strong_patient: bool
+    index: int = 0
+    block: int = 0  # sentences under the same top-level heading (abstract, case presentation ...)
+
+
+@dataclass(eq=False)
+class Story:
+    """One patient's sentences (and, computed once when first asked, the mentions and events
+    in them). Build it with :func:`story_of`."""
+
+    patient: PatientText
+    flat: FlatText
+    sentences: list[Sentence] = field(default_factory=list)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` once per story: a derived model (the treatments, the timeline) that
+        several field modules read."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
+
+    @cached_property
+    def levels(self) -> list[LevelMention]:
+        """Vertebral levels named as involved by this patient's metastasis."""
+        return level_mentions(self)
+
+    @cached_property
+    def spinal(self) -> list[Sentence]:
+        """The sentences that state this patient's spinal metastasis, in text order."""
+        return spinal_sentences(self, self.levels)
+
+    def evidence_span(self, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of ``sentence.text[start:end]``."""
+        return self.flat.span(sentence.flat_start + start, sentence.flat_start + end)
+
+    def evidence(self, sentence: Sentence, start: int = 0, end: int | None = None) -> Any:
+        a, b = self.evidence_span(sentence, start, len(sentence.text) if end is None else end)
+        return make_evidence(self.patient.document, a, b)
+
+
+def _ranges(patient: PatientText) -> list[tuple[int, int]]:
+    return sorted(patient.ranges) if patient.ranges else [(0, len(patient.document.text))]
+
+
+def _section_kind(text: str) -> tuple[str | None, bool]:
+    """("case"|"other"|"stop"|None, whether the sentence is only a heading)."""
+    ctx = context()
+    head = text.strip()
+    m = _LABEL.match(head)
+    candidate = m.group(1) if m else head
+    only_heading = not m and len(head.split()) <= 7 and not head.endswith(".")
+    if not m and not only_heading:
+        return None, False
+    if ctx["section_stop"].match(candidate):
+        return "stop", only_heading
+    if ctx["section_other"].match(candidate):
+        return "other", only_heading
+    if ctx["section_case"].match(candidate):
+        return "case", only_heading
+    return None, False
+
+
+def story_of(patient: PatientText) -> Story:
+    """The patient's story, built once and kept on ``patient``."""
+    story = patient.cache.get("story")
+    if story is None:
+        story = patient.cache["story"] = _tell(patient)
+    assert isinstance(story, Story)
+    return story
+
+
+def _tell(patient: PatientText) -> Story:
+    """Split the patient's text into sentences and mark those about this patient."""
+    ctx = context()
+    flat = FlatText(patient.document.text, _ranges(patient))
+    out = Story(patient, flat)
+    kind = "case"
+    block = 0
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    for m in _SPLIT.finditer(flat.text):
+        chunk = flat.text[start : m.start()]
+        if m.group(0).strip() == "" and "\n" not in m.group(0) and _ABBREV.search(chunk):
+            continue
+        pieces.append((start, chunk))
+        start = m.end()
+    pieces.append((start, flat.text[start:]))
+    # join abbreviation splits
+    for pos, chunk in pieces:
+        if not chunk.strip():
+            continue
+        sec, only_heading = _section_kind(chunk)
+        if sec == "stop":
+            break
+        if sec:
+            kind = sec
+            if _TOP_HEADING.match(chunk.strip()):
+                block += 1
+        if only_heading:
+            continue
+        strong = bool(re.search(
+            r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+patient|(?:this|the\s+present)\s+case|"
+            r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.IGNORECASE))
+        generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
+        if kind == "other" and strong and not _OUR_CASE.search(chunk) and _CITATION.search(chunk):
+            generic = True  # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5]."
+        if kind == "other":
+            narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))
+            patient_ref = strong or bool(ctx["our_patient"].search(chunk))
+            kept = not generic and (patient_ref or narrative)
+        else:
+            kept = not generic
+        out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block))
+    return out
+
+
+def negated(text: str, pos: int, words: int = 6) -> bool:
+    """A negation cue among the ``words`` words before ``text[pos]`` in the same clause."""
+    before = re.split(r"[;:,]|\bbut\b|\bexcept\b|\bwhereas\b|\bhowever\b|\bwhich\b|\bwho\b", text[:pos])[-1]
+    tail = " ".join(before.split()[-words:])
+    return bool(context()["negation"].search(tail))
+
+
+# -- spinal mentions ---------------------------------------------------------------------
+
+
+@dataclass
+class LevelMention:
+    sentence: Sentence
+    start: int
+    end: int
+    levels: list[str]
+
+
+#: "laminectomy for an L2 metastasis": the level names the lesion a procedure treats, not the
+#: procedure's extent ("laminectomy of T1-T4").
+_FOR_THE_LESION = re.compile(r"\b(?:for|because\s+of|due\s+to|to\s+treat|to\s+remove)\W+(?:(?:the|an?|his|her|a\s+\w+)\W+)?$", re.IGNORECASE)
+_LESION_AFTER = re.compile(r"\W*(?:vertebra\w*\s+)?(?:body\s+)?(?:metasta\w*|lesions?|tumou?rs?|mass|deposits?|fractures?|collapse)\b", re.IGNORECASE)
+
+
+def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
+    ctx = context()
+    text = sentence.text
+    after = text[m.end() : m.end() + 50]
+    before = text[max(0, m.start() - 70) : m.start()]
+    if ctx["level_exclude_after"].match(after):
+        return True
+    procedure = ctx["level_exclude_before"].search(before)
+    if procedure and not (_FOR_THE_LESION.search(before[procedure.start():]) and _LESION_AFTER.match(after)):
+        return True
+    if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.IGNORECASE):
+        return True
+    if ctx["level_benign_before"].search(before):  # "a haemangioma of T7"
+        return True
+    p1 = m.group("p1")
+    if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and MRI_RE.search(text) \
+            and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
+        return True
+    return p1 == "D" and not (
+        context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+
+
+def _primary_spinal_tumour(ps: Story) -> bool:
+    """The patient's tumour of the spine is a primary one ("recurrent chordoma involving the
+    lumbar spine", "a schwannoma at L2"), so a spinal lesion is not a metastasis unless the text
+    says so."""
+    ctx = context()
+    return any(s.kept and ctx["primary_spinal_tumour"].search(s.text) and
+               (ctx["spinal_site"].search(s.text) or LEVEL_RE.search(s.text)) for s in ps.sentences)
+
+
+def _metastasis_named(text: str) -> bool:
+    """A metastasis named in ``text`` other than the primary spinal tumour's own spread."""
+    return bool(re.search(r"metasta", text, re.IGNORECASE)) and not context()["primary_spinal_tumour"].search(text)
+
+
+def level_mentions(ps: Story) -> list[LevelMention]:
+    """Vertebral levels named as involved by the patient's metastasis (not fixation ranges,
+    nerve roots, sensory levels or MRI sequences; not negated)."""
+    ctx = context()
+    out: list[LevelMention] = []
+    cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
+    primary_spinal = _primary_spinal_tumour(ps)
+    for s in ps.sentences:
+        if not s.kept:
+            continue
+        if primary_spinal and not re.search(r"metasta", s.text, re.IGNORECASE):
+            continue  # the levels of a chordoma of the spine are its own, not a metastasis
+        # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
+        strong = ctx["disease"].search(s.text)
+        if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
+            continue
+        # "S6 segment of the right lung", "S1 and S2 heart sounds": an S-level beside a lung,
+        # liver or heart word without a spinal word is no vertebra; "a C5 lesion and a lung
+        # mass" keeps its C5
+        segments = bool(ctx["not_spine_segment"].search(s.text)) and not ctx["spinal_site"].search(s.text)
+        for m in LEVEL_RE.finditer(s.text):
+            levels = levels_of_match(m)
+            if segments and (m.group("p1").upper() == "S" or re.match(r"\W*(?:segment|lead|wave|sound)", s.text[m.end():], re.IGNORECASE)):
+                continue
+            if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
+                continue
+            out.append(LevelMention(s, m.start(), m.end(), levels))
+        for m in ORDINAL_LEVEL_RE.finditer(s.text):
+            lvs = ordinal_levels(m)
+            if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]):
+                out.append(LevelMention(s, m.start(), m.end(), lvs))
+        has_s = any(lv.startswith("S") for lm in out if lm.sentence is s for lv in lm.levels)
+        for pat, code in ((SACRUM_RE, "S"), (COCCYX_RE, "Co")):
+            for m in pat.finditer(s.text):
+                if code == "S" and has_s:
+                    continue
+                if ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 40]) or negated(s.text, m.start()):
+                    continue
+                out.append(LevelMention(s, m.start(), m.end(), [code]))
+    return out
+
+
+def spinal_sentences(ps: Story, mentions: list[LevelMention] | None = None) -> list[Sentence]:
+    """Sentences that state this patient's spinal metastasis (a level, or the spine, vertebrae,
+    sacrum or epidural space with a disease word), in text order."""
+    ctx = context()
+    mentions = level_mentions(ps) if mentions is None else mentions
+    with_level = {id(lm.sentence) for lm in mentions}
+    cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
+    primary_spinal = _primary_spinal_tumour(ps)
+    out = []
+    for s in ps.sentences:
+        if not s.kept:
+            continue
+        if id(s) in with_level:
+            out.append(s)
+            continue
+        for clause in re.split(r";|\bbut\b|\bwhereas\b|\bwhile\b", s.text):
+            site = ctx["spinal_site"].search(clause)
+            if not site or negated(clause, site.start(), 8):
+                continue
+            if primary_spinal and not _metastasis_named(clause):
+                continue
+            weak_ok = cancer and not ctx["benign_cause"].search(clause)
+            disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if weak_ok else [])
+            if any(not negated(clause, m.start(), 8) for m in disease) and not re.search(
+                    r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)",
+                    clause, re.IGNORECASE):
+                out.append(s)
+                break
+    return out
