@@ -32,6 +32,12 @@ class PatientText:
     document: Document
     doc: Doc | None
     ranges: list[tuple[int, int]] = field(default_factory=list)
+    #: Text told of every patient of a series (its title, the lead of its abstract), which a
+    #: field reads where the patient's own text is silent ("Spinal metastases of gastric GIST:
+    #: two cases").
+    shared: list[tuple[int, int]] = field(default_factory=list)
+    #: A relative told as a patient ("her brother, aged 12, ..."): the relation's word.
+    relation: str | None = None
     #: Models built once from this patient's text (:func:`extract.fields.story.story_of`).
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -17,16 +17,25 @@ what the rules miss. Patterns live in ``resources/demographics.json``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from extract.fields import FieldValue, PatientText, make_evidence
-from extract.fields.ages import AgeMention, age_mentions, load_rules
 from extract.fields.patients import (
     case_sections,
     front_matter_end,
     is_literature_sentence,
     own_patient_cues,
     sentence_around,
+)
+from extract.fields.patients import (
+    load_rules as load_patient_rules,
+)
+from extract.fields.persons import (
+    AgeMention,
+    SexMention,
+    age_mentions,
+    load_rules,
+    sex_noun_near,
+    sex_of,
 )
 
 
@@ -61,7 +70,7 @@ def _intersect(ranges: list[tuple[int, int]], within: list[tuple[int, int]]) -> 
 def _regions(patient: PatientText) -> list[list[tuple[int, int]]]:
     """Where to look first: the case presentation, then title and abstract, then anywhere."""
     document = patient.document
-    ranges = patient.ranges or [(0, len(document.text))]
+    ranges = patient.ranges
     return [
         _intersect(ranges, case_sections(document)),
         _intersect(ranges, [(0, front_matter_end(document))]),
@@ -116,31 +125,11 @@ def _age_from_entities(patient: PatientText) -> AgeMention | None:
 
 
 # -- sex --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SexMention:
-    value: str
-    start: int
-    end: int
-
-
-def _sex_of(word: str) -> str | None:
-    return load_rules()["sex_words"].get(word.lower().rstrip("."))
 
 
 def _sex_noun_near_age(text: str, age: AgeMention) -> SexMention | None:
     s, e = sentence_around(text, age.start)
-    nouns = re.compile(load_rules()["sex_nouns"])
-    after = [m for m in nouns.finditer(text, age.end, min(e, age.end + 80))]
-    for m in after:
-        value = _sex_of(m.group(0))
-        if value:
-            return SexMention(value, m.start(), m.end())
-    before = [m for m in nouns.finditer(text, max(s, age.start - 60), age.start)]
-    for m in reversed(before):
-        value = _sex_of(m.group(0))
-        if value:
-            return SexMention(value, m.start(), m.end())
-    return None
+    return sex_noun_near(text, age, s, e)
 
 
 def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | None:
@@ -149,7 +138,7 @@ def _first_sex_noun(text: str, region: list[tuple[int, int]]) -> SexMention | No
     relatives = re.compile(rules["relatives"], re.IGNORECASE)
     for a, b in region:
         for m in nouns.finditer(text, a, b):
-            value = _sex_of(m.group(0))
+            value = sex_of(m.group(0))
             if not value:
                 continue
             following = text[m.end():m.end() + 30]
@@ -219,7 +208,7 @@ def _sex_from_entities(patient: PatientText) -> SexMention | None:
         if ent.label_ == "Sex" and patient.contains(ent.start_char, ent.end_char):
             if any(getattr(ent._, name, False) for name in _NOT_THE_PATIENT):
                 continue
-            value = _sex_of(ent.text.strip())
+            value = sex_of(ent.text.strip())
             if value:
                 return SexMention(value, ent.start_char, ent.end_char)
     return None
@@ -243,12 +232,32 @@ def find_sex(patient: PatientText, age: AgeMention | None = None) -> SexMention 
     return _sex_from_entities(patient) or (_one_sex_words(text, regions[-1]) if regions else None)
 
 
+def _relative(patient: PatientText) -> tuple[AgeMention | None, SexMention | None]:
+    """A relative told as a patient ("Her brother, aged 12, had a gastric GIST resected"): the
+    age stated with the relation's word and the sex the word gives."""
+    text = patient.document.text
+    relation = re.compile(rf"\b{re.escape(patient.relation or '')}\b", re.IGNORECASE)
+    words: dict[str, str] = load_patient_rules()["relative_sex"]
+    for a, b in patient.ranges:
+        m = relation.search(text, a, b)
+        if not m:
+            continue
+        ages = age_mentions(text, max(a, m.start() - 40), min(b, m.end() + 60), of_relatives=True)
+        age = min(ages, key=lambda x: abs(x.start - m.end())) if ages else None
+        value = words.get(m.group(0).lower())
+        return age, (SexMention(value, m.start(), m.end()) if value else None)
+    return None, None
+
+
 def extract(patient: PatientText) -> list[FieldValue]:
     """``age_years`` and ``sex`` of one patient, each with its words. When the sex noun is
     part of the age statement ("51-year-old Japanese man"), both share that phrase."""
     document = patient.document
-    age = find_age(patient)
-    sex = find_sex(patient, age)
+    if patient.relation:
+        age, sex = _relative(patient)
+    else:
+        age = find_age(patient)
+        sex = find_sex(patient, age)
     age_span = (age.start, age.end) if age else None
     sex_span = (sex.start, sex.end) if sex else None
     if age and sex and abs(age.start - sex.start) <= 80:

@@ -152,7 +152,7 @@ def statements(patient: PatientText) -> list[Statement]:
     # Elsewhere (introduction, discussion) a sentence must name the patient.
     told = _told_regions(document)
     out: list[Statement] = []
-    for a, b in patient.ranges or [(0, len(text))]:
+    for a, b in patient.ranges:
         for s, e in sentences(text, a, b):
             s, e = _trim(text, s, e)
             sentence = text[s:e]
@@ -181,7 +181,7 @@ def _superseded(patient: PatientText, statement: Statement) -> bool:
     for c, d in _told_regions(document):
         if not c <= statement.start < d:
             continue
-        for a, b in patient.ranges or [(0, len(text))]:
+        for a, b in patient.ranges:
             lo, hi = max(a, c, statement.end), min(b, d)
             for s, e in sentences(text, lo, hi) if lo < hi else []:
                 sentence = text[s:e]

@@ -269,7 +269,7 @@ def sentences(patient: PatientText) -> list[Sentence]:
     sentence run on across a column break would join one patient's statement to another's."""
     document = patient.document
     text = document.text
-    ranges = patient.ranges or [(0, len(text))]
+    ranges = patient.ranges
     # The reference list ends the story even where no section was detected for it.
     heading = _REFERENCES_HEADING.search(text, len(text) // 3)
     stop = heading.start() if heading else len(text)

@@ -114,7 +114,7 @@ class Story:
 
 
 def _ranges(patient: PatientText) -> list[tuple[int, int]]:
-    return sorted(patient.ranges) if patient.ranges else [(0, len(patient.document.text))]
+    return sorted(patient.ranges)
 
 
 def _section_kind(text: str) -> tuple[str | None, bool]:

@@ -98,3 +98,111 @@ def test_table_rows_in_running_text_are_not_a_series() -> None:
             "Case 3: Rectum, V, En bloc corpectomy\n")
     (patient,) = find_patients(Document("t", "t.txt", text, [Page(1, 0, len(text))]))
     assert patient.ranges == [(0, len(text))]
+
+
+# -- issue 10: every patient, numbered or not (sentences written in our own words) ------------
+
+
+def _patients(text: str) -> list[dict[str, object]]:
+    document = ingest.text_document(text)
+    return [{v.field: v.value for v in demographics.extract(p)} for p in find_patients(document)]
+
+
+def _told(text: str) -> list[str]:
+    document = ingest.text_document(text)
+    return [" ".join(document.text[a:b] for a, b in p.ranges) for p in find_patients(document)]
+
+
+def test_issue_10_enumeration_in_an_abstract() -> None:
+    """"We describe three patients: a 70-year-old woman with ..., a 48-year-old man ..." gives
+    three patients, each with its part of the sentence."""
+    text = ("Spinal metastases of GIST: three cases\n\nAbstract\nWe describe three patients: a 70-year-old "
+            "woman with a T12 lesion found 5 years after gastrectomy, a 48-year-old man whose L2 "
+            "metastasis was present at diagnosis, and an 81-year-old man with sacral metastasis.")
+    assert _patients(text) == [{"age_years": 70, "sex": "female"}, {"age_years": 48, "sex": "male"},
+                               {"age_years": 81, "sex": "male"}]
+    told = _told(text)
+    assert "T12" in told[0] and "T12" not in told[1] and "sacral" in told[2] and "L2" not in told[2]
+
+
+def test_issue_10_people_told_one_after_the_other_without_headings() -> None:
+    """Introduced one after the other, then named again ("The woman ...", "In the younger
+    man ...", "The third patient ..."): each sentence goes to the person it names."""
+    text = ("Abstract\nWe report three patients with vertebral deposits: a 66-year-old woman with breast "
+            "cancer, a 45-year-old man with a renal tumour and a 71-year-old man with lung cancer.\n"
+            "The woman had a mastectomy nine years earlier; MRI now showed a T7 metastasis.\n"
+            "In the younger man, CT at diagnosis found an L1 lesion. He underwent laminectomy.\n"
+            "The third patient presented with a C5 fracture and received radiotherapy.")
+    told = _told(text)
+    assert len(told) == 3
+    assert "T7" in told[0] and "L1" in told[1] and "laminectomy" in told[1] and "C5" in told[2]
+    assert "L1" not in told[0] + told[2]
+
+
+def test_issue_10_a_pair_told_together() -> None:
+    """"Both were young women; the first, aged 29, ..., and the second, aged 33, ..." in a report
+    of two sisters: two patients, and the sentence about both is told of each."""
+    text = ("Familial gastrointestinal stromal tumours in two sisters\n\nBoth were young women with several "
+            "small-bowel GISTs; the first, aged 29, developed liver metastases, and the second, aged 33, "
+            "had a metastasis of the L1 vertebra four years after surgery.")
+    assert [p.get("age_years") for p in _patients(text)] == [29, 33]
+    told = _told(text)
+    assert "L1" in told[1] and "L1" not in told[0].split("the second")[0]
+
+
+def test_issue_10_a_relative_with_the_same_disease() -> None:
+    """"Her brother, aged 12, had a gastric GIST resected": a patient of its own, whose sentence
+    is not his sister's; a relative's other illness ("his mother had a skin cancer removed") is
+    family history, not a patient."""
+    text = ("A 15-year-old girl was found to have a gastric GIST with liver metastases. "
+            "Her brother, aged 12, had a gastric GIST resected the year before.")
+    assert _patients(text) == [{"age_years": 15, "sex": "female"}, {"age_years": 12, "sex": "male"}]
+    assert "brother" not in _told(text)[0]
+    history = ("A 57-year-old man presented with many skin cancers. He also revealed that his mother "
+               "had one skin cancer lesion removed.")
+    assert len(_patients(history)) == 1
+
+
+def test_issue_10_heading_glued_to_the_next_word() -> None:
+    """PDF extraction joins "Patient 2" and "A 64-year-old": still a heading."""
+    text = ("Patient 1A 72-year-old man with prostate cancer diagnosed 6 years earlier presented with an L1 "
+            "fracture. He underwent vertebroplasty.\nPatient 2A 64-year-old woman treated for breast cancer "
+            "presented with a painful T12 collapse. Kyphoplasty was performed.")
+    assert _patients(text) == [{"age_years": 72, "sex": "male"}, {"age_years": 64, "sex": "female"}]
+
+
+def test_issue_10_a_patient_announced_but_not_described() -> None:
+    """"We present two cases ..." and the excerpt ends after the first: two rows, the second with
+    only what is told of both."""
+    text = ("Sacral metastasis of rectal GIST: a report of two cases\n\nAbstract\nWe present two cases of "
+            "rectal GIST that recurred in the sacrum. The first patient, a 61-year-old man, had an "
+            "abdominoperineal resection in 2010 and presented with sacral pain in 2016.")
+    document = ingest.text_document(text)
+    patients = find_patients(document)
+    assert len(patients) == 2 and patients[1].ranges == []
+    assert "two cases" in " ".join(document.text[a:b] for a, b in patients[1].shared)
+
+
+def test_issue_10_structured_abstract_background_heads_its_paragraph_only() -> None:
+    """"Background: ..." (a run-in heading) covers its paragraph; the patients told under the
+    unnamed "Patients:" label after it are found."""
+    text = ("Abstract\nBackground: Skeletal metastases of GIST are rare.\nPatients: A 64-year-old man had a "
+            "femoral fracture. A 57-year-old woman presented with sacral pain.\nConclusions: They vary.")
+    assert _patients(text) == [{"age_years": 64, "sex": "male"}, {"age_years": 57, "sex": "female"}]
+
+
+def test_issue_10_a_later_mention_of_the_same_person_is_no_new_patient() -> None:
+    """The abstract's "a 63-year-old man" and the case's "A 63-year-old Japanese man" are one
+    patient; "the 73-year-old man" ten years later is the same one, not a new introduction."""
+    text = ("Abstract\nWe report a 63-year-old man with a late spinal metastasis of GIST.\nCase presentation\n"
+            "A 63-year-old Japanese man underwent gastrectomy for GIST. Ten years later, the 73-year-old man "
+            "presented with back pain.")
+    assert len(_patients(text)) == 1
+
+
+def test_maccrobat_reports_each_tell_one_patient() -> None:
+    """The 160 MACCROBAT case reports are single-patient reports: relatives, ages at earlier
+    events and family history never make a second patient."""
+    counts = {p.name: len(find_patients(ingest.read(p))) for p in sorted((CORPUS / "maccrobat").glob("*.txt"))}
+    assert len(counts) == 160
+    assert {name: n for name, n in counts.items() if n != 1} == {}

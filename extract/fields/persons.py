@@ -101,8 +101,10 @@ def _mention_value(m: re.Match[str]) -> float | None:
     return value
 
 
-def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeMention]:
-    """Statements of a person's own age in ``text[start:end]`` that could be the patient's."""
+def age_mentions(text: str, start: int = 0, end: int | None = None, *,
+                 of_relatives: bool = False) -> list[AgeMention]:
+    """Statements of a person's own age in ``text[start:end]`` that could be the patient's;
+    ``of_relatives`` keeps a relative's too ("her brother, aged 12")."""
     end = len(text) if end is None else end
     rules = load_rules()
     before_re = re.compile(rules["age_not_the_patient"]["before"], re.IGNORECASE)
@@ -115,7 +117,10 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
             if value is None:
                 continue
             s = m.start("num") if kind == "adjective" else m.start()
-            if before_re.search(text[max(start, s - 50):s]) or after_re.search(text[m.end():m.end() + 40]):
+            # the words before, in the same sentence ("... a sister and brother.\n\nA 15-year-old
+            # girl" is no relative's age)
+            before = re.split(r"[.!?;]\s|\n", text[max(start, s - 50):s])[-1]
+            if not of_relatives and (before_re.search(before) or after_re.search(text[m.end():m.end() + 40])):
                 continue
             if m.start() in out or any(o.start <= m.start() < o.end for o in out.values()):
                 continue
@@ -124,3 +129,33 @@ def age_mentions(text: str, start: int = 0, end: int | None = None) -> list[AgeM
                 told_as = "history"
             out[m.start()] = AgeMention(value, m.start(), m.end(), told_as)
     return sorted(out.values(), key=lambda a: a.start)
+
+
+# -- sex ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SexMention:
+    value: str
+    start: int
+    end: int
+
+
+def sex_of(word: str) -> str | None:
+    """"woman" -> "female", "Mr." -> "male"; None for a word that tells no sex."""
+    value = load_rules()["sex_words"].get(word.lower().rstrip("."))
+    return str(value) if value else None
+
+
+def sex_noun_near(text: str, age: AgeMention, lo: int, hi: int) -> SexMention | None:
+    """The sex noun of an age statement ("A 51-year-old Japanese man", "Mr. S, a 23-year-old"):
+    the first after the age within 80 characters, else the nearest before it within 60, inside
+    ``text[lo:hi]`` (its sentence)."""
+    nouns = re.compile(load_rules()["sex_nouns"])
+    for m in nouns.finditer(text, age.end, min(hi, age.end + 80)):
+        value = sex_of(m.group(0))
+        if value:
+            return SexMention(value, m.start(), m.end())
+    for m in reversed(list(nouns.finditer(text, max(lo, age.start - 60), age.start))):
+        value = sex_of(m.group(0))
+        if value:
+            return SexMention(value, m.start(), m.end())
+    return None
