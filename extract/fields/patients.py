@@ -407,7 +407,7 @@ def _referred(sentence: str, people: list[list[Introduction]]) -> int | None:
         return k if k < len(people) else None
     if m.group("age"):
         age = float(m.group("age"))
-        match = [k for k in candidates if people[k][0].age is not None and abs(people[k][0].age - age) <= 0.5]
+        match = [k for k in candidates if abs((people[k][0].age or -99.0) - age) <= 0.5]
         return match[0] if len(match) == 1 else None
     if m.group("cmp"):
         aged = [k for k in candidates if people[k][0].age is not None]
@@ -510,15 +510,22 @@ def _announced_re() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def title_end(document: Document) -> int:
-    """End of the title and the lines around it (journal, authors) before the abstract: the
-    first heading within the first 800 characters, else the first line when it reads as a
-    title (no full stop at its end)."""
+    """End of the title and the lines around it (journal, authors, dates) before the story:
+    the leading lines that do not read as prose (a line ending with a full stop after a dozen
+    words is prose), up to the first heading, within the first 800 characters."""
     text = document.text
-    first = next((h.start for h in find_headings(document) if h.start > 0), len(text))
-    if first <= 800:
-        return first
-    line = text[: text.find("\n") if "\n" in text else len(text)]
-    return len(line) if len(line) <= 250 and not line.rstrip().endswith(".") else 0
+    limit = min(800, next((h.start for h in find_headings(document) if h.start > 0 and not h.run_in), len(text)))
+    end = 0
+    for m in re.finditer(r"[^\n]*\n?", text[:limit]):
+        line = m.group(0).strip()
+        if not line:
+            end = m.end()
+            continue
+        words = line.split()
+        if len(words) > 30 or (line.endswith(".") and len(words) > 12):
+            break
+        end = m.end()
+    return limit if end >= limit else end
 
 
 def announced_count(document: Document) -> int:

@@ -35,6 +35,7 @@ from extract.fields.levels import (
     levels_of_match,
     ordinal_levels,
 )
+from extract.fields.patients import title_end
 from extract.fields.units import FlatText
 
 T = TypeVar("T")
@@ -74,6 +75,9 @@ class Sentence:
     strong_patient: bool
     index: int = 0
     block: int = 0  # sentences under the same top-level heading (abstract, case presentation ...)
+    start: int = 0  # where the sentence starts in ``document.text``
+    #: In the title (or the lines around it): a summary of the report, not an event of its story.
+    summary: bool = False
 
 
 @dataclass(eq=False)
@@ -149,6 +153,7 @@ def _tell(patient: PatientText) -> Story:
     ctx = context()
     flat = FlatText(patient.document.text, _ranges(patient))
     out = Story(patient, flat)
+    title = title_end(patient.document)
     kind = "case"
     block = 0
     pieces: list[tuple[int, str]] = []
@@ -160,7 +165,10 @@ def _tell(patient: PatientText) -> Story:
         pieces.append((start, chunk))
         start = m.end()
     pieces.append((start, flat.text[start:]))
-    # join abbreviation splits
+    # the title ends a sentence even where the reader ran it into the next line
+    cut = next((i for i in range(len(flat.text)) if flat.offset(i) >= title), len(flat.text)) if title else 0
+    pieces = [part for pos, chunk in pieces for part in (
+        [(pos, chunk[: cut - pos]), (cut, chunk[cut - pos :])] if pos < cut < pos + len(chunk) else [(pos, chunk)])]
     for pos, chunk in pieces:
         if not chunk.strip():
             continue
@@ -179,13 +187,26 @@ def _tell(patient: PatientText) -> Story:
         generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
         if kind == "other" and strong and not _OUR_CASE.search(chunk) and _CITATION.search(chunk):
             generic = True  # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5]."
+        start = flat.offset(pos)
         if kind == "other":
             narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))
             kept = not generic and (patient_ref or narrative)
+        elif start < title:  # a title speaks of this report ("... a case report and literature review")
+            kept = not ctx["other_patient"].search(chunk)
         else:
-            kept = not generic
-        out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block))
+            # in the story, a sentence that tells events ("He reported worsening back pain", "MRI
+            # showed a rare metastasis") is the patient's; a general statement ("Spinal
+            # metastases are rare") is not
+            told = re.finditer(r"(?<!\bhas )(?<!\bhave )(?<!\bbeen )(?<!\bis )(?<!\bare )(?<!\bbe )"
+                               + ctx["narrative"].pattern, chunk, re.IGNORECASE)
+            narrative = any(m.group(0).lower() not in ("was", "were", "had") for m in told)
+            patient_ref = bool(ctx["our_patient"].search(chunk))
+            kept = not ctx["other_patient"].search(chunk) and (not generic or narrative or patient_ref)
+        if ctx["publication_metadata"].search(chunk):
+            kept = False  # "Received 22 May 2013; accepted 27 June 2013": no event of the story
+        out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block, start,
+                                      summary=start < title))
     return out
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from extract import ingest
 from extract.document import Document, Page
-from extract.fields import PatientText, ages, demographics
+from extract.fields import PatientText, demographics, persons
 from extract.fields.patients import find_patients
 from extract.ingest import text_document
 
@@ -100,11 +100,11 @@ def test_sex_from_pronouns_when_no_noun() -> None:
 
 
 def test_parse_age_units() -> None:
-    assert ages.parse_age("8-month-old") == pytest.approx(0.67)
-    assert ages.parse_age("3-week-old") == pytest.approx(0.06)
-    assert ages.parse_age("45-yr-old") == 45
-    assert ages.parse_age("twenty-four-year-old") == 24
-    assert ages.parse_age("in his fifties") is None
+    assert persons.parse_age("8-month-old") == pytest.approx(0.67)
+    assert persons.parse_age("3-week-old") == pytest.approx(0.06)
+    assert persons.parse_age("45-yr-old") == 45
+    assert persons.parse_age("twenty-four-year-old") == 24
+    assert persons.parse_age("in his fifties") is None
 
 
 def test_evidence_offsets_on_seed_pdf(seed_pdf: Path) -> None:
@@ -163,7 +163,7 @@ def test_maccrobat_ages_are_recovered() -> None:
                 start = int(parts[1].split()[1].split(";")[0])
                 if first is None or start < first[0]:
                     first = (start, parts[2])
-        truth = ages.parse_age(first[1]) if first else None
+        truth = persons.parse_age(first[1]) if first else None
         if truth is None:
             continue
         total += 1

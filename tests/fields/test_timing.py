@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from extract.fields import PatientText, timing
+from extract.fields.patients import find_patients
 from extract.fields.story import story_of
+from extract.fields.timeline import Timeline, relative_steps
 from extract.ingest import read, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -53,12 +55,12 @@ def test_nguyen2015_primary_confirmed_at_the_same_presentation() -> None:
 
 def test_cureus2021_series_initial_presentation_applies_to_each_patient() -> None:
     """"We present two cases of HCC where spinal cord compression was the initial presentation
-    before the diagnosis of HCC." stands outside each patient's own paragraph."""
-    patient = PatientText.whole(read(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt"))
-    text = patient.document.text
-    first, second, end = text.index("Our first patient"), text.index("Our second patient"), text.index("Keywords")
-    for ranges in ([(first, second)], [(second, end)]):
-        assert timing_of(PatientText(patient.document, None, ranges)) == (0.0, True)
+    before the diagnosis of HCC." stands outside each patient's own paragraph: it is their
+    shared lead."""
+    patients = find_patients(read(CORPUS / "spinal" / "txt" / "cureus2021_hcc_mscc_2cases.txt"))
+    assert len(patients) == 2
+    for patient in patients:
+        assert timing_of(patient) == (0.0, True)
 
 
 def test_karger2025_no_primary_history_no_time() -> None:
@@ -89,9 +91,9 @@ def test_no_spinal_metastasis_gives_nothing() -> None:
 )
 def test_dated_events_on_real_reports(path: str, event: str, months: float) -> None:
     """The timeline walk over dated events, pointed at a non-spinal metastasis of a real report."""
-    ps = story_of(PatientText.whole(read(CORPUS / path)))
-    events = [s for s in ps.sentences if s.kept and event in s.text]
-    found = timing.find_time(ps, events)
+    story = story_of(PatientText.whole(read(CORPUS / path)))
+    event_sentence = next(s for s in story.sentences if s.kept and event in s.text)
+    found = Timeline(story).clock(event_sentence)
     assert found is not None and found.months == months and found.synchronous is False
 
 
@@ -110,7 +112,7 @@ def test_maccrobat_relative_phrases() -> None:
                 phrases.append(parts[2])
     assert len(phrases) >= 20
     for phrase in phrases:
-        assert timing._relative(phrase + " the operation") or timing._relative(phrase), phrase
+        assert relative_steps(phrase + " the operation") or relative_steps(phrase), phrase
 
 
 # -- each temporal pattern (sentences written as case reports write them) ----------------------

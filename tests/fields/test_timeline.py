@@ -1,0 +1,167 @@
+"""The order of a patient's events (extract/fields/timeline.py), issue 10: each rule on sentences
+written in our own words, saying what case reports say in other wordings; the dev document that
+motivated a rule is named where there is one."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.fields import PatientText, timing
+from extract.fields.patients import find_patients
+from extract.fields.story import story_of
+from extract.fields.timeline import primary_itself, primary_named, relative_steps
+from extract.ingest import text_document
+
+
+def timing_of(text: str) -> tuple[object, object]:
+    got = {v.field: v.value for v in timing.extract(PatientText.whole(text_document(text)))}
+    return got.get("time_to_spinal_metastasis_months"), got.get("synchronous")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the patient's age then and now ("At 49 years of age ..." in a 57-year-old)
+        ("A 64-year-old woman attended with buttock pain. When she was 61 she had undergone a sigmoid colectomy "
+         "for adenocarcinoma. MRI now showed a lytic metastasis in S1.", (36.0, False)),
+        ("A 70-year-old man had back pain. He had been operated on at 62 years of age for a rectal GIST. CT showed "
+         "an L2 metastasis.", (96.0, False)),
+        # an interval anchored to the primary in the clause that names the spine, not the one before
+        ("A 40-year-old woman underwent resection of a duodenal GIST; liver metastases appeared 24 months after the "
+         "operation, whereas 42 months after the resection a collapse of the T4 vertebra was found.", (42.0, False)),
+        # years without disease
+        ("A 69-year-old man had a 15-cm omental tumour excised at laparotomy; it was a GIST. After two years free "
+         "of disease he reported diffuse bone pain. MRI revealed metastases in the lumbar vertebrae.", (24.0, False)),
+        ("After 8 years of follow-up without recurrence, a T6 vertebral metastasis was detected in a 60-year-old man "
+         "who had undergone resection of a jejunal GIST.", (96.0, False)),
+        # an interval anchored to the treatment of the primary
+        ("Three years after chemoradiation for nasopharyngeal carcinoma, a 45-year-old man presented with neck pain; "
+         "MRI showed a C3 metastasis.", (36.0, False)),
+        # a chain of steps: "Two years later ... Eighteen months after that ..." (own words of a relative chain)
+        ("A 58-year-old woman had a melanoma excised from her back. Two years later an axillary node metastasis was "
+         "removed. Eighteen months after that, MRI showed a metastasis of T12.", (42.0, False)),
+        # a restaging years after the primary is no first sign
+        ("A 47-year-old woman had a mastectomy for breast carcinoma in March 2012. In December 2013 she presented "
+         "with neck pain; MRI showed collapse of C5 and staging CT showed liver metastases.", (21.0, False)),
+    ],
+)
+def test_issue_10_the_clock_from_the_primary(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dev: own-words battery own31 ("She had stopped adjuvant imatinib after 6 months")
+        ("A 50-year-old woman had a gastric GIST resected in May 2010. She discontinued adjuvant imatinib after "
+         "6 months. In November 2013 MRI showed a metastasis of T11."),
+        ("A 50-year-old woman had a gastric GIST resected in May 2010, and took imatinib for one year after that "
+         "operation. In November 2013 MRI showed a metastasis of T11."),
+    ],
+)
+def test_issue_10_how_long_a_treatment_lasted_is_no_step(text: str) -> None:
+    assert timing_of(text) == (42.0, False)
+
+
+def test_issue_10_a_title_naming_the_treatment_ends_no_story() -> None:
+    """The title "... managed with decompression and fixation" names the spinal treatment before
+    the story tells anything: the narrative's spinal sentence still counts."""
+    text = ("Lumbar metastasis of a renal carcinoma managed with decompression and fixation\n\n"
+            "A 66-year-old man presented with sciatica. He had undergone nephrectomy for renal cell carcinoma "
+            "5 years earlier. MRI showed a metastasis of L4. Decompression and fixation were performed.")
+    assert timing_of(text) == (60.0, False)
+
+
+def test_issue_10_publication_dates_are_no_events() -> None:
+    """kaloostian2013, taga2013: "Received 22 May 2013; revised 20 June 2013" are the journal's."""
+    text = ("Journal of Spine Cases\nReceived March 3, 2015; revised April 9, 2015; accepted May 1, 2015\n\n"
+            "A 61-year-old woman underwent hysterectomy for endometrial carcinoma. She presented with back pain "
+            "and MRI showed a T8 metastasis.")
+    assert timing_of(text) == (None, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the vertebral biopsy first, the primary's organ found later in the work-up
+        ("A 62-year-old man was admitted with weakness of both legs. MRI revealed a destructive lesion of T9. He "
+         "underwent emergency decompression. Histopathology showed metastatic adenocarcinoma, and a CT scan of the "
+         "chest identified a lung mass."),
+        ("A 58-year-old man presented with low back pain and was found to have a pathological fracture of L1. "
+         "Further evaluation led to the diagnosis of a gastric GIST with liver metastases."),
+        ("A 72-year-old woman presented with a painful mass of the sacrum. CT showed a tumour destroying S1-S3. "
+         "She was referred to surgery. Endoscopy and CT then found a small-bowel mass, and its resection confirmed "
+         "a GIST."),
+        # the metastases said to be found at diagnosis in the sentence beside the spinal one
+        ("A 71-year-old man was diagnosed with a gastric GIST with synchronous bone metastases. MRI showed lesions "
+         "of T12 and L3."),
+    ],
+)
+def test_issue_10_the_spinal_lesion_as_the_first_sign(text: str) -> None:
+    assert timing_of(text) == (0.0, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 64-year-old woman with breast cancer presented with back pain. MRI showed a T6 metastasis.",
+        "A 76-year-old man suffering from prostate cancer was admitted with paraplegia due to a T10 metastasis.",
+        ("A 45-year-old woman receiving chemotherapy for breast carcinoma developed paraparesis. MRI showed a "
+         "T8 metastasis."),
+        ("A 67-year-old man was followed after nephrectomy for renal cell carcinoma. A follow-up CT revealed a "
+         "lytic lesion of L1."),
+    ],
+)
+def test_issue_10_the_primary_known_before(text: str) -> None:
+    """The primary told as an existing illness at the presentation: the order is known, not the
+    interval."""
+    assert timing_of(text) == (None, False)
+
+
+def test_issue_10_the_work_up_stops_at_earlier_history() -> None:
+    """The primary found "after" the spinal lesion in the text, but told as earlier history: no
+    first sign."""
+    text = ("A 55-year-old woman presented with neck pain. MRI showed a C4 metastasis. Biopsy showed breast "
+            "carcinoma. She had undergone mastectomy for breast carcinoma years before.")
+    assert timing_of(text)[0] != 0.0
+
+
+def test_issue_10_a_tumour_naming_no_organ_is_the_spinal_lesion() -> None:
+    """maimone2013: "an invasive mass neoplasm at T3 and T4 levels" is the spinal lesion, not a
+    primary found with it."""
+    text = ("A 52-year-old woman presented with myelopathy. MRI showed an invasive mass neoplasm at T3 and T4 "
+            "levels with cord compression. She underwent laminectomy.")
+    assert timing_of(text) == (None, None)
+    assert primary_itself("MRI showed an invasive mass neoplasm at T3") is None
+    assert primary_itself("CT found a renal tumour and a lytic lesion of L2") is not None
+    assert primary_itself("biopsy showed metastatic adenocarcinoma") is None
+
+
+@pytest.mark.parametrize("name", ["cholangiocarcinoma", "paraganglioma", "pheochromocytoma", "mesothelioma",
+                                  "thymoma", "osteosarcoma", "nasopharyngeal carcinoma", "seminoma"])
+def test_issue_10_tumour_kinds_name_a_primary(name: str) -> None:
+    assert primary_named(f"She had been treated for {name} in 2010.")
+
+
+def test_issue_10_a_narrative_sentence_with_a_general_word_is_the_patients() -> None:
+    """"reported", "rare", "study" in a sentence that tells an event: still the patient's."""
+    text = ("A 60-year-old man reported worsening back pain. An imaging study showed a rare metastasis of T10. "
+            "Spinal metastases are usually multiple.")
+    story = story_of(PatientText.whole(text_document(text)))
+    kept = [s.text for s in story.sentences if s.kept]
+    assert kept == ["A 60-year-old man reported worsening back pain.", "An imaging study showed a rare metastasis of T10."]
+
+
+def test_issue_10_one_day_later_is_a_step() -> None:
+    assert relative_steps("1 day later") and relative_steps("Eighteen months after that, MRI showed")
+
+
+def test_issue_10_an_undescribed_patient_shares_the_series_first_sign() -> None:
+    """"two cases ... as the initial presentation": the second patient, cut from the excerpt, has
+    the first sign the title gives both."""
+    text = ("Spinal cord compression as the initial presentation of lung cancer: two cases\n\n"
+            "Patient 1: A 59-year-old man presented with leg weakness. MRI showed a T4 metastasis.")
+    patients = find_patients(text_document(text))
+    assert len(patients) == 2
+    got = {v.field: v.value for v in timing.extract(patients[1])}
+    assert got == {"time_to_spinal_metastasis_months": 0.0, "synchronous": True}
