@@ -420,7 +420,7 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
 def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
     """The tumour of "<tumour> of the <site>" already names its organ ("RCC of the lumbar spine",
     "renal cell carcinoma of the sternum", "gastric GIST of the ..."): the site is where it is."""
-    m = re.search(r"([\w-]+(?:\s+[\w-]+){0,3})\s*(?:\([^()]{1,15}\)\s*)?\s+(?:" + rules.origin_connectors + r")\s+(?:the\s+)?\S*\s*$",
+    m = re.search(r"(?<![\w-])([\w-]+(?:\s+[\w-]+){0,3})\s*(?:\([^()]{1,15}\)\s*)?\s+(?:" + rules.origin_connectors + r")\s+(?:the\s+)?\S*\s*$",
                   phrase, re.IGNORECASE)
     if not m:
         return False
