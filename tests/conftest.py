@@ -93,15 +93,20 @@ CLINICAL_NOUN_PHRASES: tuple[str, ...] = (
 )
 
 
-def corpus_sentences() -> list[str]:
-    """Every sentence of the bundled texts (whitespace made single, split after . ! ?)."""
+def report_sentences() -> list[list[str]]:
+    """The sentences of each bundled text, in order (whitespace made single, split after . ! ?)."""
     import re
 
-    out: list[str] = []
+    out: list[list[str]] = []
     for path in CORPUS_TEXTS:
         text = " ".join(path.read_text(encoding="utf-8").split())
-        out += [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(])", text) if s.strip()]
+        out.append([s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(])", text) if s.strip()])
     return out
+
+
+def corpus_sentences() -> list[str]:
+    """Every sentence of the bundled texts."""
+    return [s for report in report_sentences() for s in report]
 
 
 def comma_list(cue: str, items: int, end: str = ".") -> str:
@@ -134,8 +139,9 @@ def adversarial_texts() -> dict[str, str]:
     return texts
 
 
-class TimeLimitExceeded(Exception):
-    """Raised inside the code a :func:`time_limit` block runs once its seconds are up."""
+class TimeLimitExceeded(BaseException):
+    """Raised inside the code a :func:`time_limit` block runs once its seconds are up (a
+    BaseException, so no `except Exception` of the pipeline swallows it)."""
 
 
 @pytest.fixture
@@ -174,6 +180,12 @@ def sentence_pool() -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def reports_as_sentences() -> list[list[str]]:
+    """The sentences of each bundled plain-text case report, in order."""
+    return report_sentences()
+
+
+@pytest.fixture(scope="session")
 def adversarial() -> dict[str, str]:
     """:func:`adversarial_texts`: name -> text."""
     return adversarial_texts()
@@ -183,3 +195,8 @@ def adversarial() -> dict[str, str]:
 def make_comma_list():
     """:func:`comma_list`."""
     return comma_list
+
+
+@pytest.fixture(scope="session")
+def noun_phrases() -> tuple[str, ...]:
+    return CLINICAL_NOUN_PHRASES
