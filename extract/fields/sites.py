@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -723,18 +724,45 @@ def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
     column or page break is not trusted."""
     if doc is None or "terms" not in doc.spans:
         return False
-    for span in doc.spans["terms"]:
-        if span.start_char < end and start < span.end_char and span.label_ in ("METASTASIS_SITE", "PRIMARY_SITE"):
-            try:
-                sentence_length = len(span.sent)
-            except ValueError:
-                sentence_length = 0
-            if not 0 < sentence_length <= 60:
-                continue
-            for flag in ("is_negated", "is_family"):
-                if span.has_extension(flag) and getattr(span._, flag, False):
-                    return True
+    for span in _site_term_spans(doc).overlapping(start, end):
+        try:
+            sentence_length = len(span.sent)
+        except ValueError:
+            sentence_length = 0
+        if not 0 < sentence_length <= 60:
+            continue
+        for flag in ("is_negated", "is_family"):
+            if span.has_extension(flag) and getattr(span._, flag, False):
+                return True
     return False
+
+
+class _SpanIndex:
+    """spaCy spans by character offset: those overlapping a range, without a scan of all."""
+
+    def __init__(self, spans: list[Any]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start_char)
+        self.starts = [s.start_char for s in self.spans]
+        self.longest = max((s.end_char - s.start_char for s in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Any]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [s for s in self.spans[lo:hi] if start < s.end_char]
+
+
+_TERM_SPANS: weakref.WeakKeyDictionary[Any, _SpanIndex] = weakref.WeakKeyDictionary()
+
+
+def _site_term_spans(doc: Doc) -> _SpanIndex:
+    """The doc's METASTASIS_SITE and PRIMARY_SITE term spans, indexed once per doc (each site
+    candidate asks for its own: a scan of all of them each time made the fields stage grow with
+    the square of a document's length)."""
+    index = _TERM_SPANS.get(doc)
+    if index is None:
+        index = _SpanIndex([s for s in doc.spans["terms"] if s.label_ in ("METASTASIS_SITE", "PRIMARY_SITE")])
+        _TERM_SPANS[doc] = index
+    return index
 
 
 # -- the field extractor ---------------------------------------------------------------------------
