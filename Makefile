@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval check venv model bench reading ner-eval lint typecheck clean
+.PHONY: run test eval check venv model bench bench-long reading ner-eval lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ ner-eval: $(STAMP)
 ## Speed and memory per stage and for the whole pipeline, beside pypdfium2 and pdfplumber.
 bench: $(STAMP)
 	$(PY) benchmarks/bench.py
+
+## Only the fields stage on one 100-page text and on its double (updates bench.json's entry).
+bench-long: $(STAMP)
+	$(PY) benchmarks/bench.py --long-only
 
 clean:
 	find outputs -mindepth 1 ! -name .gitkeep -delete; rm -rf build *.egg-info

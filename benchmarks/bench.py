@@ -11,7 +11,15 @@ process so that its peak memory (max RSS of the process tree, sampled) is its ow
 - ``nlp``: ``extract.nlp.annotate`` over the read Documents;
 - ``fields``: the case rows from the annotated documents;
 - ``database``: storing every document's rows in a fresh SQLite file;
-- ``pipeline``: ``case-extract run DIR --db ... --workers N`` for N = 1 and 2.
+- ``pipeline``: ``case-extract run DIR --db ... --workers N`` for N = 1 and 2;
+- ``long document`` (issue 11): the fields stage on one 100-page text made of the bundled
+  plain-text case reports (a case series: their narrative paragraphs, each report under a "Case
+  N" heading, over again; a page = 3,000 characters), and on that text doubled (the same
+  reports twice over). The patient finder reads it as one patient's story, so every field
+  module reads all of it: the heaviest case for the fields stage. Field extraction must stay
+  near-linear in a document's length: the time ratio of the double to the single is at most
+  2.3. The annotation is not timed; each size runs in its own process, best of two runs.
+  ``--long-only`` runs this part alone and updates its entry of ``--out``.
 
 Ratios are ours / floor in seconds (how many times slower than the floor).
 """
@@ -158,6 +166,76 @@ def stage_database(folder: Path) -> dict[str, Any]:
     return {"seconds": seconds, "pages": sum(r.pages for r in results)}
 
 
+PAGE_CHARS = 3000
+LONG_PAGES = 100
+LONG_MAX_RATIO = 2.3
+
+
+def long_text(pages: int) -> str:
+    """A case series of ``pages`` x 3,000 characters: the narrative paragraphs (200 characters
+    or more) of the bundled plain-text case reports, each report under its own "Case N"
+    heading, the reports over again as often as needed."""
+    reports = []
+    for path in (*sorted((ROOT / "corpus" / "dev" / "txt").glob("*.txt")),
+                 *sorted((ROOT / "corpus" / "spinal" / "txt").glob("*.txt")),
+                 *sorted((ROOT / "corpus" / "metastasis" / "txt").glob("*.txt")),
+                 *sorted((ROOT / "corpus" / "seed").glob("*.txt"))):
+        paragraphs = [" ".join(p.split()) for p in path.read_text(encoding="utf-8").split("\n\n")]
+        reports.append("\n\n".join(p for p in paragraphs if len(p) >= 200 and not p.startswith("Keywords")))
+    parts: list[str] = []
+    size = 0
+    while size < pages * PAGE_CHARS:
+        parts.append(f"Case {len(parts) + 1}\n\n{reports[len(parts) % len(reports)]}")
+        size += len(parts[-1]) + 2
+    return "\n\n".join(parts)
+
+
+def stage_long_fields(pages: int, copies: int) -> dict[str, Any]:
+    """The fields stage on :func:`long_text` (``pages``) repeated ``copies`` times, one document."""
+    from extract.cases import cases_from_doc
+    from extract.ingest import text_document
+    from extract.nlp import annotate, get_nlp
+
+    text = long_text(pages * copies)  # the double goes on numbering the cases
+    document = text_document(text, doc_id=f"long{pages * copies}")
+    nlp = get_nlp()
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
+    doc = annotate(nlp, document)
+    best, cases = float("inf"), 0
+    for _ in range(2):
+        t0 = time.perf_counter()
+        cases = len(cases_from_doc(document, doc))
+        best = min(best, time.perf_counter() - t0)
+    return {"seconds": best, "pages": pages * copies, "characters": len(text), "cases": cases}
+
+
+def run_long_document() -> dict[str, Any]:
+    """The fields stage on the 100-page text and on its double, each in its own process."""
+    out: dict[str, Any] = {}
+    for copies in (1, 2):
+        print(f"bench: fields on a {LONG_PAGES * copies}-page text ...", file=sys.stderr, flush=True)
+        _, peak, stdout = measure([sys.executable, __file__, "--long-stage", str(copies)])
+        row = json.loads(stdout.strip().splitlines()[-1])
+        row["seconds"] = round(row["seconds"], 2)
+        row["peak_rss_mb"] = round(peak / 2**20, 1)
+        out[f"fields_{LONG_PAGES * copies}_pages"] = row
+    single, double = (out[f"fields_{LONG_PAGES * c}_pages"]["seconds"] for c in (1, 2))
+    out["time_ratio_double_to_single"] = round(double / single, 2)
+    out["max_ratio"] = LONG_MAX_RATIO
+    return out
+
+
+def print_long_document(long: dict[str, Any]) -> None:
+    print("fields stage on one long document (issue 11):")
+    for r in long.values():
+        if isinstance(r, dict):
+            print(f"  {r['pages']:>4} pages ({r['characters']:,} characters): {r['seconds']:>7.2f} s, "
+                  f"{r['cases']} cases, peak {r['peak_rss_mb']:.1f} MB")
+    verdict = "ok" if long["time_ratio_double_to_single"] <= long["max_ratio"] else "OVER"
+    print(f"  time ratio {LONG_PAGES * 2} / {LONG_PAGES} pages: {long['time_ratio_double_to_single']:.2f} "
+          f"(at most {long['max_ratio']}: {verdict})")
+
+
 STAGES = {
     "floor_pypdfium2": stage_floor_pypdfium2,
     "floor_pdfplumber": stage_floor_pdfplumber,
@@ -232,10 +310,26 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "bench.json"))
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
+    ap.add_argument("--long-only", action="store_true",
+                    help="only the fields stage on the 100-page text and its double; updates --out")
+    ap.add_argument("--long-stage", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage:
         print(json.dumps(STAGES[args.stage](Path(args.dir))))
         return 0
+    if args.long_stage:
+        print(json.dumps(stage_long_fields(LONG_PAGES, args.long_stage)))
+        return 0
+    if args.long_only:
+        long = run_long_document()
+        out = Path(args.out)
+        result = json.loads(out.read_text()) if out.exists() else {}
+        result["long_document"] = long
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1) + "\n")
+        print_long_document(long)
+        print(f"-> {args.out}")
+        return 0 if long["time_ratio_double_to_single"] <= LONG_MAX_RATIO else 1
 
     folder = prepare(args.docs)
     n_docs = len(_pdfs(folder))
@@ -247,6 +341,7 @@ def main() -> int:
     for workers in (1, 2):
         print(f"bench: pipeline with {workers} worker(s) ...", file=sys.stderr, flush=True)
         rows[f"pipeline_{workers}_workers"] = dict(run_pipeline(folder, workers), pages=pages)
+    long = run_long_document()
     for r in rows.values():
         r["docs"] = n_docs
         r["docs_per_second"] = round(n_docs / r["seconds"], 2) if r["seconds"] else None
@@ -264,7 +359,8 @@ def main() -> int:
                "load_average_1min_at_end": round(os.getloadavg()[0], 2),
                "python": platform.python_version(), "processor": platform.processor() or platform.machine()}
     result = {"docs": n_docs, "pages": pages, "stages": rows,
-              "ratios": {k: round(v, 2) for k, v in ratios.items()}, "machine": machine}
+              "ratios": {k: round(v, 2) for k, v in ratios.items()}, "long_document": long,
+              "machine": machine}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
 
@@ -276,6 +372,7 @@ def main() -> int:
     print("ratios (ours / floor, seconds):")
     for k, v in result["ratios"].items():
         print(f"  {k:<48} {v:>7.2f}x")
+    print_long_document(long)
     print(f"-> {args.out}")
     return 0
 

@@ -7,9 +7,12 @@ its result arrives. So a run killed at any moment loses at most the documents in
 same command started again skips what was committed (same file hash, same pipeline and model
 versions) and ends with exactly the rows an uninterrupted run leaves.
 
-A document over the time limit is recorded as failed ("timed out after N s"): the local pool
-kills its worker and starts a fresh one; on Dask, which cannot stop a running task, the driver
-cancels it and restarts the worker running it (through its nanny). Failures never stop a run.
+Every document has a time limit, :data:`DEFAULT_TIMEOUT` (300 s) unless told otherwise (0 or
+None: none), so no input can hold a batch hostage. A document over it is recorded as failed
+("timed out after N s"): the local pool kills its worker and starts a fresh one; on Dask, which
+cannot stop a running task, the driver cancels it and restarts the worker running it (through
+its nanny). Reading in the calling process (``workers=0``) has no limit. Failures never stop a
+run.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ log = logging.getLogger("extract.batch")
 
 EXECUTORS = ("local", "dask")
 TIMEOUT_PREFIX = "timed out after"
+#: Seconds one document may take before it is failed and its worker replaced (issue 11: one
+#: report whose rule backtracked for minutes held a whole batch).
+DEFAULT_TIMEOUT = 300.0
 
 
 class BatchError(CaseExtractError):
@@ -417,7 +423,7 @@ def run_batch(
     workers: int | None = None,
     executor: str = "local",
     scheduler: str | None = None,
-    timeout: float | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
     progress: bool | None = None,
     use_nlp: bool = True,
     max_pages: int = ingest.DEFAULT_MAX_PAGES,
@@ -427,6 +433,7 @@ def run_batch(
     """Read every file under ``paths`` and write its case rows to ``db_url``.
 
     ``workers``: processes (default: all cores); 0 reads in this process (no time limit).
+    ``timeout``: seconds per document (default :data:`DEFAULT_TIMEOUT`; 0 or None: no limit).
     ``progress``: True = bar, False = silent, None = bar on a terminal, log lines otherwise.
     ``on_result`` sees each FileResult as it is committed. Without ``db_url`` nothing is stored
     and nothing is skipped. Returns the summary, with every file's result in input order (a
@@ -438,6 +445,7 @@ def run_batch(
         raise BatchError(f"--executor {executor}: one of {', '.join(EXECUTORS)}")
     stream = stream or sys.stderr
     workers = default_workers() if workers is None else workers
+    timeout = timeout if timeout and timeout > 0 else None
     files = [str(p) for p in ingest.iter_inputs(list(paths))]
     pipeline, model = dbm.pipeline_version(), dbm.model_version(use_nlp)
     summary = BatchSummary(run_id=None, pipeline_version=pipeline, model_version=model,
@@ -544,7 +552,7 @@ def run_from_args(paths: Sequence[str | Path], args: Any, *, stream: IO[str] | N
     summary = run_batch(
         paths, db_url=getattr(args, "db", None), workers=getattr(args, "workers", None),
         executor=getattr(args, "executor", "local"), scheduler=getattr(args, "scheduler", None),
-        timeout=getattr(args, "timeout", None), progress=getattr(args, "progress", None),
+        timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), progress=getattr(args, "progress", None),
         use_nlp=not getattr(args, "no_nlp", False),
         max_pages=getattr(args, "max_pages", ingest.DEFAULT_MAX_PAGES), stream=stream)
     print(summary.format(), file=stream)
@@ -569,6 +577,7 @@ def _results_from_db(database: Database, paths: list[str]) -> dict[str, FileResu
 
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "EXECUTORS",
     "BatchError",
     "BatchSummary",

@@ -54,6 +54,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from extract.batch import DEFAULT_TIMEOUT
+
     parser = argparse.ArgumentParser(prog="case-extract", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -82,7 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, help="worker processes (default: all cores; 0: none)")
     p.add_argument("--executor", choices=["local", "dask"], default="local")
     p.add_argument("--scheduler", help="Dask scheduler address (default: a LocalCluster)")
-    p.add_argument("--timeout", type=float, help="seconds per document before it is failed")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help="seconds one document may take before it is failed with that reason and "
+                        "its worker replaced (default: %(default)g; 0: no limit; none with "
+                        "--workers 0)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar (default: on a terminal; log lines otherwise)")
     p.set_defaults(func=_cmd_run)

@@ -68,3 +68,135 @@ def db_url(request, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+# -- issue 11: corpus sentences, adversarial text, a hard time limit ----------------------------
+#: The bundled plain-text case reports (abstracts and the seed's text).
+CORPUS_TEXTS: tuple[Path, ...] = (
+    *sorted((CORPUS / "dev" / "txt").glob("*.txt")),
+    *sorted((CORPUS / "spinal" / "txt").glob("*.txt")),
+    *sorted((CORPUS / "metastasis" / "txt").glob("*.txt")),
+    *sorted((CORPUS / "seed").glob("*.txt")),
+)
+
+#: Findings as case reports list them, for run-on comma lists ("CT then showed pulmonary
+#: nodules, enlarged hilar lymph nodes, and lytic rib lesions").
+CLINICAL_NOUN_PHRASES: tuple[str, ...] = (
+    "pulmonary nodules", "enlarged hilar lymph nodes", "lytic rib lesions",
+    "multiple liver metastases", "a mass in the left adrenal gland",
+    "osteolytic lesions of the T10 vertebral body", "bilateral pleural effusions",
+    "peritoneal seeding", "sclerotic changes of the iliac bone", "a soft-tissue mass",
+    "mediastinal lymphadenopathy", "a pathological fracture of L2", "ascites",
+    "epidural extension at T7-T8", "thickening of the gastric wall", "splenomegaly",
+    "a cystic lesion of the pancreatic tail", "diffuse bone marrow infiltration",
+    "multiple brain lesions", "a 3 cm nodule in the right upper lobe",
+)
+
+
+def report_sentences() -> list[list[str]]:
+    """The sentences of each bundled text, in order (whitespace made single, split after . ! ?)."""
+    import re
+
+    out: list[list[str]] = []
+    for path in CORPUS_TEXTS:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        out.append([s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9(])", text) if s.strip()])
+    return out
+
+
+def corpus_sentences() -> list[str]:
+    """Every sentence of the bundled texts."""
+    return [s for report in report_sentences() for s in report]
+
+
+def comma_list(cue: str, items: int, end: str = ".") -> str:
+    """``cue`` and ``items`` noun phrases, comma-separated, the last after "and"."""
+    phrases = [CLINICAL_NOUN_PHRASES[i % len(CLINICAL_NOUN_PHRASES)] for i in range(items)]
+    return f"{cue} {', '.join(phrases[:-1])}, and {phrases[-1]}{end}"
+
+
+def adversarial_texts() -> dict[str, str]:
+    """Text shaped to make a backtracking pattern slow (issue 11): run-on comma lists after the
+    cues of the timing rules, a 50,000-character sentence without a full stop, one word
+    repeated 5,000 times, and every sentence of the corpus in one text."""
+    import re
+
+    sentences = corpus_sentences()
+    whole = " ".join(sentences)
+    no_stop = re.sub(r"[.!?;]", ",", whole)
+    while len(no_stop) < 50_000:
+        no_stop += ", " + no_stop
+    texts = {
+        "comma list after 'then showed'": comma_list("CT then showed", 400),
+        "comma list after 'was later found to have'": comma_list("He was later found to have", 400),
+        "comma list after 'subsequently revealed', no full stop": comma_list(
+            "Imaging subsequently revealed", 400, end=""),
+        "50,000-character sentence without a full stop": no_stop[:50_000],
+        "every corpus sentence concatenated": whole,
+    }
+    for word in ("metastasis", "later", "T10", "the"):
+        texts[f"'{word}' repeated 5,000 times"] = " ".join([word] * 5000)
+    return texts
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised inside the code a :func:`time_limit` block runs once its seconds are up (a
+    BaseException, so no `except Exception` of the pipeline swallows it)."""
+
+
+@pytest.fixture
+def time_limit():
+    """``with time_limit(seconds): ...`` stops the block with :class:`TimeLimitExceeded` after
+    ``seconds`` of wall time (SIGALRM: Python's ``re`` checks for signals while it matches, so a
+    backtracking search is interrupted too). Main thread, POSIX only."""
+    import contextlib
+    import signal
+
+    @contextlib.contextmanager
+    def limit(seconds: float):
+        def expire(signum, frame):
+            raise TimeLimitExceeded(f"over {seconds:g} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    return limit
+
+
+@pytest.fixture(scope="session")
+def corpus_text_paths() -> tuple[Path, ...]:
+    return CORPUS_TEXTS
+
+
+@pytest.fixture(scope="session")
+def sentence_pool() -> list[str]:
+    """Every sentence of the bundled plain-text case reports."""
+    return corpus_sentences()
+
+
+@pytest.fixture(scope="session")
+def reports_as_sentences() -> list[list[str]]:
+    """The sentences of each bundled plain-text case report, in order."""
+    return report_sentences()
+
+
+@pytest.fixture(scope="session")
+def adversarial() -> dict[str, str]:
+    """:func:`adversarial_texts`: name -> text."""
+    return adversarial_texts()
+
+
+@pytest.fixture(scope="session")
+def make_comma_list():
+    """:func:`comma_list`."""
+    return comma_list
+
+
+@pytest.fixture(scope="session")
+def noun_phrases() -> tuple[str, ...]:
+    return CLINICAL_NOUN_PHRASES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import io
 import os
 import shutil
@@ -92,6 +93,48 @@ def test_a_document_over_the_time_limit_is_failed_and_the_run_goes_on(corpus, tm
     again = run_batch([folder], db_url=url, workers=1, timeout=1.5, max_pages=1000,
                       use_nlp=False, progress=False)
     assert (again.processed, again.skipped) == (1, 3)
+
+
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_issue_11_case_extract_run_limits_each_document_by_default(corpus, tmp_path, monkeypatch, capsys,
+                                                                    executor):
+    """Without --timeout, `case-extract run` gives each document DEFAULT_TIMEOUT seconds (300; here
+    lowered to 1.5 so that the 303-page PDF read with the page limit raised is over it): the
+    overdue document is failed with its one-line reason in the summary and the database, its
+    worker is replaced, and the small reports are read."""
+    from extract import batch, cli
+
+    assert batch.DEFAULT_TIMEOUT == 300
+    assert inspect.signature(run_batch).parameters["timeout"].default == batch.DEFAULT_TIMEOUT
+    monkeypatch.setattr(batch, "DEFAULT_TIMEOUT", 1.5)
+    folder = copy([corpus / "bad" / "too_many_pages.pdf"]
+                  + sorted((corpus / "dev" / "txt").glob("*.txt"))[:2], tmp_path / "in")
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    assert cli.main(["run", str(folder), "--out", str(tmp_path / "out"), "--db", url, "--no-nlp",
+                     "--workers", "1", "--max-pages", "1000", "--executor", executor, "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "1 failed" in err and "  failed: too_many_pages.pdf: timed out after 1.5 s" in err
+    database = db.open_db(url)
+    docs = {d["doc_id"]: d for d in db.load_documents(database)}
+    database.dispose()
+    assert docs.pop("too_many_pages")["error"] == "too_many_pages.pdf: timed out after 1.5 s"
+    assert [d["status"] for d in docs.values()] == ["ok", "ok"]
+
+
+def test_issue_11_timeout_0_turns_the_limit_off_and_help_says_so(corpus, tmp_path):
+    from extract.batch import DEFAULT_TIMEOUT
+    from extract.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["run", "in"]).timeout == DEFAULT_TIMEOUT
+    assert parser.parse_args(["run", "in", "--timeout", "120"]).timeout == 120  # shared/validation/run
+    assert parser.parse_args(["run", "in", "--timeout", "0"]).timeout == 0
+    # 0 is no limit, not a limit of no time
+    folder = copy(sorted((corpus / "dev" / "txt").glob("*.txt"))[:2], tmp_path / "in")
+    summary = run_batch([folder], workers=1, timeout=0, use_nlp=False, progress=False)
+    assert (summary.ok, summary.failed) == (2, 0)
+    help_text = subprocess.run([*CLI, "run", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "default: 300" in " ".join(help_text.split()) and "0: no limit" in " ".join(help_text.split())
 
 
 def test_run_killed_with_sigkill_and_resumed_equals_an_uninterrupted_run(db_url, corpus, tmp_path):

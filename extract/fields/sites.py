@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import json
 import re
+import weakref
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -217,10 +219,11 @@ class Sentence:
 
     def token_at(self, offset: int) -> int:
         """Index of the token holding (or first after) character ``offset``."""
-        for i, t in enumerate(self.tokens):
-            if t.end > offset:
-                return i
-        return len(self.tokens)
+        return bisect_right(self._token_ends, offset)
+
+    @cached_property
+    def _token_ends(self) -> list[int]:
+        return [t.end for t in self.tokens]  # in text order: a binary search, not a scan
 
 
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -360,19 +363,24 @@ def _site_mentions(sentence: Sentence, terms: tuple[SiteTerm, ...], rules: SiteR
             found.append((m.start(), m.end(), term))
     # Longest match wins where matches overlap; at equal length, the earlier term in the file.
     found.sort(key=lambda x: (-(x[1] - x[0]), x[0]))
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
     out: list[SiteMention] = []
+    levels: _Covered | None = None  # the sentence's level mentions, found once
     for a, b, term in found:
-        if any(a < y and x < b for x, y in taken):
+        if taken.overlaps(a, b):
             continue
         if metastasis:
             if rules.not_a_site_after.match(sentence.text, b):
                 continue
-            if rules.not_a_site_before.search(sentence.text[:a]):
+            # the words just before it ("history of"): a window, so a long sentence costs no more per site
+            if rules.not_a_site_before.search(sentence.text[max(0, a - 200) : a]):
                 continue
-            if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", sentence.text[a:b]) and not _level_ok(sentence.text, a, b):
-                continue
-        taken.append((a, b))
+            if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", sentence.text[a:b]):
+                if levels is None:
+                    levels = _level_spans(sentence.text)
+                if not _level_ok(sentence.text, a, b, levels):
+                    continue
+        taken.add(a, b)
         s_char, e_char = sentence.start + a, sentence.start + b
         ti = sentence.token_at(s_char)
         tj = max(ti, sentence.token_at(e_char - 1))
@@ -381,13 +389,54 @@ def _site_mentions(sentence: Sentence, terms: tuple[SiteTerm, ...], rules: SiteR
     return out
 
 
-def _level_ok(text: str, a: int, b: int) -> bool:
-    """A bare level code ("L3", "T2") is a vertebra unless it is MRI weighting, TNM or a lab."""
+class _Spans:
+    """Disjoint character spans, kept sorted: whether a new span overlaps one, in log time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, a: int, b: int) -> bool:
+        i = bisect_left(self.starts, b)  # the spans starting before b: the last one ends last
+        return i > 0 and self.ends[i - 1] > a
+
+    def add(self, a: int, b: int) -> None:
+        i = bisect_left(self.starts, a)
+        self.starts.insert(i, a)
+        self.ends.insert(i, b)
+
+
+class _Covered:
+    """Character spans that may overlap: whether one of them holds an offset, in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self.starts = [a for a, _ in spans]
+        self.reach: list[int] = []  # the furthest end of the spans up to each one
+        for _, b in spans:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def holds(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset)
+        return i > 0 and self.reach[i - 1] > offset
+
+
+def _level_spans(text: str) -> _Covered | None:
+    """The spinal level mentions of ``text``; None without the level finder."""
     try:
         from extract.nlp.spinal_levels import find_spinal_levels
     except ImportError:  # pragma: no cover - the level finder is optional here
+        return None
+    return _Covered([(m.start, m.end) for m in find_spinal_levels(text)])
+
+
+def _level_ok(text: str, a: int, b: int, levels: _Covered | None) -> bool:
+    """A bare level code ("L3", "T2") is a vertebra unless it is MRI weighting, TNM or a lab:
+    unless it starts within one of the text's level mentions (:func:`_level_spans`; None: the
+    level finder is not there)."""
+    if levels is None:
         return not re.match(r"[\s-]*(?:weighted|w\b|sequence|image|N\d|M\d)", text[b:b + 12], re.IGNORECASE)
-    return any(m.start <= a < m.end for m in find_spinal_levels(text))
+    return levels.holds(a)
 
 
 def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteRules) -> bool:
@@ -420,7 +469,7 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
 def _names_own_origin(phrase: str, rules: SiteRules) -> bool:
     """The tumour of "<tumour> of the <site>" already names its organ ("RCC of the lumbar spine",
     "renal cell carcinoma of the sternum", "gastric GIST of the ..."): the site is where it is."""
-    m = re.search(r"([\w-]+(?:\s+[\w-]+){0,3})\s*(?:\([^()]{1,15}\)\s*)?\s+(?:" + rules.origin_connectors + r")\s+(?:the\s+)?\S*\s*$",
+    m = re.search(r"(?<![\w-])([\w-]+(?:\s+[\w-]+){0,3})\s*(?:\([^()]{1,15}\)\s*)?\s+(?:" + rules.origin_connectors + r")\s+(?:the\s+)?\S*\s*$",
                   phrase, re.IGNORECASE)
     if not m:
         return False
@@ -675,18 +724,45 @@ def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
     column or page break is not trusted."""
     if doc is None or "terms" not in doc.spans:
         return False
-    for span in doc.spans["terms"]:
-        if span.start_char < end and start < span.end_char and span.label_ in ("METASTASIS_SITE", "PRIMARY_SITE"):
-            try:
-                sentence_length = len(span.sent)
-            except ValueError:
-                sentence_length = 0
-            if not 0 < sentence_length <= 60:
-                continue
-            for flag in ("is_negated", "is_family"):
-                if span.has_extension(flag) and getattr(span._, flag, False):
-                    return True
+    for span in _site_term_spans(doc).overlapping(start, end):
+        try:
+            sentence_length = len(span.sent)
+        except ValueError:
+            sentence_length = 0
+        if not 0 < sentence_length <= 60:
+            continue
+        for flag in ("is_negated", "is_family"):
+            if span.has_extension(flag) and getattr(span._, flag, False):
+                return True
     return False
+
+
+class _SpanIndex:
+    """spaCy spans by character offset: those overlapping a range, without a scan of all."""
+
+    def __init__(self, spans: list[Any]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start_char)
+        self.starts = [s.start_char for s in self.spans]
+        self.longest = max((s.end_char - s.start_char for s in self.spans), default=0)
+
+    def overlapping(self, start: int, end: int) -> list[Any]:
+        lo = bisect_left(self.starts, start - self.longest)
+        hi = bisect_left(self.starts, end)
+        return [s for s in self.spans[lo:hi] if start < s.end_char]
+
+
+_TERM_SPANS: weakref.WeakKeyDictionary[Any, _SpanIndex] = weakref.WeakKeyDictionary()
+
+
+def _site_term_spans(doc: Doc) -> _SpanIndex:
+    """The doc's METASTASIS_SITE and PRIMARY_SITE term spans, indexed once per doc (each site
+    candidate asks for its own: a scan of all of them each time made the fields stage grow with
+    the square of a document's length)."""
+    index = _TERM_SPANS.get(doc)
+    if index is None:
+        index = _SpanIndex([s for s in doc.spans["terms"] if s.label_ in ("METASTASIS_SITE", "PRIMARY_SITE")])
+        _TERM_SPANS[doc] = index
+    return index
 
 
 # -- the field extractor ---------------------------------------------------------------------------
