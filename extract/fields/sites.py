@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.fields import FieldValue, PatientText, make_evidence
+from extract.fields.story import story_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -839,15 +840,24 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
     # an organ's mass is as likely the primary tumour.
     weak_ok = gist_told(document.text, rules)
     told = sentences(patient)
-    if not weak_ok and not any(_spread_stated(s, rules) for s in told):
+    # the patient's spinal metastasis, as the story of the spinal fields reads it ("a
+    # destructive lesion of T9", "cord compression from a vertebral mass"); in a GIST report
+    # not one told with another cancer ("lung cancer with a single metastasis to the spine")
+    story = story_of(patient)
+    spinal = next((x for x in story.spinal
+                   if not (weak_ok and any(rules.other_cancers.match(w) for w in re.findall(r"[\w-]+", x.text)))), None)
+    if not weak_ok and spinal is None and not any(_spread_stated(s, rules) for s in told):
         return []  # a report about no cancer (an infection, a benign lesion) has no sites
     own = [s for s in told if is_own_statement(s, rules)]
     if not weak_ok:
         excluded |= _origin_organs(own, rules)
     for sentence in own:
-        for mention, a, b in _metastasis_in_sentence(sentence, rules, excluded, weak_ok):
+        found = _metastasis_in_sentence(sentence, rules, excluded, weak_ok)
+        for mention, a, b in found:
             if mention.value in seen:
                 continue
+            if _part_of_spinal_lesion(sentence, mention, [m for m, _, _ in found]):
+                continue  # "bone metastases in the thoracic spine", "a soft tissue mass in the cervical spine"
             if weak_ok and _other_cancer_in_clause(sentence, min(a, mention.start), max(b, mention.end), rules):
                 continue  # a GIST report: "prostate cancer with bone metastases" is the other cancer's
             if _term_span_flags(patient.doc, mention.char_start, mention.char_end):
@@ -855,7 +865,46 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
             start = min(sentence.tokens[a].start, mention.char_start)
             end = max(sentence.tokens[b].end, mention.char_end)
             seen[mention.value] = FieldValue("metastasis_sites", mention.value, make_evidence(document, start, end))
+    if "V" not in seen and spinal is not None:
+        seen["V"] = FieldValue("metastasis_sites", "V", story.evidence(spinal))
     return list(seen.values())
+
+
+_GENERIC_BONE = re.compile(r"(?i)bones?|bony|osseous|ossei|skeletal|skeleton")
+_LOCAL_EXTENSION = re.compile(r"(?i)\b(?:extension|extending|extended|component|invading|invasion|infiltrating)\b")
+_PLACING = {"in", "of", "at", "to", "into", "involving", "including", "within", "from", "affecting", "on"}
+_LISTING = {"and", "or", "&", "/", ";", "(", ")", "but", "whereas", "while", "as", "well"}
+
+
+def _part_of_spinal_lesion(sentence: Sentence, mention: SiteMention, mentions: list[SiteMention]) -> bool:
+    """A bone or soft-tissue word that places or extends the spinal metastasis itself: "bone
+    metastases in the thoracic spine", "osseous metastasis at L3", "multiple bone metastases,
+    including the T8 and L2 vertebrae" (V, not B: FIELDS.md's B is bone other than the
+    vertebrae), "a soft tissue mass in the cervical spine", "paraspinal extension of the L2
+    lesion" (the vertebral tumour's own extension, not a soft-tissue metastasis). A list ("liver,
+    bone and spine metastases") keeps both."""
+    if mention.value == "B":
+        if not _GENERIC_BONE.fullmatch(sentence.text[mention.char_start - sentence.start:mention.char_end - sentence.start]):
+            return False
+    elif mention.value != "ST":
+        return False
+    toks = sentence.tokens
+    for other in mentions:
+        if other.value != "V":
+            continue
+        lo, hi = (mention.end + 1, other.start) if other.start > mention.end else (other.end + 1, mention.start)
+        between = [toks[k].lower for k in range(lo, hi)]
+        if len(between) > 8 or not _PLACING & set(between):
+            continue
+        listed = any(w in _LISTING or (w == "," and (k + 1 >= len(between) or between[k + 1] not in
+                                                     ("including", "involving", "in", "at", "particularly", "mainly",
+                                                      "especially", "notably", "predominantly")))
+                     for k, w in enumerate(between))
+        if not listed:
+            return True
+    if mention.value == "ST" and _LOCAL_EXTENSION.search(sentence.text) and any(m.value == "V" for m in mentions):
+        return True
+    return False
 
 
 _PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}

@@ -184,7 +184,12 @@ def _tell(patient: PatientText) -> Story:
         strong = bool(re.search(
             r"\b(?:our\s+(?:patient|case)|we\s+(?:present|report|describe|herein)|(?:the|this|present)\s+patient|(?:this|the\s+present)\s+case|"
             r"an?\s+\d+[-\s](?:year|month)[-\s]old|(?:first|second|third|fourth)\s+patient)\b", chunk, re.IGNORECASE))
-        generic = (bool(ctx["generic"].search(chunk)) and not strong) or bool(ctx["other_patient"].search(chunk))
+        others = bool(ctx["other_patient"].search(chunk)) and not (
+            # "Among previously reported cases, ... ; our patient, by contrast, had ...": the
+            # patient's own clause keeps the sentence (its other clause is left out clause by clause)
+            _OUR_CASE.search(chunk) and any(_OUR_CASE.search(c) and not ctx["other_patient"].search(c)
+                                            for _, c in clauses(chunk)))
+        generic = (bool(ctx["generic"].search(chunk)) and not strong) or others
         if kind == "other" and strong and not _OUR_CASE.search(chunk) and _CITATION.search(chunk):
             generic = True  # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5]."
         start = flat.offset(pos)
@@ -193,7 +198,7 @@ def _tell(patient: PatientText) -> Story:
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))
             kept = not generic and (patient_ref or narrative)
         elif start < title:  # a title speaks of this report ("... a case report and literature review")
-            kept = not ctx["other_patient"].search(chunk)
+            kept = not others
         else:
             # in the story, a sentence that tells events ("He reported worsening back pain", "MRI
             # showed a rare metastasis") is the patient's; a general statement ("Spinal
@@ -202,7 +207,7 @@ def _tell(patient: PatientText) -> Story:
                                + ctx["narrative"].pattern, chunk, re.IGNORECASE)
             narrative = any(m.group(0).lower() not in ("was", "were", "had") for m in told)
             patient_ref = bool(ctx["our_patient"].search(chunk))
-            kept = not ctx["other_patient"].search(chunk) and (not generic or narrative or patient_ref)
+            kept = not others and (not generic or narrative or patient_ref)
         if ctx["publication_metadata"].search(chunk):
             kept = False  # "Received 22 May 2013; accepted 27 June 2013": no event of the story
         out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block, start,
@@ -270,9 +275,32 @@ def _metastasis_named(text: str) -> bool:
     return bool(re.search(r"metasta", text, re.IGNORECASE)) and not context()["primary_spinal_tumour"].search(text)
 
 
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhereas\b|\bwhile\b|,\s+(?:and\s+)?(?:by\s+contrast|in\s+contrast)\b", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[tuple[int, str]]:
+    """(offset, clause) of ``text`` split where one statement ends and another, possibly about
+    something else, begins ("... two liver metastases; the L4 neurofibroma was unchanged")."""
+    out, a = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        out.append((a, text[a : m.start()]))
+        a = m.end()
+    out.append((a, text[a:]))
+    return [(o, c) for o, c in out if c.strip()]
+
+
+def _about_others(clause: str) -> bool:
+    """A clause about the literature or patients in general, in a sentence that is otherwise the
+    patient's ("Among the previously reported cases, vertebral metastasis was the commonest
+    pattern; our patient, by contrast, ...")."""
+    ctx = context()
+    return bool(ctx["other_patient"].search(clause) or (ctx["generic"].search(clause) and not ctx["our_patient"].search(clause)
+                                                           and not re.search(r"\b(?:showed|revealed|demonstrated|was|were)\b", clause)))
+
+
 def level_mentions(ps: Story) -> list[LevelMention]:
     """Vertebral levels named as involved by the patient's metastasis (not fixation ranges,
-    nerve roots, sensory levels or MRI sequences; not negated)."""
+    nerve roots, sensory levels or MRI sequences; not negated), read clause by clause."""
     ctx = context()
     out: list[LevelMention] = []
     cancer = any(s.kept and ctx["cancer"].search(s.text) for s in ps.sentences)
@@ -280,35 +308,47 @@ def level_mentions(ps: Story) -> list[LevelMention]:
     for s in ps.sentences:
         if not s.kept:
             continue
-        if primary_spinal and not re.search(r"metasta", s.text, re.IGNORECASE):
-            continue  # the levels of a chordoma of the spine are its own, not a metastasis
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
         strong = ctx["disease"].search(s.text)
         if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
             continue
-        # "S6 segment of the right lung", "S1 and S2 heart sounds": an S-level beside a lung,
-        # liver or heart word without a spinal word is no vertebra; "a C5 lesion and a lung
-        # mass" keeps its C5
-        segments = bool(ctx["not_spine_segment"].search(s.text)) and not ctx["spinal_site"].search(s.text)
-        for m in LEVEL_RE.finditer(s.text):
-            levels = levels_of_match(m)
-            if segments and (m.group("p1").upper() == "S" or re.match(r"\W*(?:segment|lead|wave|sound)", s.text[m.end():], re.IGNORECASE)):
+        for offset, clause in clauses(s.text):
+            if primary_spinal and not re.search(r"metasta", clause, re.IGNORECASE):
+                continue  # the levels of a chordoma of the spine are its own, not a metastasis
+            if _about_others(clause):
                 continue
-            if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
+            out.extend(_levels_in(s, offset, offset + len(clause), out))
+    return out
+
+
+def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention]) -> list[LevelMention]:
+    """The level mentions of ``s.text[lo:hi]`` (offsets in the sentence)."""
+    ctx = context()
+    out: list[LevelMention] = []
+    # "S6 segment of the right lung", "S1 and S2 heart sounds": an S-level beside a lung,
+    # liver or heart word without a spinal word is no vertebra; "a C5 lesion and a lung
+    # mass" keeps its C5
+    segments = bool(ctx["not_spine_segment"].search(s.text)) and not ctx["spinal_site"].search(s.text)
+    for m in LEVEL_RE.finditer(s.text, lo, hi):
+        levels = levels_of_match(m)
+        if segments and (m.group("p1").upper() == "S" or re.match(r"\W*(?:segment|lead|wave|sound)", s.text[m.end():], re.IGNORECASE)):
+            continue
+        if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
+            continue
+        out.append(LevelMention(s, m.start(), m.end(), levels))
+    for m in ORDINAL_LEVEL_RE.finditer(s.text, lo, hi):
+        lvs = ordinal_levels(m)
+        if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]) \
+                and not ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 50]):
+            out.append(LevelMention(s, m.start(), m.end(), lvs))
+    has_s = any(lv.startswith("S") for lm in [*found, *out] if lm.sentence is s for lv in lm.levels)
+    for pat, code in ((SACRUM_RE, "S"), (COCCYX_RE, "Co")):
+        for m in pat.finditer(s.text, lo, hi):
+            if code == "S" and has_s:
                 continue
-            out.append(LevelMention(s, m.start(), m.end(), levels))
-        for m in ORDINAL_LEVEL_RE.finditer(s.text):
-            lvs = ordinal_levels(m)
-            if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]):
-                out.append(LevelMention(s, m.start(), m.end(), lvs))
-        has_s = any(lv.startswith("S") for lm in out if lm.sentence is s for lv in lm.levels)
-        for pat, code in ((SACRUM_RE, "S"), (COCCYX_RE, "Co")):
-            for m in pat.finditer(s.text):
-                if code == "S" and has_s:
-                    continue
-                if ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 40]) or negated(s.text, m.start()):
-                    continue
-                out.append(LevelMention(s, m.start(), m.end(), [code]))
+            if ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 40]) or negated(s.text, m.start()):
+                continue
+            out.append(LevelMention(s, m.start(), m.end(), [code]))
     return out
 
 
@@ -327,7 +367,9 @@ def spinal_sentences(ps: Story, mentions: list[LevelMention] | None = None) -> l
         if id(s) in with_level:
             out.append(s)
             continue
-        for clause in re.split(r";|\bbut\b|\bwhereas\b|\bwhile\b", s.text):
+        for _, clause in clauses(s.text):
+            if _about_others(clause):
+                continue
             site = ctx["spinal_site"].search(clause)
             if not site or negated(clause, site.start(), 8):
                 continue

@@ -242,3 +242,42 @@ def test_reference_list_gives_no_site() -> None:
             "2. Braunstein C. Humeral metastasis as the only recurrence of a 5-year resected gastrointestinal "
             "stromal tumor: a case report. J Med Case Rep. 2021;15(1):428.\n")
     assert found(PatientText.whole(text_document(text))) == ("stomach", {"L"})
+
+
+# -- issue 10: sites in lists and places (sentences written in our own words) -----------------
+
+
+def _sites(text: str) -> list[str]:
+    values = sites.extract(PatientText.whole(text_document(text)))
+    return sorted(v.value for v in values if v.field == "metastasis_sites")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bone word that places the spinal metastasis is the vertebra (FIELDS.md: B is bone
+        # other than the vertebrae)
+        ("A 60-year-old man with renal cell carcinoma developed bone metastases in the thoracic spine.", ["V"]),
+        ("Osseous metastasis at L3 was found in a 55-year-old woman with breast cancer.", ["V"]),
+        ("A 62-year-old man with lung cancer had multiple bone metastases, including the T8 and L2 vertebrae.", ["V"]),
+        # a list keeps each site
+        ("A 66-year-old man with prostate cancer had liver, bone and spinal metastases.", ["B", "L", "V"]),
+        ("A 70-year-old woman with breast cancer had metastases to the spine and the pelvis.", ["B", "V"]),
+        # the vertebral tumour's own soft-tissue extension is no soft-tissue metastasis
+        ("CT of a 59-year-old man with bladder cancer showed a destructive soft tissue mass in the cervical spine.",
+         ["V"]),
+        # the region an imaging study covers is no site
+        ("A 52-year-old woman with breast cancer had a T8 metastasis. CT of the chest, abdomen and pelvis showed two "
+         "indeterminate lesions.", ["V"]),
+    ],
+)
+def test_issue_10_sites_placed_and_listed(text: str, expected: list[str]) -> None:
+    assert _sites(text) == expected
+
+
+def test_issue_10_the_spinal_metastasis_of_the_story_is_a_site() -> None:
+    """A report of another primary that never says "metastasis" beside the vertebra: the
+    spinal fields' story holds the patient's spinal metastasis, so V is a site."""
+    text = ("A 71-year-old man presented with leg weakness. MRI showed a mass in the T6 vertebral body compressing the "
+            "spinal cord. Biopsy revealed metastatic adenocarcinoma of the lung.")
+    assert "V" in _sites(text)

@@ -1,0 +1,46 @@
+"""One patient's story (extract/fields/story.py): sentences, clauses and the spinal mentions in
+them, issue 10 (sentences written in our own words)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.fields import PatientText
+from extract.fields.story import clauses, story_of
+from extract.ingest import text_document
+
+
+def _levels(text: str) -> list[str]:
+    story = story_of(PatientText.whole(text_document(text)))
+    return sorted({lv for lm in story.levels for lv in lm.levels})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a level said to be spared is not involved
+        ("A 57-year-old woman with GIST: MRI showed metastases in Th12 and L2, while the L1 body was spared.",
+         ["L2", "T12"]),
+        # a disc operation names no metastasis
+        ("A 57-year-old woman with GIST had an L4-L5 microdiscectomy years ago. MRI showed a metastasis of L2.",
+         ["L2"]),
+        # a benign spinal tumour beside a metastasis elsewhere in the same sentence
+        ("A 50-year-old woman with GIST had two liver metastases; the L4 neurofibroma was unchanged.", []),
+        # the literature's pattern in a clause of the patient's sentence
+        ("Among previously reported cases, T10 metastasis was the commonest; our patient, by contrast, had an L3 "
+         "metastasis.", ["L3"]),
+    ],
+)
+def test_issue_10_levels_read_clause_by_clause(text: str, expected: list[str]) -> None:
+    assert _levels(text) == expected
+
+
+def test_clauses_split_where_another_statement_begins() -> None:
+    text = "CT showed liver metastases; the L4 neurofibroma was unchanged, but the spine was normal"
+    assert [c.strip() for _, c in clauses(text)] == [
+        "CT showed liver metastases", "the L4 neurofibroma was unchanged,", "the spine was normal"]
+
+
+def test_the_story_is_built_once_per_patient() -> None:
+    patient = PatientText.whole(text_document("A 60-year-old man had a T10 metastasis."))
+    assert story_of(patient) is story_of(patient)
