@@ -236,3 +236,19 @@ def test_other_primaries(text: str, levels: list[str], labels: list[str]) -> Non
 def test_treatment_phrasings(sentence: str, labels: list[str]) -> None:
     got = values(PatientText.whole(text_document("A 60-year-old man with renal cell carcinoma had a T11 vertebral metastasis. " + sentence)))
     assert got.get("spinal_treatment", []) == labels
+
+
+@pytest.mark.parametrize(
+    ("cell", "labels"),
+    [
+        # issue 10: cytotoxic drugs named instead of the word (metastasis dev set: "After docetaxel for four
+        # months, ..."); our own wordings
+        ("paclitaxel and carboplatin", ["chemotherapy"]),
+        ("capecitabine with oxaliplatin (XELOX)", ["chemotherapy"]),
+        # a spondylectomy that is not en bloc is a piecemeal corpectomy
+        ("piecemeal spondylectomy of L2", ["corpectomy"]),
+        ("total en bloc spondylectomy", ["total en bloc spondylectomy"]),
+    ],
+)
+def test_issue_10_treatment_wordings(cell: str, labels: list[str]) -> None:
+    assert treatment.normalise_spinal_treatment(cell) == labels
