@@ -1,4 +1,7 @@
-"""``case-extract run``: files and folders in; cases.jsonl, cases.csv and a score out."""
+"""What a run writes: ``cases.jsonl``, ``cases.csv``, ``report.html`` and, with gold, ``score.json``.
+
+:func:`extract.run_batch` (and through it ``case-extract run``) calls these after the batch.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import argparse
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from extract import export, ingest
 from extract.errors import CaseExtractError
@@ -31,6 +35,20 @@ def valid_cases(results: Iterable[FileResult]) -> list[CaseRow]:
                 raise CaseExtractError(f"{r.doc_id}: case {case.case_index} fails the schema: {problems[0]}")
             cases.append(case)
     return cases
+
+
+def write_run_files(results: list[FileResult], cases: list[CaseRow], out_dir: Path, *,
+                    gold_rows: list[dict[str, Any]], score: dict[str, Any] | None) -> dict[str, Path]:
+    """Write a run's files into ``out_dir``; returns them by name. The evidence report has a
+    score dashboard when there is gold; ``score.json`` is written only then."""
+    write_outputs(cases, out_dir)
+    files = {"cases.jsonl": out_dir / "cases.jsonl", "cases.csv": out_dir / "cases.csv"}
+    files["report.html"] = write_report(report_documents(results), out_dir / "report.html",
+                                        gold_rows or None)
+    if score is not None:
+        files["score.json"] = out_dir / "score.json"
+        files["score.json"].write_text(json.dumps(score, indent=1) + "\n", encoding="utf-8")
+    return files
 
 
 def run_command(args: argparse.Namespace) -> int:
