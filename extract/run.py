@@ -5,15 +5,14 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from extract import export, ingest
+from extract import export
 from extract.errors import CaseExtractError
-from extract.pipeline import FileResult, summary
+from extract.pipeline import FileResult
 from extract.record import CaseRow, validation_errors
 from extract.report import ReportDocument, write_report
 
@@ -49,36 +48,6 @@ def write_run_files(results: list[FileResult], cases: list[CaseRow], out_dir: Pa
         files["score.json"] = out_dir / "score.json"
         files["score.json"].write_text(json.dumps(score, indent=1) + "\n", encoding="utf-8")
     return files
-
-
-def run_command(args: argparse.Namespace) -> int:
-    from extract import batch, score
-
-    paths = ingest.iter_inputs(args.inputs)
-    if not paths:
-        raise CaseExtractError(f"no .pdf, .txt, .nxml or .xml files in {' '.join(args.inputs)}")
-    if args.no_db:
-        args.db = None
-    elif not args.db:  # the default database sits beside the other outputs
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-        args.db = f"sqlite:///{Path(args.out) / 'cases.sqlite'}"
-    results = batch.run_from_args(paths, args).results
-    cases = valid_cases(results)
-    rows = [c.to_json() for c in cases]
-    out_dir = Path(args.out)
-    write_outputs(cases, out_dir)
-    s = summary(results)
-    print(f"{s['documents']} documents ({s['ok']} read, {s['failed']} failed), "
-          f"{s['cases']} cases -> {out_dir / 'cases.jsonl'}, {out_dir / 'cases.csv'}"
-          + (f", {args.db}" if args.db else ""))
-    gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
-    report = write_report(report_documents(results), out_dir / "report.html", gold_rows or None)
-    print(f"evidence report -> {report}")
-    if gold_rows:
-        result = score.score_rows(rows, gold_rows)
-        (out_dir / "score.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-        print(score.format_table(result))
-    return 0
 
 
 def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:

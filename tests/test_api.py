@@ -259,3 +259,9 @@ def test_bad_input_is_a_one_line_error(tmp_path: Path) -> None:
         extract.score_cases(SEED_GOLD, SEED_GOLD, fields=["age"])
     assert one_line(exc).startswith("unknown field age (one of age_years, sex,")
 
+
+def test_score_command_with_an_unknown_field_or_a_missing_file_says_so_in_one_line(tmp_path: Path) -> None:
+    for args, message in [([str(SEED_GOLD), str(SEED_GOLD), "--fields", "age"], "error: unknown field age"),
+                          ([str(tmp_path / "pred.jsonl"), str(SEED_GOLD)], "pred.jsonl: no such file")]:
+        proc = subprocess.run([*CLI, "score", *args], cwd=ROOT, capture_output=True, text=True)
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
