@@ -9,6 +9,7 @@ import inspect
 import json
 import os
 import pkgutil
+import re
 import shutil
 import subprocess
 import sys
@@ -27,6 +28,19 @@ SEED_GOLD = CORPUS / "gold" / "seed.jsonl"
 CLI = [sys.executable, "-m", "extract.cli"]
 
 
+def readme_api_names() -> list[str]:
+    """The names of the API table in README.md's "Use it from Python" section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("\n## Use it from Python\n"):]
+    section = section[:section.index("\n## ", 5)]
+    names = []
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            first_cell = line.split(" | ")[0]
+            names += [re.match(r"\w+", code).group(0) for code in re.findall(r"`([^`]+)`", first_cell)]
+    return names
+
+
 def seed_run(out: Path) -> subprocess.CompletedProcess[str]:
     """`case-extract run` on the seed PDF, with its defaults (NLP, database beside the files)."""
     return subprocess.run([*CLI, "run", str(SEED), "--out", str(out), "--workers", "1", "--no-progress"],
@@ -34,6 +48,13 @@ def seed_run(out: Path) -> subprocess.CompletedProcess[str]:
 
 
 # --- the names ---------------------------------------------------------------------------------
+
+
+def test_all_is_exactly_the_names_the_readme_documents() -> None:
+    documented = readme_api_names()
+    assert len(documented) == len(set(documented)) == len(extract.__all__) == len(set(extract.__all__))
+    assert set(extract.__all__) == set(documented)
+    assert sorted(dir(extract)) == sorted([*extract.__all__, "__version__"])
 
 
 @pytest.mark.parametrize("name", extract.__all__)
