@@ -41,10 +41,15 @@ def readme_api_names() -> list[str]:
     return names
 
 
-def seed_run(out: Path) -> subprocess.CompletedProcess[str]:
-    """`case-extract run` on the seed PDF, with its defaults (NLP, database beside the files)."""
-    return subprocess.run([*CLI, "run", str(SEED), "--out", str(out), "--workers", "1", "--no-progress"],
+@pytest.fixture(scope="module")
+def seed_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `case-extract run` writes for the seed PDF with its defaults (the NLP pipeline, the
+    database beside the files): the folder holding cases.jsonl and cases.sqlite."""
+    out = tmp_path_factory.mktemp("seed_run")
+    proc = subprocess.run([*CLI, "run", str(SEED), "--out", str(out), "--workers", "1", "--no-progress"],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return out
 
 
 # --- the names ---------------------------------------------------------------------------------
@@ -126,7 +131,9 @@ def test_public_api_is_mypy_clean(tmp_path: Path) -> None:
     bad = tmp_path / "misspelt.py"
     bad.write_text("import extract\n\nextract.cases_frames([])\nextract.read(3)\n")
     env = {**os.environ, "MYPYPATH": str(ROOT)}
-    args = [mypy, "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"]
+    # Without site-packages, spaCy and pandas are Any (pyproject: ignore_missing_imports) and
+    # mypy checks our names and hints in seconds; `make typecheck` checks the package in full.
+    args = [mypy, "--no-site-packages", "--cache-dir", str(tmp_path / "cache"), "--no-error-summary"]
     ok = subprocess.run([*args, "--disallow-untyped-defs", "--disallow-incomplete-defs",
                          str(ROOT / "extract" / "api.py"), str(ROOT / "extract" / "__init__.py"), str(client)],
                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
@@ -139,7 +146,7 @@ def test_public_api_is_mypy_clean(tmp_path: Path) -> None:
 # --- rows and frames on the seed ---------------------------------------------------------------
 
 
-def test_seed_frame_is_the_same_from_rows_from_the_jsonl_and_from_the_database(tmp_path: Path) -> None:
+def test_seed_frame_is_the_same_from_rows_from_the_jsonl_and_from_the_database(seed_outputs: Path) -> None:
     """Issue 15: `extract.case_rows` gives the rows `case-extract run` writes for the seed (13
     patients, the gold's count), and `cases_frame` gives one frame from the rows, the JSONL
     and the SQLite database that run wrote (and from that frame itself)."""
@@ -147,9 +154,7 @@ def test_seed_frame_is_the_same_from_rows_from_the_jsonl_and_from_the_database(t
     gold = [json.loads(line) for line in SEED_GOLD.read_text().splitlines() if line.strip()]
     assert len(rows) == len(gold) == 13
 
-    proc = seed_run(tmp_path / "out")
-    assert proc.returncode == 0, proc.stderr
-    jsonl = tmp_path / "out" / "cases.jsonl"
+    jsonl = seed_outputs / "cases.jsonl"
     assert [r.to_json() for r in rows] == [json.loads(line) for line in jsonl.read_text().splitlines()]
 
     frame = extract.cases_frame(rows)
@@ -164,16 +169,14 @@ def test_seed_frame_is_the_same_from_rows_from_the_jsonl_and_from_the_database(t
     assert all(isinstance(v, list) for v in frame.metastasis_sites)
     assert str(frame.age_years.dtype) == "float64" and str(frame.synchronous.dtype) == "boolean"
 
-    database = tmp_path / "out" / "cases.sqlite"
+    database = seed_outputs / "cases.sqlite"
     for source in (jsonl, str(jsonl), f"sqlite:///{database}", database, [jsonl], frame):
         pd.testing.assert_frame_equal(extract.cases_frame(source), frame)
 
 
-def test_seed_score_is_the_same_from_every_source_and_as_the_score_command(tmp_path: Path) -> None:
+def test_seed_score_is_the_same_from_every_source_and_as_the_score_command(seed_outputs: Path) -> None:
     rows = extract.case_rows(SEED)
-    proc = seed_run(tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    jsonl, url = tmp_path / "cases.jsonl", f"sqlite:///{tmp_path / 'cases.sqlite'}"
+    jsonl, url = seed_outputs / "cases.jsonl", f"sqlite:///{seed_outputs / 'cases.sqlite'}"
     command = subprocess.run([*CLI, "score", str(jsonl), str(SEED_GOLD), "--json"], cwd=ROOT,
                              capture_output=True, text=True, check=True)
     expected = json.loads(command.stdout)
