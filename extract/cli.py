@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
+import extract
 from extract.errors import CaseExtractError
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from extract import ingest
-
-    doc = ingest.read(args.file, max_pages=args.max_pages)
+    doc = extract.read(args.file, max_pages=args.max_pages)
     for w in doc.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.json:
@@ -29,7 +29,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from extract import score
 
     fields = args.fields.split(",") if args.fields else None
-    result = score.score_files(args.pred, args.gold, fields=fields)
+    result = extract.score_cases(args.pred, args.gold, fields=fields)
     if args.json:
         json.dump(result, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -39,9 +39,15 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from extract import run as run_mod
-
-    return run_mod.run_command(args)
+    # The default database sits beside the other outputs.
+    db = None if args.no_db else args.db or f"sqlite:///{Path(args.out) / 'cases.sqlite'}"
+    summary = extract.run_batch(
+        args.inputs, db=db, out=args.out, gold=args.gold or None, workers=args.workers,
+        timeout=args.timeout, progress=args.progress, nlp=not args.no_nlp,
+        max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler)
+    print(summary.format(), file=sys.stderr)
+    print(summary.format_outputs())
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:

@@ -70,6 +70,10 @@ class Caption:
 
 @dataclass
 class Document:
+    """A case report as read: its ``text`` (every offset of the later stages indexes it), the
+    ``pages`` with their offsets, ``sections``, ``tables`` (``table.to_dataframe()``), figure
+    ``captions``, ``title``, the ``kind`` of source and the reader's ``warnings``."""
+
     doc_id: str
     source_path: str
     text: str

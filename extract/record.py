@@ -46,6 +46,10 @@ class Evidence:
 
 @dataclass
 class CaseRow:
+    """One patient of one document: its identity, every FIELDS.md field (None when the text
+    does not say; list fields empty when it names none) and, in ``evidence``, the verbatim words
+    each non-null value came from. ``to_json()`` is the row of ``case.schema.json``."""
+
     doc_id: str
     case_index: int = 1
     source: str = "narrative"  # or "table"

@@ -1,15 +1,18 @@
-"""``case-extract run``: files and folders in; cases.jsonl, cases.csv and a score out."""
+"""What a run writes: ``cases.jsonl``, ``cases.csv``, ``report.html`` and, with gold, ``score.json``.
+
+:func:`extract.run_batch` (and through it ``case-extract run``) calls these after the batch.
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
-from extract import export, ingest
+from extract import export
 from extract.errors import CaseExtractError
-from extract.pipeline import FileResult, summary
+from extract.pipeline import FileResult
 from extract.record import CaseRow, validation_errors
 from extract.report import ReportDocument, write_report
 
@@ -33,34 +36,18 @@ def valid_cases(results: Iterable[FileResult]) -> list[CaseRow]:
     return cases
 
 
-def run_command(args: argparse.Namespace) -> int:
-    from extract import batch, score
-
-    paths = ingest.iter_inputs(args.inputs)
-    if not paths:
-        raise CaseExtractError(f"no .pdf, .txt, .nxml or .xml files in {' '.join(args.inputs)}")
-    if args.no_db:
-        args.db = None
-    elif not args.db:  # the default database sits beside the other outputs
-        Path(args.out).mkdir(parents=True, exist_ok=True)
-        args.db = f"sqlite:///{Path(args.out) / 'cases.sqlite'}"
-    results = batch.run_from_args(paths, args).results
-    cases = valid_cases(results)
-    rows = [c.to_json() for c in cases]
-    out_dir = Path(args.out)
+def write_run_files(results: list[FileResult], cases: list[CaseRow], out_dir: Path, *,
+                    gold_rows: list[dict[str, Any]], score: dict[str, Any] | None) -> dict[str, Path]:
+    """Write a run's files into ``out_dir``; returns them by name. The evidence report has a
+    score dashboard when there is gold; ``score.json`` is written only then."""
     write_outputs(cases, out_dir)
-    s = summary(results)
-    print(f"{s['documents']} documents ({s['ok']} read, {s['failed']} failed), "
-          f"{s['cases']} cases -> {out_dir / 'cases.jsonl'}, {out_dir / 'cases.csv'}"
-          + (f", {args.db}" if args.db else ""))
-    gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
-    report = write_report(report_documents(results), out_dir / "report.html", gold_rows or None)
-    print(f"evidence report -> {report}")
-    if gold_rows:
-        result = score.score_rows(rows, gold_rows)
-        (out_dir / "score.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-        print(score.format_table(result))
-    return 0
+    files = {"cases.jsonl": out_dir / "cases.jsonl", "cases.csv": out_dir / "cases.csv"}
+    files["report.html"] = write_report(report_documents(results), out_dir / "report.html",
+                                        gold_rows or None)
+    if score is not None:
+        files["score.json"] = out_dir / "score.json"
+        files["score.json"].write_text(json.dumps(score, indent=1) + "\n", encoding="utf-8")
+    return files
 
 
 def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:
