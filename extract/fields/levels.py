@@ -31,8 +31,9 @@ _ORDINALS = {w: i + 1 for i, w in enumerate(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])}
 #: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
 _ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))"
+_ORD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:-|–|\bto\b|\bthrough\b)\s*)(?:the\s+)?"
 ORDINAL_LEVEL_RE = re.compile(
-    rf"\b(?P<ord>{_ORD})(?:\s*(?P<osep>,|-|–|\band\b|\bto\b|\bthrough\b)\s*(?:the\s+)?(?P<ord2>{_ORD}))?\s+"
+    rf"\b(?P<ords>{_ORD}(?:{_ORD_SEP}{_ORD}){{0,11}})\s+"
     r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
     r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
     re.IGNORECASE,
@@ -42,7 +43,8 @@ _REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacr
 
 def ordinal_levels(m: re.Match[str]) -> list[str]:
     """Levels of an :data:`ORDINAL_LEVEL_RE` match: "the 3rd and 4th lumbar vertebrae" ->
-    L3, L4; "the 10th to the 12th thoracic vertebrae" -> T10, T11, T12."""
+    L3, L4; "the 10th to the 12th thoracic vertebrae" -> T10, T11, T12; "the third, fourth and
+    fifth lumbar vertebrae" -> L3, L4, L5."""
     if m.group("c1"):
         return ["C1"]
     if m.group("c2"):
@@ -54,15 +56,18 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
         lv = f"{region}{_ORDINALS.get(word) or int(re.sub(r'[^0-9]', '', word))}"
         return lv if lv in LEVEL_ORDER else None
 
-    first = level(m.group("ord"))
-    second = level(m.group("ord2")) if m.group("ord2") else None
-    if first is None:
-        return [second] if second else []
-    if second is None:
-        return [first]
-    if m.group("osep").lower() in ("and", ","):
-        return [first, second]
-    return expand_levels(first, second)
+    words = re.findall(_ORD, m.group("ords"), re.IGNORECASE)
+    seps = re.split(_ORD, m.group("ords"), flags=re.IGNORECASE)[1:-1]
+    out: list[str] = []
+    for k, word in enumerate(words):
+        lv = level(word)
+        if lv is None:
+            continue
+        if k and out and re.search(r"-|–|\bto\b|\bthrough\b", seps[k - 1], re.IGNORECASE):
+            out.extend(x for x in expand_levels(out[-1], lv) if x not in out)
+        elif lv not in out:
+            out.append(lv)
+    return out
 
 
 SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)

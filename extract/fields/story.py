@@ -249,7 +249,11 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     procedure = ctx["level_exclude_before"].search(before)
     if procedure and not (_FOR_THE_LESION.search(before[procedure.start():]) and _LESION_AFTER.match(after)):
         return True
-    if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:the\W+)?$", before, re.IGNORECASE):
+    if re.search(r"(?:sensory\s+level|below|above|dermatome)\W+(?:(?:at|of|from|to|the)\W+){0,2}$", before, re.IGNORECASE):
+        return True
+    # the extent of the cord's signal change or oedema, not of the metastasis
+    if re.search(r"\b(?:signal|o?edema|syrinx|myelomalacia|myelopathy)\b(?:\s+[\w-]+){0,4}?\s+(?:from|at|to|of|between)\s+(?:the\s+)?$",
+                 before, re.IGNORECASE):
         return True
     if ctx["level_benign_before"].search(before):  # "a haemangioma of T7"
         return True

@@ -26,6 +26,15 @@ def _levels(text: str) -> list[str]:
          ["L2"]),
         # a benign spinal tumour beside a metastasis elsewhere in the same sentence
         ("A 50-year-old woman with GIST had two liver metastases; the L4 neurofibroma was unchanged.", []),
+        # the cord's signal change and a sensory level are no metastasis levels
+        ("A 62-year-old man with lung cancer had a T8 metastasis causing cord compression with signal change "
+         "extending from T6 to T9.", ["T8"]),
+        ("A 70-year-old man with prostate cancer had a sensory level at T10; MRI showed a metastasis at T12.", ["T12"]),
+        # a list of ordinals
+        ("A 66-year-old woman with breast cancer had metastases in the third, fourth and fifth lumbar vertebrae.",
+         ["L3", "L4", "L5"]),
+        ("MRI of a 60-year-old man with GIST showed metastases from the tenth to the twelfth thoracic vertebrae.",
+         ["T10", "T11", "T12"]),
         # the literature's pattern in a clause of the patient's sentence
         ("Among previously reported cases, T10 metastasis was the commonest; our patient, by contrast, had an L3 "
          "metastasis.", ["L3"]),
