@@ -222,6 +222,13 @@ def machine_value(case: CaseRow | None, name: str) -> Any:
     return getattr(case, name)
 
 
+def _typed(name: str, value: Any) -> Any:
+    # SQLite gives a JSON column numeric affinity: 73.0 comes back as 73
+    if name in NUMBER_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
 def _build(doc_id: str, machine: dict[int, CaseRow],
            reviews: Iterable[ReviewRecord]) -> list[ReviewedCase]:
     latest: dict[int, dict[str, ReviewRecord]] = {}
@@ -234,15 +241,15 @@ def _build(doc_id: str, machine: dict[int, CaseRow],
                                                                                case_index=index)
         case = ReviewedCase(doc_id, index, m, current)
         for name, r in latest.get(index, {}).items():
+            value, was = _typed(name, r.reviewed_value), _typed(name, r.machine_value)
             ev = Evidence(str(r.evidence.get("text") or ""), r.evidence.get("page"),
                           r.evidence.get("start"), r.evidence.get("end")) if r.evidence else None
             case.reviews[name] = FieldReview(
-                id=r.id, field=name, machine_value=r.machine_value, value=r.reviewed_value,
-                evidence=ev, reviewer=r.reviewer, at=r.reviewed_at, note=r.note,
-                stale=not same_value(r.machine_value, machine_value(m, name)))
+                id=r.id, field=name, machine_value=was, value=value, evidence=ev,
+                reviewer=r.reviewer, at=r.reviewed_at, note=r.note,
+                stale=not same_value(was, machine_value(m, name)))
             if name == PATIENT or name not in REVIEW_FIELDS:
                 continue
-            value = r.reviewed_value
             setattr(current, name, list(value or []) if name in LIST_FIELDS else value)
             if ev is not None:
                 current.evidence[name] = ev
