@@ -53,6 +53,8 @@ def run_command(args: argparse.Namespace) -> int:
     print(f"{s['documents']} documents ({s['ok']} read, {s['failed']} failed), "
           f"{s['cases']} cases -> {out_dir / 'cases.jsonl'}, {out_dir / 'cases.csv'}"
           + (f", {args.db}" if args.db else ""))
+    if args.db:
+        _say_stale_reviews(args.db)
     gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
     report = write_report(report_documents(results), out_dir / "report.html", gold_rows or None)
     print(f"evidence report -> {report}")
@@ -61,6 +63,20 @@ def run_command(args: argparse.Namespace) -> int:
         (out_dir / "score.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         print(score.format_table(result))
     return 0
+
+
+def _say_stale_reviews(db_url: str) -> None:
+    """After a run: how many reviewed values the new machine values put in doubt (issue 13)."""
+    from extract import db, review
+
+    database = db.open_db(db_url)
+    try:
+        stale = review.stale_count(database)
+    finally:
+        database.dispose()
+    if stale:
+        print(f"{stale} reviewed values to recheck: the machine's value changed since the review "
+              f"(case-extract serve --db {db_url})")
 
 
 def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:

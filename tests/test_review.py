@@ -153,7 +153,7 @@ def test_a_missing_patient_is_added_an_invented_one_removed_and_restored(filled)
         database.dispose()
 
 
-def test_reviews_survive_a_rerun_on_a_changed_file_and_flag_changed_machine_values(filled):
+def test_reviews_survive_a_rerun_on_a_changed_file_and_flag_changed_machine_values(filled, capsys):
     url, folder = filled
     database = opened(url)
     try:
@@ -165,8 +165,13 @@ def test_reviews_survive_a_rerun_on_a_changed_file_and_flag_changed_machine_valu
     target = folder / f"{REPORT}.txt"
     target.write_text(target.read_text("utf-8").replace("66-year-old man", "67-year-old man"),
                       encoding="utf-8")
-    second = run_batch([folder], db_url=url, workers=0, use_nlp=False, progress=False)
-    assert (second.processed, second.skipped) == (1, 1)
+    from extract import cli
+
+    assert cli.main(["run", str(folder), "--db", url, "--out", str(folder.parent / "out"), "--no-nlp",
+                     "--workers", "0", "--no-progress"]) == 0
+    printed = capsys.readouterr()
+    assert "1 already done" in printed.err
+    assert "1 reviewed values to recheck: the machine's value changed since the review" in printed.out
     database = opened(url)
     try:
         assert one(db.load_cases(database), REPORT).age_years == 67  # the new version's value
@@ -237,3 +242,34 @@ def test_gold_holds_only_documents_whose_every_value_is_reviewed(filled, tmp_pat
     assert scored["fields"]["age_years"] == {"tp": 0, "fp": 1, "fn": 1, "precision": 0.0,
                                              "recall": 0.0, "f1": 0.0}
     assert scored["fields"]["primary_site"]["f1"] == 1.0
+
+
+def test_gold_command_writes_the_rows_and_names_what_it_left_out(filled, tmp_path, capsys):
+    from extract import cli
+
+    url, _ = filled
+    database = opened(url)
+    try:
+        review.accept_rest(database, REPORT, 1, reviewer="ana")
+        review.review_field(database, SEED, 2, "primary_site", "accept", reviewer="ana")
+    finally:
+        database.dispose()
+    out = tmp_path / "gold" / "reviewed.jsonl"
+    assert cli.main(["gold", "--db", url, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"1 reviewed patients of 1 documents -> {out}" in printed
+    assert f"left out, partly reviewed: 1 documents ({SEED})" in printed
+    rows = score.read_jsonl(out)
+    assert [r["doc_id"] for r in rows] == [REPORT] and validation_errors(rows[0]) == []
+    # `score` reads it as gold: the machine agrees with reviewers who accepted every value
+    pred = tmp_path / "machine.jsonl"
+    assert cli.main(["export", "--db", url, "--format", "jsonl", "--out", str(pred), "--machine"]) == 0
+    capsys.readouterr()
+    assert cli.main(["score", str(pred), str(out), "--json"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["docs"] == 1 and result["micro_f1_mission"] == 1.0
+    assert cli.main(["gold", "--db", "sqlite:///" + str(tmp_path / "nothing" / "x.sqlite"),
+                     "--out", str(tmp_path / "empty.jsonl")]) == 0
+    assert "0 reviewed patients of 0 documents" in capsys.readouterr().out
