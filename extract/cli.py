@@ -65,6 +65,13 @@ def _cmd_gold(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from extract.web import serve
+
+    serve(args.db, host=args.host, port=args.port, reviewer=args.reviewer)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from extract.batch import DEFAULT_TIMEOUT
 
@@ -130,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--machine", action="store_true",
                    help="the machine's values, not the reviewed ones (default: reviewed)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("serve", help="the reviewer's workbench: accept or correct each value in the browser")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: %(default)s, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free port)")
+    p.add_argument("--reviewer", default=None, help="name recorded with each review (default: your login)")
+    p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("gold", help="write the reviewed patients as gold rows (JSONL)")
     p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
