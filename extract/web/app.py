@@ -233,7 +233,7 @@ def _selection(doc: dict[str, Any], cases: list[review.ReviewedCase], case: revi
         "evidence": ev, "machine_evidence": machine_ev,
         "page": ev.page if ev else (machine_ev.page if machine_ev else None),
         "next": link(1), "prev": link(-1),
-        "is_list": field in LIST_FIELDS,
+        "is_list": field in LIST_FIELDS, "has_machine": case.machine is not None,
     }
 
 

@@ -212,6 +212,9 @@ def test_review_in_the_browser_then_export_and_gold_carry_it(client, url, tmp_pa
         "csrf_token": t, "case": "14", "field": "age_years", "action": "correct", "value": "60",
         "evidence": ""}).status_code == 303
     assert post(f"/documents/{SEED}/patients/13", data={"csrf_token": t, "action": "remove"}).status_code == 303
+    # ... and one removed by mistake comes back
+    assert post(f"/documents/{SEED}/patients/12", data={"csrf_token": t, "action": "remove"}).status_code == 303
+    assert post(f"/documents/{SEED}/patients/12", data={"csrf_token": t, "action": "keep"}).status_code == 303
     # the text report: every value reviewed, so it becomes gold
     assert post(f"/documents/{TEXT}/values", data={
         "csrf_token": t, "case": "1", "field": "age_years", "action": "correct", "value": "67",
@@ -225,6 +228,7 @@ def test_review_in_the_browser_then_export_and_gold_carry_it(client, url, tmp_pa
     assert '<article class="card patient status-added" id="patient-14">' in page
     assert '<article class="card patient status-removed" id="patient-13">' in page
     assert 'id="keep-13"' in page
+    assert '<article class="card patient status-kept" id="patient-12">' in page
     home = client.get("/").get_data(as_text=True)
     assert "5 / 143" in home and "11 / 11" in home  # patients 1 and 14 of the seed; the text report
 
@@ -294,6 +298,7 @@ def test_a_changed_machine_value_is_flagged_on_the_page(client, url, corpus, tmp
     assert "The machine's value has changed since this review (it was 66 then)" in page
     assert '<span class="flag">recheck</span>' in page
     assert "1 to recheck" in client.get("/").get_data(as_text=True)
+    assert 'value="machine" id="take-machine" formnovalidate>Take the machine\'s value (68)</button>' in page
     client.post(f"/documents/{TEXT}/values", data={"csrf_token": t, "case": "1", "field": "age_years",
                                                    "action": "machine"})
     page = client.get(f"/documents/{TEXT}?case=1&field=age_years").get_data(as_text=True)
