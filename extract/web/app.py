@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.utils import secure_filename
 
 from extract import review
 from extract.db import Database, current_document, load_documents, open_db, source_pdf
@@ -320,7 +321,8 @@ def source_file(doc_id: str) -> Response:
     if data is None:
         abort(404)
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = "attachment; filename=document.pdf"
+    name = secure_filename(f"{doc_id}.pdf") or "document.pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename={name}"
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
 

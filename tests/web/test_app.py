@@ -146,7 +146,7 @@ def test_page_images_and_the_pdf_come_from_the_database_by_document_id(client, u
     assert_safe_headers(png)
     pdf = client.get(f"/documents/{SEED}/source.pdf")
     assert pdf.data == (corpus / "seed" / f"{SEED}.pdf").read_bytes()
-    assert pdf.headers["Content-Disposition"].startswith("attachment")
+    assert pdf.headers["Content-Disposition"] == f"attachment; filename={SEED}.pdf"
     assert pdf.headers["Content-Security-Policy"] == "sandbox"
     for path in (f"/documents/{SEED}/pages/0.png", f"/documents/{SEED}/pages/4.png",
                  f"/documents/{TEXT}/pages/1.png", f"/documents/{BROKEN}/pages/1.png",
