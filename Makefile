@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval check venv model bench bench-long reading ner-eval lint typecheck clean
+.PHONY: run test eval check venv model bench bench-long reading ner-eval lint typecheck clean serve screenshot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,15 @@ eval: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+## The reviewer's workbench over what `make run` stored: http://127.0.0.1:8000/
+serve: $(STAMP)
+	$(VENV)/bin/case-extract serve --db sqlite:///outputs/cases.sqlite
+
+## Retake the README's screenshot of the workbench (the browser test, headless Chromium).
+screenshot: $(STAMP)
+	mkdir -p docs
+	WORKBENCH_SCREENSHOT=docs/workbench.png $(PY) -m pytest -q tests/web/test_browser.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check extract tests benchmarks

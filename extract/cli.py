@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import extract
+from extract import run
 from extract.errors import CaseExtractError
 
 
@@ -47,6 +48,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
         max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler)
     print(summary.format(), file=sys.stderr)
     print(summary.format_outputs())
+    note = run.stale_reviews_note(db) if db else None
+    if note:
+        print(note)
     return 0
 
 
@@ -54,8 +58,27 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from extract import report, score
 
     gold_rows = [g for path in args.gold for g in score.read_jsonl(path)]
-    out = report.write_report(report.documents_from_db(args.db), args.out, gold_rows or None)
+    documents, agreement = report.report_from_db(args.db, machine=args.machine)
+    out = report.write_report(documents, args.out, gold_rows or None, agreement)
     print(f"evidence report -> {out}")
+    return 0
+
+
+def _cmd_gold(args: argparse.Namespace) -> int:
+    from extract import review
+
+    result = review.write_gold(args.db, args.out)
+    print(f"{len(result.rows)} reviewed patients of {len(result.documents)} documents -> {args.out}")
+    if result.partial:
+        shown = ", ".join(result.partial[:5]) + (" ..." if len(result.partial) > 5 else "")
+        print(f"left out, partly reviewed: {len(result.partial)} documents ({shown})")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from extract.web import serve
+
+    serve(args.db, host=args.host, port=args.port, reviewer=args.reviewer)
     return 0
 
 
@@ -104,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output file (redcap: records .csv or a folder)")
     p.add_argument("--run", type=int, help="the rows one run wrote (default: current rows)")
     p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE")
+    p.add_argument("--machine", action="store_true",
+                   help="the machine's values, not the reviewed ones (default: reviewed)")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("cases", help="list the database's case rows as a table")
@@ -111,13 +136,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--run", type=int, help="the rows one run wrote (default: current rows)")
     p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                    help="keep cases whose field equals the value (list fields: contain it); repeatable")
+    p.add_argument("--machine", action="store_true",
+                   help="the machine's values, not the reviewed ones (default: reviewed, marked *)")
     p.set_defaults(func=_cmd_cases)
 
     p = sub.add_parser("report", help="write the HTML evidence report of a case database")
     p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
     p.add_argument("--out", default="outputs/report.html")
     p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable): adds the dashboard")
+    p.add_argument("--machine", action="store_true",
+                   help="the machine's values, not the reviewed ones (default: reviewed)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("serve", help="the reviewer's workbench: accept or correct each value in the browser")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: %(default)s, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s; 0: any free port)")
+    p.add_argument("--reviewer", default=None, help="name recorded with each review (default: your login)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("gold", help="write the reviewed patients as gold rows (JSONL)")
+    p.add_argument("--db", default=None, help="database URL (default: sqlite:///outputs/cases.sqlite)")
+    p.add_argument("--out", required=True, help="gold JSONL to write")
+    p.set_defaults(func=_cmd_gold)
     return parser
 
 
@@ -136,7 +178,8 @@ def _where(items: list[str]) -> dict[str, object]:
 def _cmd_export(args: argparse.Namespace) -> int:
     from extract import export
 
-    for path in export.export(args.db, args.format, args.out, run_id=args.run, where=_where(args.where)):
+    for path in export.export(args.db, args.format, args.out, run_id=args.run, where=_where(args.where),
+                              machine=args.machine):
         print(path)
     return 0
 
@@ -146,7 +189,8 @@ def _cmd_cases(args: argparse.Namespace) -> int:
 
     database = db.open_db(args.db)
     try:
-        rows = db.load_cases(database, run_id=args.run, where=_where(args.where))
+        rows = export.load_rows(database, run_id=args.run, where=_where(args.where),
+                                machine=args.machine)
     finally:
         database.dispose()
     print(export.format_table(rows))

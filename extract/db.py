@@ -13,6 +13,11 @@ current versions unless asked for a run. Each version keeps the text the reader 
 (``documents.text``, revision 0003, loaded only when asked for) so the evidence report can show
 a value within its sentence without reading the file again.
 
+Revision 0004 (issue 13) adds where each page's text lies (``documents.page_offsets``), the
+bytes of each PDF read (``document_files``, one row per SHA-256, so the workbench renders pages
+from the database, never from a path a request names) and the reviewers' work (``reviews``,
+see :mod:`extract.review`): reviews sit beside the machine's rows and never change them.
+
 The driver process of a batch is the only writer; workers only compute.
 """
 
@@ -39,12 +44,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     cast,
     create_engine,
     event,
+    func,
     select,
     text,
     update,
@@ -127,6 +134,8 @@ class DocumentRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # the text read (revision 0003): the report shows evidence in its sentence from it
     text: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
+    # [[page number, start, end], ...] into ``text`` (revision 0004): the page of an offset
+    page_offsets: Mapped[list[list[int]] | None] = mapped_column(JSON, nullable=True)
     timings: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     processed_at: Mapped[datetime] = mapped_column(DateTime)
@@ -190,6 +199,46 @@ class EvidenceRecord(Base):
     end: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     case: Mapped[CaseRecord] = relationship(back_populates="evidence")
+
+
+class DocumentFile(Base):
+    """The bytes of a PDF that was read, once per SHA-256 (revision 0004): the workbench draws
+    its pages from here, so what it serves is always what was read."""
+
+    __tablename__ = "document_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
+class ReviewRecord(Base):
+    """One reviewer's decision on one field of one patient (revision 0004, :mod:`extract.review`).
+
+    Keyed by ``(doc_id, case_index, field)``, not by a case row, so a rerun that writes new case
+    rows keeps every review; ``machine_value`` is the machine's value when the reviewer decided,
+    so a rerun that changes it is seen. The latest review of a field is its current value.
+    ``field`` is a FIELDS.md field, ``source``/``reference``, or ``patient`` (the whole patient:
+    ``added``, ``removed`` or ``kept``).
+    """
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_case_field", "doc_id", "case_index", "field"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    doc_id: Mapped[str] = mapped_column(String(255))
+    case_index: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str] = mapped_column(String(64))
+    machine_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    reviewed_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # {"text", "page", "start", "end"} of the reviewed value, or None
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the document version the reviewer saw (history; None once that version is gone)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), nullable=True)
 
 
 # --- versions -------------------------------------------------------------------------------
@@ -438,6 +487,9 @@ def _store_result(db: Database, run_id: int, result: FileResult, *, sha256: str,
         row.error = result.error
         # PostgreSQL's text holds no NUL; a space keeps every evidence offset in place
         row.text = doc.text.replace("\x00", " ") if doc else None
+        row.page_offsets = [[p.number, p.start, p.end] for p in doc.pages] if doc else None
+        if doc is not None and doc.kind == "pdf" and sha256:
+            _keep_file(s, result.path, sha256)
         row.timings = {k: round(float(v), 4) for k, v in result.timings.items()}
         row.run_id = run_id
         row.processed_at = utcnow()
@@ -449,6 +501,19 @@ def _store_result(db: Database, run_id: int, result: FileResult, *, sha256: str,
         row.cases = [_case_record(c, run_id) for c in result.cases]
         s.flush()
         return row
+
+
+def _keep_file(s: Session, path: str, sha256: str) -> None:
+    """Store the PDF's bytes once per hash; a file that changed since it was hashed is left out
+    (its pages could not match the text read)."""
+    if s.get(DocumentFile, sha256) is not None:
+        return
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return
+    if hashlib.sha256(data).hexdigest() == sha256:
+        s.add(DocumentFile(sha256=sha256, size=len(data), content=data))
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -538,16 +603,86 @@ def _documents(db: Database, q: Any, with_text: bool) -> list[dict[str, Any]]:
         ]
 
 
+def current_document(db: Database, doc_id: str, *, with_text: bool = True) -> dict[str, Any] | None:
+    """The current version of ``doc_id`` (as :func:`load_documents` gives it, plus its row
+    ``id``, ``page_offsets`` and whether its PDF is stored), or None."""
+    from sqlalchemy.orm import undefer
+
+    q = select(DocumentRow).where(DocumentRow.doc_id == doc_id, DocumentRow.current.is_(True))
+    if with_text:
+        q = q.options(undefer(DocumentRow.text))
+    with db.session() as s:
+        d = s.scalars(q).first()
+        if d is None:
+            return None
+        stored = s.scalar(select(func.count()).select_from(DocumentFile).where(
+            DocumentFile.sha256 == d.sha256))
+        return {"id": d.id, "doc_id": d.doc_id, "sha256": d.sha256, "path": d.path,
+                "title": d.title, "pages": d.pages, "status": d.status, "error": d.error,
+                "pipeline_version": d.pipeline_version, "model_version": d.model_version,
+                "run_id": d.run_id, "current": d.current, "page_offsets": d.page_offsets,
+                "file_stored": bool(stored), **({"text": d.text} if with_text else {})}
+
+
+def source_pdf(db: Database, doc_id: str) -> bytes | None:
+    """The bytes of the PDF the current version of ``doc_id`` was read from: stored in the
+    database, else the file at its stored path if it still has the stored hash; None when
+    neither (or the document is not a PDF). Never a path from anywhere else."""
+    with db.session() as s:
+        d = s.scalars(select(DocumentRow).where(DocumentRow.doc_id == doc_id,
+                                                DocumentRow.current.is_(True))).first()
+        if d is None:
+            return None
+        sha, path = d.sha256, d.path
+        data = s.scalar(select(DocumentFile.content).where(DocumentFile.sha256 == sha))
+    if data is not None:
+        return bytes(data)
+    if not path.lower().endswith(".pdf"):
+        return None
+    try:
+        on_disk = Path(path).read_bytes()
+    except OSError:
+        return None
+    return on_disk if hashlib.sha256(on_disk).hexdigest() == sha else None
+
+
+def page_of(page_offsets: list[list[int]] | None, offset: int) -> int | None:
+    """The page (from 1) whose text holds ``offset``, from ``documents.page_offsets``."""
+    pages = page_offsets or []
+    for number, start, end in pages:
+        if start <= offset < end:
+            return number
+    if pages and offset == pages[-1][2]:  # the very end of the text
+        return pages[-1][0]
+    return None
+
+
+def matches_where(row: CaseRow, where: dict[str, Any] | None) -> bool:
+    """``--where`` in Python, as :func:`load_cases` does it in SQL (for reviewed rows, whose
+    values are not all in the ``cases`` table): equal, or contained for list fields."""
+    for name, value in (where or {}).items():
+        if name not in CASE_FILTER_FIELDS:
+            raise CaseExtractError(f"--where {name}: unknown field (one of {', '.join(CASE_FILTER_FIELDS)})")
+        have = getattr(row, name)
+        if name in LIST_FIELDS:
+            if str(value) not in [str(v) for v in have or []]:
+                return False
+        elif value is None:
+            if have is not None:
+                return False
+        elif have != value:
+            return False
+    return True
+
+
 def cases_for_document(db: Database, doc_id: str) -> list[CaseRow]:
     return load_cases(db, where={"doc_id": doc_id})
 
 
 def row_counts(db: Database) -> dict[str, int]:
-    from sqlalchemy import func
-
     with db.session() as s:
         return {t.__tablename__: int(s.scalar(select(func.count()).select_from(t)) or 0)
-                for t in (Run, DocumentRow, CaseRecord, EvidenceRecord)}
+                for t in (Run, DocumentRow, CaseRecord, EvidenceRecord, ReviewRecord)}
 
 
 __all__ = [
@@ -556,20 +691,26 @@ __all__ = [
     "CaseRecord",
     "Database",
     "DatabaseError",
+    "DocumentFile",
     "DocumentRow",
     "EvidenceRecord",
+    "ReviewRecord",
     "Run",
     "coerce_filter",
+    "current_document",
     "done_versions",
     "file_sha256",
     "finish_run",
     "load_cases",
     "load_documents",
     "make_engine",
+    "matches_where",
     "model_version",
     "open_db",
+    "page_of",
     "pipeline_version",
     "row_counts",
+    "source_pdf",
     "start_run",
     "store_result",
     "upgrade",

@@ -5,6 +5,13 @@ Text in a case row comes from documents and is untrusted. In the formats a sprea
 carriage return gets a leading ``'`` so it shows as text and never runs as a formula. jsonl and
 parquet keep the text as it is: they are data files read by programs, and the jsonl rows are
 the case.schema.json shape the scorer reads.
+
+Exports from the database give the reviewed case table by default (issue 13, see
+:mod:`extract.review`): each field's current value, and a marker per field saying whether a
+reviewer decided it (csv/xlsx: ``<field>_reviewed``; jsonl: ``reviewed``, the list of fields;
+parquet: a ``reviewed`` list column; REDCap: the ``reviewed`` checkbox field, and the form
+``Complete`` once every field is reviewed). ``machine=True`` gives the raw extraction, without
+markers.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ FORMATS = ("csv", "xlsx", "parquet", "jsonl", "redcap")
 ID_COLUMNS = ("doc_id", "case_index", "source", "reference")
 COLUMNS = (*ID_COLUMNS, *CLINICAL_FIELDS)
 EVIDENCE_COLUMNS = tuple(f"{name}_evidence" for name in CLINICAL_FIELDS)
+REVIEWED_COLUMNS = tuple(f"{name}_reviewed" for name in CLINICAL_FIELDS)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 REDCAP_COLUMNS = (
@@ -54,21 +62,38 @@ def _cell(name: str, value: Any) -> Any:
     return spreadsheet_safe(value)
 
 
+def _has_markers(rows: list[CaseRow]) -> bool:
+    """Whether the rows are a reviewed table (each has its ``reviewed`` list), not the machine's."""
+    return any(r.reviewed is not None for r in rows)
+
+
+def flat_columns(rows: list[CaseRow]) -> list[str]:
+    """The csv/xlsx header: the fields, the evidence of each, and for a reviewed table the
+    reviewed marker of each."""
+    return [*COLUMNS, *EVIDENCE_COLUMNS, *(REVIEWED_COLUMNS if _has_markers(rows) else ())]
+
+
 def flat_records(rows: list[CaseRow]) -> list[dict[str, Any]]:
-    """One dict per case for csv/xlsx: the fields, then the verbatim evidence of each."""
+    """One dict per case for csv/xlsx: the fields, then the verbatim evidence of each, then
+    (reviewed tables only) ``true``/``false``: whether a reviewer decided the field."""
+    markers = _has_markers(rows)
     out = []
     for row in rows:
         rec = {name: _cell(name, getattr(row, name)) for name in COLUMNS}
         for name, col in zip(CLINICAL_FIELDS, EVIDENCE_COLUMNS):
             ev = row.evidence.get(name)
             rec[col] = spreadsheet_safe(ev.text) if ev else None
+        if markers:
+            decided = set(row.reviewed or ())
+            for name, col in zip(CLINICAL_FIELDS, REVIEWED_COLUMNS):
+                rec[col] = "true" if name in decided else "false"
         out.append(rec)
     return out
 
 
 def write_csv(rows: list[CaseRow], out: Path) -> None:
     with open(out, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=[*COLUMNS, *EVIDENCE_COLUMNS])
+        writer = csv.DictWriter(fh, fieldnames=flat_columns(rows))
         writer.writeheader()
         for rec in flat_records(rows):
             writer.writerow({k: "" if v is None else v for k, v in rec.items()})
@@ -80,7 +105,7 @@ def write_xlsx(rows: list[CaseRow], out: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "cases"
-    header = [*COLUMNS, *EVIDENCE_COLUMNS]
+    header = flat_columns(rows)
     ws.append(header)
     for rec in flat_records(rows):
         ws.append([rec[h] for h in header])
@@ -107,11 +132,14 @@ def write_parquet(rows: list[CaseRow], out: Path) -> None:
              "primary_site": pa.string(), "time_to_spinal_metastasis_months": pa.float64(),
              "synchronous": pa.bool_(), "outcome_status": pa.string(),
              "follow_up_months": pa.float64()}
+    markers = _has_markers(rows)
     schema = pa.schema([(name, strings if name in LIST_FIELDS else types[name]) for name in COLUMNS]
-                       + [("evidence", pa.string())])
+                       + [("evidence", pa.string())] + ([("reviewed", strings)] if markers else []))
     data = {name: [getattr(r, name) for r in rows] for name in COLUMNS}
     data["evidence"] = [json.dumps({k: v.to_json() for k, v in r.evidence.items()},
                                    ensure_ascii=False) for r in rows]
+    if markers:
+        data["reviewed"] = [list(r.reviewed or []) for r in rows]
     pq.write_table(pa.table(data, schema=schema), out)
 
 
@@ -172,6 +200,13 @@ def redcap_dictionary() -> list[dict[str, str]]:
             _evidence_variable(name), "notes", f"Evidence: {spec['fields'][name]['label']}",
             **{"Section Header": "Evidence (verbatim words from the report)" if i == 0 else "",
                "Field Annotation": f"evidence.{name}.text"}))
+    marker = spec["reviewed"]
+    rows.append(entry(
+        marker["variable"], "checkbox", marker["label"], **{
+            "Section Header": marker["section"],
+            "Choices, Calculations, OR Slider Labels": " | ".join(
+                f"{i}, {spec['fields'][n]['label']}" for i, n in enumerate(CLINICAL_FIELDS, 1)),
+            "Field Annotation": "reviewed"}))
     return rows
 
 
@@ -190,6 +225,8 @@ def redcap_records(rows: list[CaseRow]) -> tuple[list[str], list[dict[str, str]]
         else:
             header.append(f["variable"])
     header += [_evidence_variable(n) for n in CLINICAL_FIELDS]
+    marker = spec["reviewed"]["variable"]
+    header += [f"{marker}___{i}" for i in range(1, len(CLINICAL_FIELDS) + 1)]
     header.append(f"{spec['form']}_complete")
 
     out: list[dict[str, str]] = []
@@ -224,7 +261,12 @@ def redcap_records(rows: list[CaseRow]) -> tuple[list[str], list[dict[str, str]]
             ev = row.evidence.get(name)
             rec[_evidence_variable(name)] = (
                 str(spreadsheet_safe(ev.text)) if ev else "")
-        rec[f"{spec['form']}_complete"] = "1"  # unverified: machine-read, not yet reviewed
+        decided = set(row.reviewed or ())
+        for i, name in enumerate(CLINICAL_FIELDS, 1):
+            rec[f"{marker}___{i}"] = "1" if name in decided else "0"
+        # REDCap's form status: 2 Complete once a reviewer decided every field, else
+        # 1 Unverified (machine-read)
+        rec[f"{spec['form']}_complete"] = "2" if decided >= set(CLINICAL_FIELDS) else "1"
         out.append(rec)
     return header, out
 
@@ -267,18 +309,30 @@ def write(rows: list[CaseRow], fmt: str, out: str | Path) -> list[Path]:
 
 
 def export(db_url: str | None, fmt: str, out: str | Path, *, run_id: int | None = None,
-           where: dict[str, Any] | None = None) -> list[Path]:
-    """The database's current case rows (or one run's) written as ``fmt``."""
+           where: dict[str, Any] | None = None, machine: bool = False) -> list[Path]:
+    """The database's reviewed case table written as ``fmt``; ``machine=True``: the machine's
+    current rows instead; ``run_id``: the machine's rows of that run (history, unreviewed)."""
     from extract import db as dbm
 
     if fmt not in FORMATS:
         raise CaseExtractError(f"--format {fmt}: one of {', '.join(FORMATS)}")
     database = dbm.open_db(db_url)
     try:
-        rows = dbm.load_cases(database, run_id=run_id, where=where)
+        rows = load_rows(database, run_id=run_id, where=where, machine=machine)
     finally:
         database.dispose()
     return write(rows, fmt, out)
+
+
+def load_rows(database: Any, *, run_id: int | None = None, where: dict[str, Any] | None = None,
+              machine: bool = False) -> list[CaseRow]:
+    """What ``cases`` and ``export`` show: the reviewed table, or the machine's rows."""
+    from extract import db as dbm
+    from extract import review
+
+    if machine or run_id is not None:
+        return dbm.load_cases(database, run_id=run_id, where=where)
+    return review.reviewed_cases(database, where=where)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -290,11 +344,13 @@ TABLE_COLUMNS = ("doc_id", "case_index", "source", "age_years", "sex", "primary_
 
 def format_table(rows: list[CaseRow], columns: tuple[str, ...] = TABLE_COLUMNS) -> str:
     """Cases as a plain-text table for a terminal; control characters (escape sequences a
-    hostile document could carry) are shown as spaces."""
+    hostile document could carry) are shown as spaces. A value a reviewer decided ends in
+    ``*`` (a footnote says so)."""
     import pandas as pd
 
     if not rows:
         return "(no cases)"
+    markers = _has_markers(rows)
     short = {"time_to_spinal_metastasis_months": "time_to_spinal_mo", "follow_up_months": "follow_up_mo",
              "metastasis_sites": "metastases", "spinal_treatment": "spinal_tx"}
 
@@ -307,16 +363,27 @@ def format_table(rows: list[CaseRow], columns: tuple[str, ...] = TABLE_COLUMNS) 
             value = f"{value:g}"
         return _CONTROL.sub(" ", str(value))
 
-    frame = pd.DataFrame([[show(c, getattr(r, c)) for c in columns] for r in rows],
+    def cell(row: CaseRow, name: str) -> str:
+        text = show(name, getattr(row, name))
+        return text + "*" if markers and name in (row.reviewed or ()) else text
+
+    frame = pd.DataFrame([[cell(r, c) for c in columns] for r in rows],
                          columns=[short.get(c, c) for c in columns])
-    return frame.to_string(index=False)
+    table = frame.to_string(index=False)
+    if markers:
+        decided = sum(len([f for f in r.reviewed or () if f in CLINICAL_FIELDS]) for r in rows)
+        table += (f"\n* reviewed ({decided} of {len(rows) * len(CLINICAL_FIELDS)} values); "
+                  "--machine shows the machine's values")
+    return table
 
 
 __all__ = [
     "FORMATS",
     "REDCAP_COLUMNS",
     "export",
+    "flat_columns",
     "format_table",
+    "load_rows",
     "redcap_dictionary",
     "redcap_paths",
     "redcap_records",

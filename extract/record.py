@@ -66,6 +66,8 @@ class CaseRow:
     outcome_status: str | None = None
     follow_up_months: float | None = None
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    # the fields a reviewer decided (issue 13); None for the machine's rows, which carry no marker
+    reviewed: list[str] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -78,6 +80,8 @@ class CaseRow:
             value = getattr(self, name)
             out[name] = list(value) if isinstance(value, list) else value
         out["evidence"] = {k: v.to_json() for k, v in self.evidence.items()}
+        if self.reviewed is not None:
+            out["reviewed"] = list(self.reviewed)
         return out
 
     @classmethod
@@ -88,7 +92,9 @@ class CaseRow:
             kwargs[name] = list(value or []) if name in LIST_FIELDS else value
         ev = {k: Evidence(**{kk: v.get(kk) for kk in ("text", "page", "start", "end")})
               for k, v in (data.get("evidence") or {}).items()}
-        return cls(evidence=ev, **kwargs)  # type: ignore[arg-type]
+        reviewed = data.get("reviewed")
+        return cls(evidence=ev, reviewed=list(reviewed) if reviewed is not None else None,
+                   **kwargs)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,10 @@ disagreement. One self-contained page (inline CSS and SVG, no script, no network
 
 Every string from a document is escaped by Jinja2's autoescape; the page also carries a
 Content-Security-Policy that forbids scripts, so hostile text can never run.
+
+From a database (``case-extract report --db``) the report shows the reviewed case table
+(issue 13): current values, each a reviewer decided marked "reviewed", and, when reviewers
+have finished documents, a second dashboard scoring the machine against them.
 """
 
 from __future__ import annotations
@@ -77,7 +81,8 @@ def _case_view(row: Row, text: str | None) -> dict[str, Any]:
         if ev:
             before, snippet, after = evidence_in_context(text, ev)
         fields.append({"name": name, "value": value, "evidence": snippet, "before": before,
-                       "after": after, "page": (ev or {}).get("page")})
+                       "after": after, "page": (ev or {}).get("page"),
+                       "reviewed": name in (row.get("reviewed") or ())})
     return {"case_index": row.get("case_index"), "source": row.get("source"),
             "reference": row.get("reference"), "fields": fields}
 
@@ -125,11 +130,31 @@ def primary_site_confusion(pairs: list[tuple[str, Row | None, Row | None]]) -> d
     return {"rows": rows, "columns": cols, "counts": dict(counts)}
 
 
-def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None = None) -> str:
-    """The report as one HTML string."""
-    from jinja2 import Environment, PackageLoader, select_autoescape
+@dataclass
+class ReviewAgreement:
+    """The machine's rows of the documents reviewers finished, and the reviewers' rows."""
 
+    machine_rows: list[Row]
+    gold_rows: list[Row]
+    documents: int  # finished
+    partial: int  # reviewed in part (left out)
+
+
+def _dashboard(pred_rows: list[Row], gold_rows: list[Row]) -> dict[str, Any]:
     from extract import score as scoring
+
+    pairs = scoring.aligned_pairs(pred_rows, gold_rows)  # aligned once for all three views
+    result = scoring.score_pairs(pairs)
+    return {"score": result, "chart_svg": bar_chart_svg(result),
+            "confusion": primary_site_confusion(pairs),
+            "disagreements": scoring.disagreements_of(pairs)}
+
+
+def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None = None,
+                  agreement: ReviewAgreement | None = None) -> str:
+    """The report as one HTML string; ``agreement`` adds the machine-against-reviewers
+    dashboard."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("extract", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
@@ -137,43 +162,65 @@ def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None =
     all_rows = [r for d in documents for r in d.rows]
     context: dict[str, Any] = {
         "summary": {"documents": len(documents), "ok": sum(d.error is None for d in documents),
-                    "failed": sum(d.error is not None for d in documents), "cases": len(all_rows)},
+                    "failed": sum(d.error is not None for d in documents), "cases": len(all_rows),
+                    "reviewed": sum(len(r.get("reviewed") or ()) > 0 for r in all_rows)},
         "documents": [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "pages": d.pages,
                        "error": d.error, "cases": [_case_view(r, d.text) for r in d.rows]}
                       for d in documents],
         "mission_fields": MISSION_FIELDS,
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "score": None,
+        "gold": None,
+        "agreement": None,
     }
     if gold_rows:
-        pairs = scoring.aligned_pairs(all_rows, gold_rows)  # aligned once for all three views
-        result = scoring.score_pairs(pairs)
-        context.update(score=result, chart_svg=bar_chart_svg(result),
-                       confusion=primary_site_confusion(pairs),
-                       disagreements=scoring.disagreements_of(pairs))
+        context["gold"] = _dashboard(all_rows, gold_rows)
+        context["score"] = context["gold"]["score"]
+    if agreement is not None and agreement.gold_rows:
+        context["agreement"] = dict(_dashboard(agreement.machine_rows, agreement.gold_rows),
+                                    documents=agreement.documents, partial=agreement.partial)
     return env.get_template("report.html.j2").render(**context)
 
 
 def write_report(documents: list[ReportDocument], out_path: str | Path,
-                 gold_rows: list[Row] | None = None) -> Path:
+                 gold_rows: list[Row] | None = None,
+                 agreement: ReviewAgreement | None = None) -> Path:
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(documents, gold_rows), encoding="utf-8")
+    out.write_text(render_report(documents, gold_rows, agreement), encoding="utf-8")
     return out
 
 
-def documents_from_db(db_url: str | None) -> list[ReportDocument]:
-    """The current documents of a case database with their rows and stored text."""
+def documents_from_db(db_url: str | None, *, machine: bool = False) -> list[ReportDocument]:
+    """The current documents of a case database with their rows (reviewed, unless
+    ``machine``) and stored text."""
+    return report_from_db(db_url, machine=machine)[0]
+
+
+def report_from_db(db_url: str | None, *,
+                   machine: bool = False) -> tuple[list[ReportDocument], ReviewAgreement | None]:
+    """The documents of :func:`documents_from_db`, and the agreement of the machine with the
+    reviewers on the documents they finished (None when none is)."""
     from extract import db as dbm
+    from extract import review
 
     database = dbm.open_db(db_url)
     try:
+        machine_rows = [c.to_json() for c in dbm.load_cases(database)]
+        shown = machine_rows if machine else [c.to_json() for c in review.reviewed_cases(database)]
         by_doc: dict[str, list[Row]] = {}
-        for case in dbm.load_cases(database):
-            by_doc.setdefault(case.doc_id, []).append(case.to_json())
-        return [ReportDocument(doc_id=d["doc_id"], path=d["path"] or "", title=d["title"],
-                               pages=d["pages"] or 0, error=d["error"], text=d["text"],
-                               rows=sorted(by_doc.get(d["doc_id"], []), key=lambda r: r["case_index"]))
-                for d in dbm.load_documents(database, with_text=True)]
+        for row in shown:
+            by_doc.setdefault(row["doc_id"], []).append(row)
+        documents = [ReportDocument(doc_id=d["doc_id"], path=d["path"] or "", title=d["title"],
+                                    pages=d["pages"] or 0, error=d["error"], text=d["text"],
+                                    rows=sorted(by_doc.get(d["doc_id"], []),
+                                                key=lambda r: r["case_index"]))
+                     for d in dbm.load_documents(database, with_text=True)]
+        finished = review.gold(database)
     finally:
         database.dispose()
+    if not finished.rows:
+        return documents, None
+    done = set(finished.documents)
+    return documents, ReviewAgreement([r for r in machine_rows if r["doc_id"] in done],
+                                      finished.rows, len(done), len(finished.partial))

@@ -50,6 +50,22 @@ def write_run_files(results: list[FileResult], cases: list[CaseRow], out_dir: Pa
     return files
 
 
+def stale_reviews_note(db_url: str) -> str | None:
+    """After a run: how many reviewed values the new machine values put in doubt (issue 13), as
+    a line to print, or None when there are none."""
+    from extract import db, review
+
+    database = db.open_db(db_url)
+    try:
+        stale = review.stale_count(database)
+    finally:
+        database.dispose()
+    if not stale:
+        return None
+    return (f"{stale} reviewed values to recheck: the machine's value changed since the review "
+            f"(case-extract serve --db {db_url})")
+
+
 def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:
     return [ReportDocument(doc_id=r.doc_id, path=r.path, error=r.error, title=r.title,
                            pages=r.pages or int((r.stored or {}).get("pages") or 0),

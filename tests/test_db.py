@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import delete, func, inspect, select, text
 
 from extract import db
 from extract.batch import run_batch
@@ -39,7 +39,7 @@ def test_open_db_creates_the_schema_at_head(db_url):
         names = set(inspect(database.engine).get_table_names())
         assert {"runs", "documents", "cases", "evidence", "alembic_version"} <= names
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
             if database.engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         database.dispose()
@@ -193,10 +193,11 @@ def test_a_database_at_an_older_revision_is_upgraded_on_connect(db_url, corpus):
     database = db.open_db(db_url)
     try:
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
         indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("documents")}
         assert "uq_documents_one_current" in indexes
-        assert "text" in {c["name"] for c in inspect(database.engine).get_columns("documents")}
+        assert {"text", "page_offsets"} <= {c["name"] for c in inspect(database.engine).get_columns("documents")}
+        assert {"reviews", "document_files"} <= set(inspect(database.engine).get_table_names())
         # The index lets history be kept but never two current versions of one document.
         path = corpus / "dev" / "txt" / DEV_TXT[2]
         result = process_file(path)
@@ -230,3 +231,58 @@ def test_two_writers_at_once_leave_the_rows_of_one(db_url, corpus, tmp_path):
     one_run = sum(len(r.cases) for r in summaries[0].results)
     assert one_run == sum(len(r.cases) for r in summaries[1].results) >= 5
     assert counts["cases"] == one_run
+
+
+def test_a_pdf_read_is_stored_once_with_where_each_page_lies(db_url, corpus, tmp_path):
+    """Revision 0004 (issue 13): the bytes of each PDF read, once per hash, and the page offsets
+    of its text, so the workbench draws pages from the database alone."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(corpus / "seed" / "shimizu2018.pdf", folder)
+    shutil.copy(corpus / "dev" / "txt" / DEV_TXT[0], folder)
+    run(folder, db_url)
+    database = db.open_db(db_url)
+    try:
+        pdf = db.current_document(database, "shimizu2018")
+        assert pdf is not None and pdf["file_stored"] and pdf["pages"] == 3
+        assert [n for n, _, _ in pdf["page_offsets"]] == [1, 2, 3]
+        assert pdf["page_offsets"][-1][2] == len(pdf["text"])
+        data = db.source_pdf(database, "shimizu2018")
+        assert data == (folder / "shimizu2018.pdf").read_bytes()
+        # every evidence's page is the page its offsets fall on
+        for case in db.cases_for_document(database, "shimizu2018"):
+            for ev in case.evidence.values():
+                if ev.start is not None:
+                    assert db.page_of(pdf["page_offsets"], ev.start) == ev.page
+        text_doc = db.current_document(database, DEV_TXT[0][:-4])
+        assert text_doc is not None and not text_doc["file_stored"]
+        assert db.source_pdf(database, DEV_TXT[0][:-4]) is None  # not a PDF: no page images
+        # A new pipeline version of the same file adds no second copy of its bytes.
+        result = process_file(folder / "shimizu2018.pdf")
+        run_id = db.start_run(database, pipeline="v2", model="none", documents=1)
+        db.store_result(database, run_id, result, sha256=pdf["sha256"], pipeline="v2", model="none")
+        with database.session() as s:
+            assert s.scalar(select(func.count()).select_from(db.DocumentFile)) == 1
+    finally:
+        database.dispose()
+
+
+def test_without_stored_bytes_the_pdf_comes_from_its_path_only_while_unchanged(db_url, corpus,
+                                                                              tmp_path):
+    """A version stored before revision 0004 has no bytes: its stored path serves, as long as the
+    file there still has the stored hash; a path from anywhere else never does."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    target = folder / "shimizu2018.pdf"
+    shutil.copy(corpus / "seed" / "shimizu2018.pdf", target)
+    run(folder, db_url)
+    database = db.open_db(db_url)
+    try:
+        with database.session() as s:
+            s.execute(delete(db.DocumentFile))
+        assert db.source_pdf(database, "shimizu2018") == target.read_bytes()
+        target.write_bytes(target.read_bytes() + b"\n%changed\n")
+        assert db.source_pdf(database, "shimizu2018") is None
+        assert db.source_pdf(database, "../../etc/passwd") is None
+    finally:
+        database.dispose()

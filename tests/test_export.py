@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from extract import cli, db, export
+from extract import cli, db, export, review
 from extract.batch import run_batch
 from extract.pipeline import process_file
 from extract.record import CLINICAL_FIELDS, validation_errors
@@ -41,10 +41,11 @@ def filled_db(db_url, corpus, tmp_path) -> str:
     return db_url
 
 
-def current_cases(url: str):
+def current_cases(url: str, *, machine: bool = False):
+    """What an export holds by default: the reviewed table (or the machine's rows)."""
     database = db.open_db(url)
     try:
-        return db.load_cases(database)
+        return db.load_cases(database) if machine else review.reviewed_cases(database)
     finally:
         database.dispose()
 
@@ -175,3 +176,92 @@ def test_export_command_writes_a_file(filled_db, tmp_path, capsys):
     assert capsys.readouterr().out.strip() == str(out)
     with open(out, newline="", encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == 4
+
+
+# --- issue 13: reviewed values by default, a marker per field, --machine for the raw rows -----
+
+def _review_some(url: str) -> None:
+    """A corrected age, an accepted sex, a patient added to one report and one removed from
+    another, and every value of one report reviewed."""
+    database = db.open_db(url)
+    try:
+        review.review_field(database, "braunstein2021_jmcr_humerus", 1, "age_years", "correct",
+                            reviewer="ana", value=73, evidence="72-year-old European woman")
+        review.review_field(database, "braunstein2021_jmcr_humerus", 1, "sex", "accept", reviewer="ana")
+        added = review.add_patient(database, "rochigneux2017_cro", reviewer="ana")
+        review.review_field(database, "rochigneux2017_cro", added, "sex", "correct", reviewer="ana",
+                            value="female")
+        review.set_patient(database, "kim2018_anndermatol_cutaneous", 1, review.REMOVED, reviewer="ana")
+        review.accept_rest(database, "sato2014_crionm_cerebellar", 1, reviewer="ana")
+    finally:
+        database.dispose()
+
+
+def test_every_format_carries_the_reviewed_values_and_their_markers(filled_db, tmp_path):
+    from openpyxl import load_workbook
+
+    _review_some(filled_db)
+    out = tmp_path / "x"
+    out.mkdir()
+    export.export(filled_db, "csv", out / "cases.csv")
+    frame = pd.read_csv(out / "cases.csv", dtype=str, keep_default_na=False)
+    assert list(frame.doc_id) == ["braunstein2021_jmcr_humerus", "rochigneux2017_cro",
+                                  "rochigneux2017_cro", "sato2014_crionm_cerebellar"]
+    first = frame.iloc[0]
+    assert (first.age_years, first.age_years_reviewed, first.sex_reviewed, first.tki_reviewed) == (
+        "73.0", "true", "true", "false")
+    assert first.age_years_evidence == "72-year-old European woman"
+    added = frame.iloc[2]
+    assert (added.case_index, added.sex, added.sex_reviewed, added.age_years) == ("2", "female", "true", "")
+    assert set(frame.iloc[3][list(export.REVIEWED_COLUMNS)]) == {"true"}
+
+    export.export(filled_db, "xlsx", out / "cases.xlsx")
+    sheet = pd.read_excel(out / "cases.xlsx", dtype=str, keep_default_na=False)
+    assert list(sheet.columns) == list(frame.columns) and sheet.iloc[0].age_years_reviewed == "true"
+    assert all(c.data_type != "f" for row in load_workbook(out / "cases.xlsx").active.iter_rows() for c in row)
+
+    export.export(filled_db, "jsonl", out / "cases.jsonl")
+    rows = [json.loads(line) for line in (out / "cases.jsonl").read_text("utf-8").splitlines()]
+    assert rows[0]["age_years"] == 73 and rows[0]["reviewed"] == ["age_years", "sex"]
+    assert rows[2]["reviewed"] == ["source", "sex"] and rows[1]["reviewed"] == []
+    assert all(validation_errors(r) == [] for r in rows)
+
+    export.export(filled_db, "parquet", out / "cases.parquet")
+    table = pd.read_parquet(out / "cases.parquet")
+    assert table.age_years.tolist()[0] == 73.0 and list(table.reviewed[0]) == ["age_years", "sex"]
+
+    _, records_path = export.export(filled_db, "redcap", out / "redcap")
+    records = pd.read_csv(records_path, dtype=str, keep_default_na=False)
+    age_code = CLINICAL_FIELDS.index("age_years") + 1
+    assert records.iloc[0][f"reviewed___{age_code}"] == "1"
+    assert records.iloc[0][f"reviewed___{CLINICAL_FIELDS.index('tki') + 1}"] == "0"
+    assert list(records.case_report_complete) == ["1", "1", "1", "2"]  # 2: every value reviewed
+
+
+def test_machine_exports_the_raw_extraction_without_markers(filled_db, tmp_path):
+    _review_some(filled_db)
+    out = tmp_path / "m.csv"
+    assert cli.main(["export", "--db", filled_db, "--format", "csv", "--out", str(out), "--machine"]) == 0
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert len(frame) == 4 and "kim2018_anndermatol_cutaneous" in set(frame.doc_id)
+    assert not any(c.endswith("_reviewed") for c in frame.columns)
+    assert frame[frame.doc_id == "braunstein2021_jmcr_humerus"].iloc[0].age_years == "72.0"
+    jsonl = tmp_path / "m.jsonl"
+    export.export(filled_db, "jsonl", jsonl, machine=True)
+    rows = [json.loads(line) for line in jsonl.read_text("utf-8").splitlines()]
+    assert rows == [c.to_json() for c in current_cases(filled_db, machine=True)]
+    assert all("reviewed" not in r for r in rows)
+
+
+def test_cases_command_marks_reviewed_values(filled_db, capsys):
+    _review_some(filled_db)
+    assert cli.main(["cases", "--db", filled_db, "--where", "doc_id=braunstein2021_jmcr_humerus"]) == 0
+    out = capsys.readouterr().out
+    assert " 73*" in out and "female*" in out and "* reviewed (2 of 11 values)" in out
+    assert cli.main(["cases", "--db", filled_db, "--where", "sex=female", "--machine"]) == 0
+    out = capsys.readouterr().out
+    assert " 72 " in out and "*" not in out
+    # --where filters the reviewed values: the added patient is a woman now, kim's is removed
+    assert cli.main(["cases", "--db", filled_db, "--where", "sex=female"]) == 0
+    out = capsys.readouterr().out
+    assert "rochigneux2017_cro" in out and "kim2018" not in out

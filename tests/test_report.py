@@ -134,3 +134,48 @@ def test_rerun_report_keeps_evidence_in_its_sentence(corpus: Path, tmp_path: Pat
     assert len(first_cells) > 20
     assert second_cells == first_cells
     assert sum(not c.startswith("<mark") for c in second_cells) > len(second_cells) / 2
+
+
+def test_report_from_database_shows_reviewed_values_and_the_machine_against_its_reviewers(
+        corpus: Path, tmp_path: Path) -> None:
+    """Issue 13: `report --db` shows current values marked "reviewed", and a second dashboard
+    scores the machine against the documents reviewers finished; --machine shows the raw values."""
+    from extract import review
+    from extract.batch import run_batch
+    from extract.db import open_db
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("rochigneux2017_cro.txt", "braunstein2021_jmcr_humerus.txt"):
+        shutil.copy(corpus / "dev" / "txt" / name, folder)
+    url = f"sqlite:///{tmp_path / 'cases.sqlite'}"
+    run_batch([folder], db_url=url, workers=0, use_nlp=False, progress=False)
+    database = open_db(url)
+    review.review_field(database, "rochigneux2017_cro", 1, "age_years", "correct", reviewer="ana",
+                        value=67, evidence="66-year-old man")
+    review.accept_rest(database, "rochigneux2017_cro", 1, reviewer="ana")
+    review.review_field(database, "braunstein2021_jmcr_humerus", 1, "sex", "accept", reviewer="ana")
+    database.dispose()
+
+    out = tmp_path / "report.html"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", "report", "--db", url, "--out", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    html = out.read_text()
+    assert html.count('<span class="pill reviewed">reviewed</span>') == 11 + 1
+    assert '<td class="value">67 <span class="pill reviewed">' in html
+    agreement = html.split('id="review-agreement"')[1]
+    assert 'id="dashboard"' not in html  # no gold file given
+    assert "on the 1 documents whose every value a reviewer decided" in agreement
+    assert "(1 partly reviewed left out)" in agreement
+    disagreements = agreement.split('id="review-disagreements"')[1]
+    assert disagreements.count("<tr><td>rochigneux2017_cro</td>") == 1 and "age_years" in disagreements
+    assert '<td class="value">66</td><td class="value">67</td>' in disagreements
+
+    machine = tmp_path / "machine.html"
+    proc = subprocess.run([sys.executable, "-m", "extract.cli", "report", "--db", url, "--out", str(machine),
+                           "--machine"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    raw = machine.read_text()
+    assert "pill reviewed" not in raw.split('id="documents"')[1]
+    assert '<td class="value">66</td>' in raw.split('id="documents"')[1]
