@@ -108,6 +108,7 @@ class SiteRules:
     gist_doubt: re.Pattern[str]
     metastasis_sites: tuple[SiteTerm, ...]
     primary_sites: tuple[SiteTerm, ...]
+    primary_operations: tuple[tuple[re.Pattern[str], str], ...]
     not_a_site_after: re.Pattern[str]
     not_a_site_before: re.Pattern[str]
     tumour_nouns: re.Pattern[str]
@@ -160,6 +161,8 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
             SiteTerm(_words(t["pattern"]), t["value"], t["value"], bool(t.get("extragastrointestinal_only")))
             for t in data["primary_sites"]
         ),
+        primary_operations=tuple((re.compile(rf"\b(?:{t['pattern']})", re.IGNORECASE), t["value"])
+                                 for t in data["primary_operations"]),
         not_a_site_after=re.compile(data["not_a_site_after"], re.IGNORECASE),
         not_a_site_before=re.compile(data["not_a_site_before"], re.IGNORECASE),
         tumour_nouns=re.compile(rf"(?:{_alternation(data['tumour_nouns'])})(?![\w])", re.IGNORECASE),
@@ -284,14 +287,19 @@ def sentences(patient: PatientText) -> list[Sentence]:
     out: list[Sentence] = []
     label: str | None = None  # an inline label of a structured abstract ("Case presentation: ...")
     last_section: object = None
+    paragraph = -1
     for s, e in bounds:
         section = document.section_of(s)
         if section is not last_section:
             label, last_section = None, section
+        start_of_paragraph = text.rfind("\n", 0, s)
+        if start_of_paragraph != paragraph:  # a run-in label heads its paragraph only
+            label, paragraph = None, start_of_paragraph
         inline = _INLINE_LABEL.match(text[s:e])
         if inline:
             label = inline.group(1)
-        title = label or (section.title if section else None)
+        section_title = section.title if section and not _run_in_elsewhere(text, section, s) else None
+        title = label or section_title
         if title and re.match(r"(?i)\s*(references?|bibliography|acknowledge?ments?|funding|"
                               r"conflicts? of interest|competing interests?|authors?'? contributions?)",
                               title):
@@ -300,6 +308,15 @@ def sentences(patient: PatientText) -> list[Sentence]:
         if tokens:
             out.append(Sentence(s, e, text[s:e], tokens, title))
     return out
+
+
+def _run_in_elsewhere(text: str, section: Any, at: int) -> bool:
+    """The section's heading runs into its first paragraph ("Background: Skeletal metastases ...")
+    and ``at`` lies in a later paragraph, which the heading does not head."""
+    line_end = text.find("\n", section.start + len(section.title))
+    if line_end < 0 or not text[section.start + len(section.title):line_end].strip(" \t:.-"):
+        return False
+    return at > line_end
 
 
 # -- whose statement ---------------------------------------------------------------------------
@@ -321,7 +338,7 @@ def statement_kind(sentence_text: str, rules: SiteRules | None = None) -> str:
 
 
 _DISCUSSION = re.compile(r"(?i)^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|background|discussion|conclusions?|"
-                         r"review|literature|summary)\b")
+                         r"review|literature)\b")
 
 
 def is_own_statement(sentence: Sentence, rules: SiteRules | None = None) -> bool:
@@ -716,6 +733,12 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
     for m in rules.unknown_primary.finditer(text):
         if gist_doc:
             out.append(PrimaryCandidate("unknown", 0, sentence.start + m.start(), sentence.start + m.end()))
+    if gist_doc and not re.search(r"(?i)metasta\w*\s+(?:was|were)\s+(?:resected|excised)|"
+                                  r"(?:resection|excision)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}metasta", text):
+        # "underwent a distal gastrectomy; histology showed a GIST": the operation names the organ
+        for pattern, value in rules.primary_operations:
+            for m in pattern.finditer(text):
+                out.append(PrimaryCandidate(value, 2, sentence.start + m.start(), sentence.start + m.end()))
     return out
 
 
@@ -812,16 +835,24 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
     if not gist_doc:
         return None
     best: PrimaryCandidate | None = None
-    for sentence in sentences(patient):
-        if not is_own_statement(sentence, rules):
+    told = sentences(patient)
+    if patient.shared:  # a series' title or lead names the organ of every patient's GIST
+        told += sentences(PatientText(document, patient.doc, patient.shared))
+    for sentence in told:
+        title_or_lead = not patient.contains(sentence.start, sentence.start)
+        # the title or lead of a series ("Sacral metastases of rectal GIST: two cases") may use a
+        # general word; only the literature's statements are not the patients'
+        if not (is_own_statement(sentence, rules) or (title_or_lead and statement_kind(sentence.text, rules) != "other")):
             continue
         for cand in _primary_in_sentence(sentence, rules, gist_doc):
             if _term_span_flags(patient.doc, cand.start, cand.end):
                 continue
             rel = sentence.token_at(cand.start)
-            if _negated(sentence, rel, rel, rules):
+            if cand.value != "unknown" and _negated(sentence, rel, rel, rules):  # "no primary tumour was found" is the value
                 continue
-            if best is None or (cand.priority, cand.start) < (best.priority, best.start):
+            shared = not patient.contains(cand.start, cand.end)
+            if best is None or (shared, cand.priority, cand.start) < (not patient.contains(best.start, best.end),
+                                                                      best.priority, best.start):
                 best = cand
     if best is None:
         return None

@@ -281,3 +281,50 @@ def test_issue_10_the_spinal_metastasis_of_the_story_is_a_site() -> None:
     text = ("A 71-year-old man presented with leg weakness. MRI showed a mass in the T6 vertebral body compressing the "
             "spinal cord. Biopsy revealed metastatic adenocarcinoma of the lung.")
     assert "V" in _sites(text)
+
+
+def _primary(text: str) -> str | None:
+    value = sites.primary_site(PatientText.whole(text_document(text)))
+    return value.value if value else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the organ named by the operation, apart from the word GIST
+        ("A 61-year-old woman underwent a distal gastrectomy for bleeding; histology showed a GIST.", "stomach"),
+        ("A 58-year-old man had a low anterior resection in 2009. Immunohistochemistry confirmed a GIST.", "rectum"),
+        ("She had a pancreaticoduodenectomy in 2010 for a 7-cm tumour; pathology showed a GIST.", "duodenum"),
+        # the organ after a part of it
+        ("A 9-cm GIST-like tumour of the third portion of the duodenum was resected; it was a GIST.", "duodenum"),
+        ("Endoscopy showed a submucosal tumour on the greater curvature; biopsy confirmed GIST.", "stomach"),
+        # a GIST whose primary was never found
+        ("A 54-year-old man had a spindle-cell tumour of T4 that proved to be a GIST; no primary tumour was ever "
+         "found.", "unknown"),
+        ("Metastatic GIST without an identifiable primary lesion was diagnosed in a 70-year-old man.", "unknown"),
+        # an operation on a metastasis names no primary
+        ("A 66-year-old man with GIST underwent resection of liver metastases.", None),
+    ],
+)
+def test_issue_10_primary_site_named_apart(text: str, expected: str | None) -> None:
+    assert _primary(text) == expected
+
+
+def test_issue_10_a_series_title_names_each_patients_primary() -> None:
+    """"Sacral metastases of rectal GIST: two cases" and an excerpt cut after the first: the
+    second patient's primary comes from the shared title."""
+    from extract.fields.patients import find_patients
+
+    text = ("Sacral metastases of rectal GIST: a report of two cases\n\nAbstract\nWe present two cases of GIST that "
+            "recurred in the sacrum. The first patient, a 61-year-old man, had an abdominoperineal resection in 2010.")
+    patients = find_patients(text_document(text))
+    assert [sites.primary_site(p).value for p in patients] == ["rectum", "rectum"]  # type: ignore[union-attr]
+
+
+def test_issue_10_a_run_in_background_heads_its_paragraph_only() -> None:
+    """"Background: ..." runs into its paragraph; the patient told in the next paragraph is the
+    report's own, not the background's."""
+    text = ("Abstract\nBackground: Skeletal metastases of GIST are rare.\nThe other, a 57-year-old woman, presented "
+            "with sacral pain; CT revealed a sacral mass and a gastric tumour that proved to be the primary, and biopsy of "
+            "the sacrum showed GIST.")
+    assert _primary(text) == "stomach"
