@@ -38,6 +38,9 @@ class PatientText:
     shared: list[tuple[int, int]] = field(default_factory=list)
     #: A relative told as a patient ("her brother, aged 12, ..."): the relation's word.
     relation: str | None = None
+    #: Told only as one of a group ("Three patients with ... underwent ..."): its ranges are the
+    #: group's text, so the fields of one person (age, sex, levels, outcome) are not read for it.
+    group: bool = False
     #: Models built once from this patient's text (:func:`extract.fields.story.story_of`).
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -249,15 +249,40 @@ def _relative(patient: PatientText) -> tuple[AgeMention | None, SexMention | Non
     return None, None
 
 
+_ALL_OF_ONE_SEX = re.compile(
+    r"\b(?:both|all|two|three|four|five|six|twin|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?P<noun>women|men|girls|boys|sisters|brothers|daughters|sons|females|males|ladies|gentlemen)\b", re.IGNORECASE)
+_PLURAL_SEX = {"women": "female", "girls": "female", "sisters": "female", "daughters": "female", "females": "female",
+               "ladies": "female", "men": "male", "boys": "male", "brothers": "male", "sons": "male", "males": "male",
+               "gentlemen": "male"}
+
+
+def _sex_of_all(patient: PatientText) -> SexMention | None:
+    """The sex a series gives all its patients ("two young women", "Both were men", "twin
+    sisters") in its shared title or lead, or in the group's text."""
+    text = patient.document.text
+    where = [*patient.shared, *(patient.ranges if patient.group else [])]
+    found: dict[str, SexMention] = {}
+    for a, b in where:
+        for m in _ALL_OF_ONE_SEX.finditer(text, a, b):
+            value = _PLURAL_SEX[m.group("noun").lower()]
+            found.setdefault(value, SexMention(value, m.start("noun"), m.end("noun")))
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def extract(patient: PatientText) -> list[FieldValue]:
     """``age_years`` and ``sex`` of one patient, each with its words. When the sex noun is
     part of the age statement ("51-year-old Japanese man"), both share that phrase."""
     document = patient.document
     if patient.relation:
         age, sex = _relative(patient)
+    elif patient.group:
+        age, sex = None, None
     else:
         age = find_age(patient)
         sex = find_sex(patient, age)
+    if sex is None:
+        sex = _sex_of_all(patient)
     age_span = (age.start, age.end) if age else None
     sex_span = (sex.start, sex.end) if sex else None
     if age and sex and abs(age.start - sex.start) <= 80:

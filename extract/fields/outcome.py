@@ -197,6 +197,8 @@ def _superseded(patient: PatientText, statement: Statement) -> bool:
 def extract(patient: PatientText) -> list[FieldValue]:
     """``outcome_status`` and ``follow_up_months`` of one patient, each with its words."""
     document = patient.document
+    if patient.group:
+        return []
     found = [st for st in statements(patient)
              if st.status != "no evidence of disease" or not _superseded(patient, st)]
     out: list[FieldValue] = []

@@ -220,6 +220,8 @@ def _markers(document: Document, lo: int, hi: int, several: bool = False) -> lis
             raw = (m.groupdict().get("num") or m.groupdict().get("ord") or m.groupdict().get("ord2") or "")
             raw = raw.lower()
             number = int(raw) if raw.isdigit() else ordinals.get(raw)
+            if m.groupdict().get("next"):  # "another patient", "the other case": the one after the last
+                number = max((k.number for k in found if k.start < m.start()), default=1) + 1
             if not number:
                 continue
             line_start = text.rfind("\n", 0, m.start("m")) + 1
@@ -626,8 +628,13 @@ def find_patients(document: Document, doc: Doc | None = None) -> list[PatientTex
         for p in patients:
             p.ranges = _subtract(p.ranges, [span])
         patients.append(PatientText(document, doc, [span], relation=relation))
+    # patients announced but not told one by one: where the text tells no patient apart (no
+    # markers, no introductions), what it says is said of the group, so each has its text; the
+    # fields of one person (age, sex, levels, outcome) are not read for the others
+    group = len(patients) == 1 and not series and not patients[0].relation and announced >= 2 \
+        and not introductions(document, end)
     while patients and len(patients) < announced:
-        patients.append(PatientText(document, doc, []))
+        patients.append(PatientText(document, doc, list(patients[0].ranges) if group else [], group=group))
     if len(patients) > 1:
         shared = lead or [(0, title_end(document))]
         for p in patients:

@@ -234,7 +234,7 @@ def extract(patient: PatientText) -> list[FieldValue]:
     ps = story_of(patient)
     out: list[FieldValue] = []
     mentions = ps.levels
-    if mentions:
+    if mentions and not patient.group:
         levels = sort_levels({lv for lm in mentions for lv in lm.levels})
         if "S" in levels and any(lv.startswith("S") and lv != "S" for lv in levels):
             levels.remove("S")

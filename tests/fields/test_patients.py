@@ -206,3 +206,24 @@ def test_maccrobat_reports_each_tell_one_patient() -> None:
     counts = {p.name: len(find_patients(ingest.read(p))) for p in sorted((CORPUS / "maccrobat").glob("*.txt"))}
     assert len(counts) == 160
     assert {name: n for name, n in counts.items() if n != 1} == {}
+
+
+def test_issue_10_patients_told_only_as_a_group() -> None:
+    """"Three patients ... underwent ..." with no patient told apart: each patient has what is
+    said of the group (its treatment, its sites), none takes one person's age."""
+    from extract.cases import extract_cases
+
+    text = ("Spinal metastases of follicular thyroid carcinoma: three cases\n\nAbstract\nWe report three patients "
+            "with solitary thoracic vertebral metastases of follicular thyroid carcinoma found years after "
+            "thyroidectomy. All underwent total en bloc spondylectomy followed by radioiodine.")
+    rows = extract_cases(ingest.text_document(text))
+    assert len(rows) == 3
+    assert all(r.spinal_treatment == ["total en bloc spondylectomy"] and "V" in r.metastasis_sites for r in rows)
+    assert all(r.age_years is None and r.spinal_levels == [] for r in rows[1:])
+
+
+def test_issue_10_the_sex_a_series_gives_all() -> None:
+    """"... in two young women": each patient is female where her own text says no sex."""
+    text = ("Sacral metastases of duodenal GIST in two young women\n\nThe first, aged 31, had a duodenal resection in "
+            "2010. The second, aged 28, had a duodenal resection in 2012.")
+    assert [p.get("sex") for p in _patients(text)] == ["female", "female"]
