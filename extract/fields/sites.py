@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.fields import FieldValue, PatientText, make_evidence
+from extract.fields.patients import title_end
 from extract.fields.story import story_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -601,6 +602,9 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
                         and 0 <= mentions[i + 1].start - m.end - 1 <= 1
                         and not any(sentence.tokens[k].lower in (",", "and", "or", "/", "&")
                                     for k in range(m.end + 1, mentions[i + 1].start)))]
+    # Site adjectives listed before the nodes they place are the nodes ("mediastinal and hilar
+    # lymph node metastases": LN, not M).
+    mentions = [m for m in mentions if m.value == "LN" or not _places_the_nodes(sentence, m)]
     strong, weak = _trigger_indices(sentence, rules)
     if not weak_ok:
         weak = []
@@ -677,14 +681,34 @@ def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool
                 or re.search(r"\b[A-Z]{0,4}C\b|\bGISTs?\b", rest))
 
 
+_PRIMARY_HERE = re.compile(r"(?i)\b(?:primary(?!\s+(?:care|physician|team|endpoint|outcome))|"
+                           r"(?:site|organ)\s+of\s+origin|proved\s+to\s+be\s+the\s+(?:primary|origin))\b")
+
+
+_NODES = re.compile(r"(?i)(?:\s*+(?:[,/&]\s*+)?[a-z-]++){0,4}?\s*+(?:lymph[\s-]+nod(?:e|es|al)|nodes|nodal|lymphadenopathy)\b")
+
+
+def _places_the_nodes(sentence: Sentence, m: SiteMention) -> bool:
+    """The site word is an adjective of lymph nodes that follow it in a list ("mediastinal and
+    hilar lymph node metastases", "para-aortic, mediastinal lymphadenopathy")."""
+    word = sentence.text[m.char_start - sentence.start:m.char_end - sentence.start]
+    if not re.search(r"(?i)(?:al|ic|ary|ar)$", word):
+        return False
+    return bool(_NODES.match(sentence.text, m.char_end - sentence.start))
+
+
 def _origin_organs(patient_sentences: list[Sentence], rules: SiteRules) -> set[str]:
     """Organs a non-GIST primary tumour of the patient arose in ("renal cell carcinoma",
-    "lung cancer"): in a report about another cancer they are not metastasis sites."""
+    "lung cancer", "a lesion in the breast, establishing the primary diagnosis"): in a report
+    about another cancer they are not metastasis sites."""
     organs: set[str] = set()
     for sentence in patient_sentences:
         for m in _site_mentions(sentence, rules.metastasis_sites, rules, metastasis=True):
             if _is_origin_descriptor(sentence, m, rules):
                 organs.add(m.organ)
+            elif not re.search(r"(?i)metasta", sentence.text) and _PRIMARY_HERE.search(
+                    sentence.text[max(0, m.char_start - sentence.start - 60):m.char_end - sentence.start + 60]):
+                organs.add(m.organ)  # "a metabolically active lesion in the breast, establishing the primary"
     return organs
 
 
@@ -881,7 +905,11 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         return []  # a report about no cancer (an infection, a benign lesion) has no sites
     own = [s for s in told if is_own_statement(s, rules)]
     if not weak_ok:
-        excluded |= _origin_organs(own, rules)
+        # the report's own cancer: named in the patient's statements or in the title, whatever
+        # else the title says ("... as the initial presentation of breast cancer: a case report
+        # and literature review")
+        title = title_end(document)
+        excluded |= _origin_organs([s for s in told if s in own or s.start < title], rules)
     for sentence in own:
         found = _metastasis_in_sentence(sentence, rules, excluded, weak_ok)
         for mention, a, b in found:

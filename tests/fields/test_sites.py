@@ -328,3 +328,22 @@ def test_issue_10_a_run_in_background_heads_its_paragraph_only() -> None:
             "with sacral pain; CT revealed a sacral mass and a gastric tumour that proved to be the primary, and biopsy of "
             "the sacrum showed GIST.")
     assert _primary(text) == "stomach"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "following" ends a site's phrase (metastasis dev set: "spinal metastases following bone
+        # decalcification")
+        ("A 71-year-old woman with breast cancer had spinal metastases following bone loss from treatment.", ["V"]),
+        # the primary found by the work-up is no site, even where only the title names the cancer
+        ("Vertebral metastases as the first sign of breast cancer: a case report and literature review\n\n"
+         "A 60-year-old woman had lytic lesions in the thoracic vertebrae. PET-CT then identified a lesion in the "
+         "breast, establishing the primary diagnosis.", ["V"]),
+        # adjectives of lymph nodes listed before them are the nodes
+        ("A 66-year-old man with rectal cancer developed mediastinal and hilar lymph node metastases and a sacral "
+         "metastasis.", ["LN", "V"]),
+    ],
+)
+def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> None:
+    assert _sites(text) == expected
