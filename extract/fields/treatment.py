@@ -145,8 +145,33 @@ def spinal_treatments(story: Story) -> list[tuple[str, Sentence, int, int]]:
     return story.memo("spinal_treatments", lambda: treatment_mentions(story, story.spinal))
 
 
+_CLAUSE_EDGE = re.compile(
+    r";|\b(?:but|whereas|therefore|thus|hence|instead)\b|,\s+(?:and\s+)?(?:then|so)\b", re.IGNORECASE)
+_SUBORDINATE_BEFORE = re.compile(r"\b(?:because|since|although|though|if)\b[^,;]{0,200}+,", re.IGNORECASE)
+_SUBORDINATE_AFTER = re.compile(r"\b(?:because|since|although|though|if)\b", re.IGNORECASE)
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``text`` holding ``text[start:end]``: "Because surgery was considered too
+    risky, | radiotherapy was chosen"; "Conventional radiotherapy was excluded ...; | carbon ion
+    therapy was given"; "radiotherapy was given | because surgery was too risky"."""
+    lo, hi = 0, len(text)
+    for m in _CLAUSE_EDGE.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            hi = m.start()
+            break
+    for m in _SUBORDINATE_BEFORE.finditer(text, lo, start):
+        lo = max(lo, m.end())
+    after = _SUBORDINATE_AFTER.search(text, end, hi)
+    return lo, after.start() if after else hi
+
+
 def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sentence, int, int]]:
-    """(label, sentence, start, end) for each spinal treatment named in ``spinal``'s story."""
+    """(label, sentence, start, end) for each spinal treatment named in ``spinal``'s story. What
+    makes a term not the patient's spinal treatment (a hedge, another organ, an earlier
+    treatment of the primary) counts in the term's own clause."""
     if not spinal:
         return []
     ctx = context()
@@ -156,16 +181,16 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
     for s in ps.sentences:
         if not s.kept:
             continue
-        hypothetical = bool(ctx["hypothetical"].search(s.text))
         sentence_spinal = _spinal_context(s.text)
-        sentence_other = bool(not_spinal.search(s.text))
         for lab in labels:
             for m in lab.pattern.finditer(s.text):
                 if negated(s.text, m.start()) or ctx["generic_term_before"].search(s.text[max(0, m.start() - 50) : m.start()]):
                     continue
                 if not_spinal.search(m.group(0)):
                     continue
-                if hypothetical and re.search(ctx["hypothetical"].pattern, s.text[max(0, m.start() - 60) : m.end() + 40], re.IGNORECASE):
+                a, b = _clause_around(s.text, m.start(), m.end())
+                clause = s.text[a:b]
+                if ctx["hypothetical"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue
                 if lab.name == "instrumentation" and _GENE.search(s.text):
                     continue
@@ -174,13 +199,14 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                 target = _local_target(s.text, m.start(), m.end())
                 if target == "other":
                     continue
-                if not lab.spinal_only and ctx["treated_before"].search(s.text[max(0, m.start() - 60) : m.end() + 40]):
+                if not lab.spinal_only and ctx["treated_before"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue  # "he had received chemotherapy 2 years earlier": for the primary
                 if target is None:
+                    clause_other = bool(not_spinal.search(clause))
                     if lab.spinal_only:
-                        ok = sentence_spinal or (s.index >= first_spinal and not sentence_other)
+                        ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
                     else:
-                        ok = (sentence_spinal and not sentence_other) or (s.index >= first_spinal and not sentence_other)
+                        ok = (sentence_spinal and not clause_other) or (s.index >= first_spinal and not clause_other)
                     if not ok:
                         continue
                 out.append((lab.name, s, m.start(), m.end()))

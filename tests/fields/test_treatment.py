@@ -252,3 +252,18 @@ def test_treatment_phrasings(sentence: str, labels: list[str]) -> None:
 )
 def test_issue_10_treatment_wordings(cell: str, labels: list[str]) -> None:
     assert treatment.normalise_spinal_treatment(cell) == labels
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a hedge or another organ in another clause does not undo the treatment given
+        ("A 62-year-old man with HCC had a T8 metastasis. Because surgery was considered too risky, radiotherapy "
+         "was chosen."),
+        ("A 50-year-old woman had a sacral metastasis from rectal cancer. Conventional radiotherapy was excluded "
+         "because of previous pelvic irradiation; carbon ion therapy was given."),
+    ],
+)
+def test_issue_10_the_clause_of_the_treatment_decides(text: str) -> None:
+    got = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
+    assert got.get("spinal_treatment") == ["radiotherapy"]
