@@ -197,8 +197,8 @@ def _tell(patient: PatientText) -> Story:
             narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))
             patient_ref = strong or bool(ctx["our_patient"].search(chunk))
             kept = not generic and (patient_ref or narrative)
-        elif start < title:  # a title speaks of this report ("... a case report and literature review")
-            kept = not others
+        elif start < title:  # a title speaks of this report ("... a case report and review of the literature")
+            kept = not re.search(r"\bet\s+al\b|\[\s*\d", chunk)
         else:
             # in the story, a sentence that tells events ("He reported worsening back pain", "MRI
             # showed a rare metastasis") is the patient's; a general statement ("Spinal

@@ -168,6 +168,11 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, after.start() if after else hi
 
 
+#: Treatments of the whole body: given at or after the spinal finding, they treat the spinal
+#: metastasis too, whatever organ the sentence names ("started chemotherapy for HCC").
+_SYSTEMIC = frozenset({"chemotherapy", "zoledronic acid", "denosumab", "bisphosphonate"})
+
+
 def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sentence, int, int]]:
     """(label, sentence, start, end) for each spinal treatment named in ``spinal``'s story. What
     makes a term not the patient's spinal treatment (a hedge, another organ, an earlier
@@ -197,8 +202,8 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                 if lab.name == "chemotherapy" and _names_tki(s.text[max(0, m.start() - 25) : m.end() + 40]):
                     continue  # "chemotherapy with imatinib" is the TKI (FIELDS.md: aside from TKIs)
                 target = _local_target(s.text, m.start(), m.end())
-                if target == "other":
-                    continue
+                if target == "other" and not (lab.name in _SYSTEMIC and s.index >= first_spinal):
+                    continue  # systemic treatment after the spinal finding treats it too ("chemotherapy for HCC")
                 if not lab.spinal_only and ctx["treated_before"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue  # "he had received chemotherapy 2 years earlier": for the primary
                 if target is None:
