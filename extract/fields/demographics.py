@@ -101,10 +101,15 @@ def find_age(patient: PatientText) -> AgeMention | None:
         for i, region in enumerate(regions):
             for a, b in region:
                 for mention in age_mentions(text, a, b):
+                    if mention.kind == "history" and _LATER_STEP.search(text, mention.end, min(b, mention.end + 800)):
+                        continue  # "resection at the age of 57 ... Nine years after the surgery": an earlier event's age
                     if (mention.kind in kinds and _usable(text, mention, in_case_section=i == 0)
                             and not _context_says_other(patient, mention.start, mention.end)):
                         return mention
     return _age_from_entities(patient)
+
+
+_LATER_STEP = re.compile(r"\b[\w-]+\s+(?:years?|months?)\s+(?:later|after|afterwards|thereafter)\b", re.IGNORECASE)
 
 
 def _age_from_entities(patient: PatientText) -> AgeMention | None:

@@ -51,12 +51,15 @@ def context() -> dict[str, re.Pattern[str]]:
 
 
 _ABBREV = re.compile(r"(?:\b(?:fig|figs|et al|e\.g|i\.e|dr|vs|no|approx|ca|mr|mrs|ms|st|ref|refs|resp|vol|pp|cf)|\b[A-Z])\.$", re.IGNORECASE)
-_SPLIT = re.compile(r"\n+|(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])")
+_HEADING_WORDS = r"(?:Abstract|ABSTRACT|Background|BACKGROUND|Introduction|INTRODUCTION|Case\s+(?:presentation|report|description)|CASE\s+(?:PRESENTATION|REPORT)|Conclusions?|CONCLUSIONS?|Discussion|DISCUSSION)"
+#: Sentence ends; also before a heading run into the line by a reader ("... a case report Abstract
+#: Introduction Paragangliomas are rare ...").
+_SPLIT = re.compile(r"\n+|(?<=[.!?])\s+(?=[\"“(\[]?[A-Z0-9])|(?<=[a-z,:;)])\s+(?=" + _HEADING_WORDS + r"\s+[A-Z])")
 _TOP_HEADING = re.compile(
     r"(?:abstract|summary|case\s+(?:report|presentation|description|history|summary|details?|study|\d+)|"
     r"presentation\s+of\s+(?:the\s+)?case|patient\s+\d+|introduction|background|discussion|conclusions?|"
     r"methods?|results?)\b", re.IGNORECASE)
-_LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*")
+_LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*|^\s*(" + _HEADING_WORDS + r")\s+(?=[A-Z])")
 
 
 _OUR_CASE = re.compile(r"\b(?:our|the\s+present|this)\s+(?:patient|case)\b|\bwe\s+(?:present|report|describe)", re.IGNORECASE)
@@ -121,12 +124,15 @@ def _ranges(patient: PatientText) -> list[tuple[int, int]]:
     return sorted(patient.ranges)
 
 
+_NUMBERING = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s+(?=[A-Z])")
+
+
 def _section_kind(text: str) -> tuple[str | None, bool]:
     """("case"|"other"|"stop"|None, whether the sentence is only a heading)."""
     ctx = context()
-    head = text.strip()
+    head = _NUMBERING.sub("", text.strip(), count=1)  # "3 Case presentation", "2.1. Imaging"
     m = _LABEL.match(head)
-    candidate = m.group(1) if m else head
+    candidate = (m.group(1) or m.group(2)) if m else head
     only_heading = not m and len(head.split()) <= 7 and not head.endswith(".")
     if not m and not only_heading:
         return None, False
@@ -177,7 +183,7 @@ def _tell(patient: PatientText) -> Story:
             break
         if sec:
             kind = sec
-            if _TOP_HEADING.match(chunk.strip()):
+            if _TOP_HEADING.match(_NUMBERING.sub("", chunk.strip(), count=1)):
                 block += 1
         if only_heading:
             continue

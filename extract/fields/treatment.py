@@ -59,6 +59,11 @@ def _primary_named_after_organ() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _finding_before() -> re.Pattern[str]:
+    return re.compile(_load("treatment_terms.json")["finding_before"], re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
 def _tki_terms() -> list[tuple[str, re.Pattern[str]]]:
     data = _load("tki_terms.json")
     return [
@@ -193,6 +198,8 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                     continue
                 if not_spinal.search(m.group(0)):
                     continue
+                if lab.spinal_only and _finding_before().search(s.text[max(0, m.start() - 60) : m.start()]):
+                    continue  # "MRI revealed spinal cord decompression": an image, not a procedure
                 a, b = _clause_around(s.text, m.start(), m.end())
                 clause = s.text[a:b]
                 if ctx["hypothetical"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):

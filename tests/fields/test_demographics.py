@@ -222,3 +222,12 @@ def test_with_the_nlp_pipeline_the_values_hold(nlp_with_ner) -> None:  # type: i
 )
 def test_sex_nouns_of_the_issue(phrase: str, sex: str) -> None:
     assert values(phrase)["sex"] == sex
+
+
+def test_issue_10_the_age_at_an_earlier_operation_is_not_the_presentations() -> None:
+    """"... low anterior resection at the age of 57 years. Nine years after the surgery ...": 57
+    is the age of an earlier event; the report gives no age at the presentation."""
+    text = ("A Japanese man underwent low anterior resection at the age of 57 years. Nine years after the surgery, "
+            "PET-CT showed a sacral metastasis.")
+    got = {v.field: v.value for v in demographics.extract(PatientText.whole(ingest.text_document(text)))}
+    assert "age_years" not in got and got["sex"] == "male"

@@ -53,3 +53,21 @@ def test_clauses_split_where_another_statement_begins() -> None:
 def test_the_story_is_built_once_per_patient() -> None:
     patient = PatientText.whole(text_document("A 60-year-old man had a T10 metastasis."))
     assert story_of(patient) is story_of(patient)
+
+
+def test_issue_10_numbered_and_run_in_headings_end_a_block() -> None:
+    """"2 Background" (a typeset PDF numbers its headings) is a heading, and a heading a reader ran
+    into the line ("... a case report Abstract Introduction Paragangliomas are rare ...") starts
+    a sentence: the background's statements stay out of the patient's story."""
+    text = ("Late sacral recurrence of rectal cancer: a case report\n\n1 Abstract\n\n2 Background\n\nLocal control of "
+            "skeletal metastasis is important for systemic chemotherapy.\n\n3 Case presentation\n\nA man had a low "
+            "anterior resection for rectal cancer. Nine years after the surgery PET showed a sacral metastasis.")
+    story = story_of(PatientText.whole(text_document(text)))
+    kept = [s.text for s in story.sentences if s.kept and not s.summary]
+    assert not any("Local control" in t for t in kept)
+    run_on = story_of(PatientText.whole(text_document(
+        "Long-term follow-up after en bloc resection of a metastasis in the first lumbar vertebral body: a case "
+        "report Abstract Introduction Paragangliomas are rare tumors. Case presentation We report a 16-year-old "
+        "girl with an L1 metastasis.")))
+    assert any(s.text.startswith("Introduction Paragangliomas") and not s.kept for s in run_on.sentences)
+    assert any(s.text.startswith("Case presentation We report") and s.kept for s in run_on.sentences)

@@ -267,3 +267,22 @@ def test_issue_10_treatment_wordings(cell: str, labels: list[str]) -> None:
 def test_issue_10_the_clause_of_the_treatment_decides(text: str) -> None:
     got = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
     assert got.get("spinal_treatment") == ["radiotherapy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # what imaging showed is no procedure (metastasis dev set: "MRI revealed spinal cord decompression")
+        ("A 71-year-old woman had a C7 metastasis and underwent posterior fixation. MRI later revealed spinal cord "
+         "decompression.", ["instrumentation"]),
+        # an en bloc resection of the vertebra is the en bloc corpectomy (FIELDS.md; seed Table 1 row 13)
+        ("A 16-year-old girl had a solitary metastasis in the first lumbar vertebral body, removed by en bloc "
+         "resection of L1 and reconstruction.", ["en bloc corpectomy"]),
+        # a treatment of the skull base is not the spine's
+        ("A 43-year-old woman had a C4 fracture from metastatic uterine carcinoma and underwent corpectomy. She "
+         "received radiation therapy for the unresectable clival mass.", ["corpectomy"]),
+    ],
+)
+def test_issue_10_treatment_of_the_spine_only(text: str, expected: list[str]) -> None:
+    got = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
+    assert got.get("spinal_treatment") == expected
