@@ -566,14 +566,14 @@ def _relatives(document: Document, told: list[tuple[int, int]]) -> list[tuple[st
             sentence, after = text[s:e], text[m.end():e]
             if is_literature_sentence(sentence) or re.search(r"\b(?:no|without|negative)\b[^.]{0,30}$", text[s:m.start()], re.IGNORECASE):
                 continue
-            told = text[m.end():_paragraph_end(text, e, b)]  # the relative's sentence and the rest of its paragraph
+            paragraph = text[m.end():_paragraph_end(text, e, b)]  # the relative's sentence and the rest of its paragraph
             aged = re.match(r"\s*(?:,\s*|\(\s*)(?:an?\s+|who\s+was\s+|aged\s+)?\d{1,3}", after) or re.search(r"\d[-\s](?:year|yr)s?[-\s]old\s+\w+$", text[s:m.end()])
             # told as a patient: with an age, or with the same disease ("was also diagnosed
             # with GIST"); "his mother had a skin cancer removed" is family history
             if not (aged or (re.search(r"\b(?:also|same|similar|likewise|too)\b", after, re.IGNORECASE)
                              and disease.search(after) and event.search(after))):
                 continue
-            if not (disease.search(sentence) or (aged and disease.search(told) and event.search(told))):
+            if not (disease.search(sentence) or (aged and disease.search(paragraph) and event.search(paragraph))):
                 continue  # a relative's age alone ("her 3-year-old son") tells no patient
             if not any(sp == (s, e) for _, sp in out):
                 out.append((m.group("rel").lower(), (s, _paragraph_end(text, e, b))))
