@@ -33,6 +33,8 @@ from extract.fields.patients import (
     is_literature_sentence,
     sentences,
 )
+from extract.fields.story import story_of
+from extract.fields.treatment import spinal_treatments
 from extract.fields.units import parse_number, to_months
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -110,8 +112,18 @@ def _status_of(text: str, s: int, e: int) -> tuple[str | None, int | None]:
     return status, found[status]
 
 
-def _duration(text: str, s: int, e: int, near: int | None) -> tuple[float, int, int] | None:
-    """The follow-up duration a sentence states: the one nearest the status cue."""
+_FROM_THE_PRIMARY = re.compile(
+    r"\s+(?:after|following|since|from)\s+(?:the\s+|his\s+|her\s+)?(?:(?:initial|first|original)\s+)?"
+    r"(?:diagnosis|presentation|\w+ectomy|(?:low\s+anterior|abdominoperineal|wedge|segmental)\s+resection|resection\s+of\s+the\s+primary)",
+    re.IGNORECASE)
+
+
+def _duration(text: str, s: int, e: int, near: int | None, *,
+              spinal_treated: bool = False) -> tuple[float, int, int] | None:
+    """The follow-up duration a sentence states: the one nearest the status cue. When the
+    patient had a spinal treatment, a duration counted from the primary's diagnosis or
+    operation ("died 4 months after hysterectomy") is not the follow-up (FIELDS.md: from the
+    treatment the report is about)."""
     rules = _rules()
     pat = re.compile(rules["duration"], re.IGNORECASE)
     not_before = re.compile(rules["not_a_follow_up_duration"], re.IGNORECASE)
@@ -121,6 +133,10 @@ def _duration(text: str, s: int, e: int, near: int | None) -> tuple[float, int, 
         if not_before.search(text[max(s, m.start() - 25):m.start()]):
             continue
         if not_after.search(text[m.end():m.end() + 40]):
+            continue
+        if spinal_treated and _FROM_THE_PRIMARY.match(text, m.end()) and not re.match(
+                r"\s+\w+\s+(?:\w+\s+){0,2}(?:lamin|corpect|vertebr|spondyl|kyphopl|decompress|spinal|spine)", text[m.end():m.end() + 60],
+                re.IGNORECASE):
             continue
         raw = m.group("num").lower()
         amount = 0.5 if raw == "half a" else 1.0 if raw in ("a", "an") else parse_number(raw)
@@ -151,6 +167,7 @@ def statements(patient: PatientText) -> list[Statement]:
     subject = re.compile(rules["patient_subject"], re.IGNORECASE)
     # Elsewhere (introduction, discussion) a sentence must name the patient.
     told = _told_regions(document)
+    spinal_treated = bool(spinal_treatments(story_of(patient)))
     out: list[Statement] = []
     for a, b in patient.ranges:
         for s, e in sentences(text, a, b):
@@ -164,7 +181,7 @@ def statements(patient: PatientText) -> list[Statement]:
             status, cue = _status_of(text, s, e)
             months: tuple[float, int, int] | None = None
             if status is not None or follow_up.search(sentence):
-                months = _duration(text, s, e, cue)
+                months = _duration(text, s, e, cue, spinal_treated=spinal_treated)
             if status is None and months is None:
                 continue
             out.append(Statement(s, e, status, *(months or (None, None, None))))

@@ -128,3 +128,20 @@ def test_issue_4_phrasings(text: str, status: str | None, months: float) -> None
     got = values(text)
     assert got.get("outcome_status") == status
     assert got.get("follow_up_months") == pytest.approx(months)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        # issue 10: still treated for the disease at the last follow-up (metastasis dev set: "Two years after
+        # the heavy ion therapy, the patient steadily continues outpatient chemotherapy"); own wording
+        ("The patient underwent radiotherapy to T10. Eighteen months after radiotherapy she is still receiving "
+         "palliative chemotherapy.", "alive with disease", 18.0),
+        # a follow-up counted from the primary's operation is not the spinal treatment's
+        ("She underwent hysterectomy for endometrial cancer. MRI showed a T8 metastasis and vertebrectomy was "
+         "performed. She died 4 months after hysterectomy.", "died", None),
+    ],
+)
+def test_issue_10_outcome_and_follow_up(text: str, status: str, months: float | None) -> None:
+    assert values(text).get("outcome_status") == status
+    assert values(text).get("follow_up_months") == months
