@@ -590,7 +590,17 @@ def _same_block(
     if indented and (prev_short or (not prev_indented and ends_sentence(prev.text))):
         return False
     # a short last line that ends a sentence ends the paragraph (in justified text)
-    return not (justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text))
+    if justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text):
+        return False
+    # in ragged text, a line that stops before 60% of the column, followed by a capital, was
+    # broken by hand (a title, a journal line, an address), not wrapped; unless it stops on a
+    # word that cannot end a line of its own ("This included an / EGFR inhibitor")
+    return justified or not (prev.x1 - left < 0.6 * (right - left) and line.text[:1].isupper()
+                             and not _RUNS_ON.search(prev.text))
+
+
+_RUNS_ON = re.compile(r"(?:[,;:(\-–]|\b(?:a|an|the|of|to|and|or|with|in|for|by|from|at|on|as|that|which|who|is|was|were|are|its|his|her|their|our|this|these|than|into|onto|per|via|vs\.?))\s*$",
+                      re.IGNORECASE)
 
 
 def _make_block(lines: list[Line], left: float, right: float, size: float) -> Block:

@@ -345,3 +345,18 @@ def test_pmc4736389_title_under_a_category_label_and_no_author_headings() -> Non
     assert doc.title is not None and doc.title.startswith("Native Valve Streptococcus bovis Endocarditis")
     titles = [s.title for s in doc.sections]
     assert titles[:4] == ["1. Introduction", "2. Case Presentation", "3. Discussion", "4. Conclusions"]
+
+
+def test_issue_10_kaloostian2013_a_short_ragged_line_is_a_hand_break() -> None:
+    """A typeset page in ragged text: the journal line, the title and the author line are broken
+    by hand (each stops well before the column's edge and the next starts with a capital), so
+    they are paragraphs of their own, not one run with the copyright notice; a short line that
+    stops on "an" still runs on ("This included an / EGFR inhibitor", ijscr2012)."""
+    from extract import ingest
+
+    text = ingest.read(ROOT / "corpus" / "metastasis" / "pdf" / "kaloostian2013_uterine_clivus_cspine.pdf").text
+    title = "Case Report: Uterine Adenocarcinoma Metastasis to the Skull Base and Cervical Spine"
+    assert f"\n\n{title}" in text
+    assert "DOI:10.4236/ojmn.2013.33007 Case Report" not in text
+    other = ingest.read(ROOT / "corpus" / "spinal" / "pdf" / "ijscr2012_nsclc_egfr_l2.pdf").text
+    assert "This included an EGFR inhibitor" in " ".join(other.split())
