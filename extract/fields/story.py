@@ -213,9 +213,14 @@ def _tell(patient: PatientText) -> Story:
                                + ctx["narrative"].pattern, chunk, re.IGNORECASE)
             narrative = any(m.group(0).lower() not in ("was", "were", "had") for m in told)
             patient_ref = bool(ctx["our_patient"].search(chunk))
-            kept = not others and (not generic or narrative or patient_ref)
-        if ctx["publication_metadata"].search(chunk):
-            kept = False  # "Received 22 May 2013; accepted 27 June 2013": no event of the story
+            # in the case itself, a word of the literature ("as in previously reported cases") does
+            # not make a sentence that tells an event someone else's, unless it cites
+            kept = (not others or (narrative and not _CITATION.search(chunk))) and (not generic or narrative or patient_ref)
+        if ctx["publication_metadata"].search(chunk) and not (
+                ctx["our_patient"].search(chunk) and re.search(ctx["narrative"].pattern, chunk, re.IGNORECASE)):
+            # "Received 22 May 2013; accepted 27 June 2013": no event of the story (a page's
+            # footer run into a sentence that tells the patient's events keeps it)
+            kept = False
         out.sentences.append(Sentence(chunk, pos, kind, kept, strong, len(out.sentences), block, start,
                                       summary=start < title))
     return out

@@ -71,3 +71,31 @@ def test_issue_10_numbered_and_run_in_headings_end_a_block() -> None:
         "girl with an L1 metastasis.")))
     assert any(s.text.startswith("Introduction Paragangliomas") and not s.kept for s in run_on.sentences)
     assert any(s.text.startswith("Case presentation We report") and s.kept for s in run_on.sentences)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a sentence of the case that tells an event stays the patient's despite a general word
+        "Histopathology confirmed a rare metastasis of follicular thyroid carcinoma.",
+        "As in previously reported cases, biopsy confirmed metastatic renal cell carcinoma.",
+        # a page footer run into a sentence of the patient's events
+        "He underwent decompression at T10 (Cureus 14: e30064. DOI 10.7759/cureus.30064).",
+    ],
+)
+def test_issue_10_a_case_sentence_that_tells_an_event_is_kept(sentence: str) -> None:
+    text = "Case presentation\nA 60-year-old man presented with back pain. " + sentence
+    story = story_of(PatientText.whole(text_document(text)))
+    assert story.sentences[-1].kept
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Spinal metastases of thyroid carcinoma are rare.",
+     "Smith et al. reported a 55-year-old woman whose biopsy confirmed renal cell carcinoma [4].",
+     "Received 22 May 2013; revised 20 June 2013; accepted 27 June 2013"],
+)
+def test_general_cited_and_journal_sentences_are_not_the_patients(sentence: str) -> None:
+    text = "Case presentation\nA 60-year-old man presented with back pain. " + sentence
+    story = story_of(PatientText.whole(text_document(text)))
+    assert not story.sentences[-1].kept
