@@ -547,13 +547,16 @@ def lines_to_blocks(lines: list[Line], metrics: Metrics) -> list[Block]:
     for group in _column_groups(lines):
         size = metrics.body_size
         left, right, justified = _edges(group, size)
+        # where most lines of the column end (a wide title line does not set it)
+        ends = sorted(line.x1 for line in group)
+        usual_right = ends[int(0.8 * (len(ends) - 1))] if ends else right
         start = len(blocks)
         current: list[Line] = []
         for i, line in enumerate(group):
             prev = group[i - 1] if i else None
             indented = 0.6 * size < line.x0 - left < 6 * size
             if prev is not None and not _same_block(
-                prev, line, left, right, justified, metrics, indented
+                prev, line, left, right, justified, metrics, indented, usual_right
             ):
                 blocks.append(_make_block(current, left, right, size))
                 current = []
@@ -574,6 +577,7 @@ def _same_block(
     justified: bool,
     metrics: Metrics,
     indented: bool,
+    usual_right: float,
 ) -> bool:
     size = metrics.body_size
     step = line.bottom - prev.bottom
@@ -592,10 +596,10 @@ def _same_block(
     # a short last line that ends a sentence ends the paragraph (in justified text)
     if justified and prev.x1 < right - 1.5 * size and ends_sentence(prev.text):
         return False
-    # in ragged text, a line that stops before 60% of the column, followed by a capital, was
-    # broken by hand (a title, a journal line, an address), not wrapped; unless it stops on a
-    # word that cannot end a line of its own ("This included an / EGFR inhibitor")
-    return justified or not (prev.x1 - left < 0.6 * (right - left) and line.text[:1].isupper()
+    # in ragged text, a line that stops before 60% of the column's usual line, followed by a
+    # capital, was broken by hand (a title, a journal line, an address), not wrapped; unless it
+    # stops on a word that cannot end a line of its own ("This included an / EGFR inhibitor")
+    return justified or not (prev.x1 - left < 0.6 * (usual_right - left) and line.text[:1].isupper()
                              and not _RUNS_ON.search(prev.text))
 
 

@@ -360,3 +360,14 @@ def test_issue_10_kaloostian2013_a_short_ragged_line_is_a_hand_break() -> None:
     assert "DOI:10.4236/ojmn.2013.33007 Case Report" not in text
     other = ingest.read(ROOT / "corpus" / "spinal" / "pdf" / "ijscr2012_nsclc_egfr_l2.pdf").text
     assert "This included an EGFR inhibitor" in " ".join(other.split())
+
+
+def test_issue_10_bmccancer2004_a_full_line_of_a_narrow_column_is_no_hand_break() -> None:
+    """A justified column under a title set across the page: its lines are full for the column
+    (not short for the page), so "... with a jejunal / GIST with multiple hepatic metastases"
+    stays one sentence."""
+    from extract import ingest
+
+    text = ingest.read(ROOT / "corpus" / "dev" / "pdf" / "bmccancer2004_cerebral_relapse.pdf").text
+    assert "with a jejunal GIST with multiple hepatic metastases" in " ".join(text.split())
+    assert "jejunal\n\nGIST" not in text
