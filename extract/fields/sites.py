@@ -862,11 +862,15 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
     told = sentences(patient)
     if patient.shared:  # a series' title or lead names the organ of every patient's GIST
         told += sentences(PatientText(document, patient.doc, patient.shared))
+    title = title_end(document)
     for sentence in told:
         title_or_lead = not patient.contains(sentence.start, sentence.start)
         # the title or lead of a series ("Sacral metastases of rectal GIST: two cases") may use a
-        # general word; only the literature's statements are not the patients'
-        if not (is_own_statement(sentence, rules) or (title_or_lead and statement_kind(sentence.text, rules) != "other")):
+        # general word; only the literature's statements are not the patients'; the report's
+        # own title ("Oesophageal GIST ...: a case report and review of the literature") is its own
+        own_title = sentence.start < title and not re.search(r"\bet\s+al\b|\[\s*\d", sentence.text)
+        if not (is_own_statement(sentence, rules) or own_title
+                or (title_or_lead and statement_kind(sentence.text, rules) != "other")):
             continue
         for cand in _primary_in_sentence(sentence, rules, gist_doc):
             if _term_span_flags(patient.doc, cand.start, cand.end):

@@ -302,12 +302,26 @@ def _primary(text: str) -> str | None:
         ("A 54-year-old man had a spindle-cell tumour of T4 that proved to be a GIST; no primary tumour was ever "
          "found.", "unknown"),
         ("Metastatic GIST without an identifiable primary lesion was diagnosed in a 70-year-old man.", "unknown"),
+        # the origin told as something not found, in other words
+        ("A 63-year-old woman had a GIST in the L2 vertebra. Despite endoscopy and PET, the origin of her tumour "
+         "could not be identified.", "unknown"),
+        ("Biopsy of the sacral mass showed a GIST; its source remained unclear after a full work-up.", "unknown"),
         # an operation on a metastasis names no primary
         ("A 66-year-old man with GIST underwent resection of liver metastases.", None),
     ],
 )
 def test_issue_10_primary_site_named_apart(text: str, expected: str | None) -> None:
     assert _primary(text) == expected
+
+
+def test_issue_10_the_reports_own_title_names_the_primary() -> None:
+    """The title of a single case report ("Oesophageal GIST ...: a case report and review of the
+    literature") is the report's own statement even with "review of the literature" in it; a
+    title that cites is not."""
+    text = ("Oesophageal gastrointestinal stromal tumour with thoracic vertebral metastasis: a case report and review "
+            "of the literature\n\nCase presentation\nA 66-year-old man presented with back pain. MRI showed a lesion "
+            "of T9. Biopsy showed a GIST.")
+    assert _primary(text) == "esophagus"
 
 
 def test_issue_10_a_series_title_names_each_patients_primary() -> None:
