@@ -281,7 +281,8 @@ def join_words(words: list[Word]) -> str:
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             size = min(w.get("size", 10.0), prev.get("size", 10.0))
-            if gap > 0.12 * size:
+            # a space the source saw after the word (see extract.ingest.page) is a space
+            if gap > 0.12 * size or (prev.get("space_after") and gap > -0.1 * size):
                 parts.append(" ")
         parts.append(w["text"])
         prev = w
