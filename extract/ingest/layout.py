@@ -167,6 +167,13 @@ class Block:
 # -- words to rows -----------------------------------------------------------------------
 
 
+def baseline(w: Word) -> float:
+    """The line a word stands on: its ``baseline`` where the source gives it (PDFium does),
+    else the bottom of its box (which moves with the font's descent)."""
+    value = w.get("baseline")
+    return float(w["bottom"] if value is None else value)
+
+
 def words_to_rows(words: list[Word]) -> list[list[Word]]:
     """Group words into rows that share a baseline.
 
@@ -177,25 +184,29 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
     """
     # 1. tight rows: about one size, one baseline, not overlapping
     rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
-    for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
+    for w in sorted(words, key=lambda w: (baseline(w), w["x0"])):
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
+        line = baseline(w)
         placed = -1
         for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
             base, rsize, members = rows[k]
             tol = 0.15 * min(size, rsize)
-            if w["bottom"] - base > tol:
+            if line - base > tol:
                 break
             if (
-                abs(w["bottom"] - base) <= tol
+                abs(line - base) <= tol
                 and min(size, rsize) >= 0.85 * max(size, rsize)
-                and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members)
+                and not any(
+                    min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > _overlap(size, rsize)
+                    for m in members
+                )
             ):
                 placed = k
                 break
         if placed >= 0:
             rows[placed][2].append(w)
         else:
-            rows.append((w["bottom"], size, [w]))
+            rows.append((line, size, [w]))
     # 2. rows with many words host the stray words of the others
     rows.sort(key=lambda r: (-len(r[2]), -r[1]))
     kept: list[tuple[float, float, list[Word]]] = []
@@ -214,6 +225,18 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
     return out
 
 
+def _row_bottom(row: list[Word]) -> float:
+    """The bottom of a row's first word (the row's line, as boxes go)."""
+    value: float = row[0]["bottom"]
+    return value
+
+
+def _overlap(size: float, other: float) -> float:
+    """How far two words of one row may overlap: a glyph's box may reach past its advance (an
+    italic "g" over the comma after it)."""
+    return max(0.5, 0.12 * min(size, other))
+
+
 def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word] | None:
     """The row a word off its baseline belongs to, or None."""
     size = w.get("size", 10.0)
@@ -222,8 +245,9 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
     best_score = float("inf")
     if w["text"] in _SPACING_ACCENTS:
         # an accent set above or below its letter joins the row of the letter it overlaps
-        for base, rsize, row in rows:
-            if base - 1.6 * rsize < w["bottom"] < base + 0.6 * rsize and any(
+        for _, rsize, row in rows:
+            bottom = _row_bottom(row)
+            if bottom - 1.6 * rsize < w["bottom"] < bottom + 0.6 * rsize and any(
                 min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.3 * (w["x1"] - w["x0"])
                 for v in row
             ):
@@ -235,7 +259,7 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
         if smaller:
             # a superscript or subscript overlaps the row's height and touches one of its words
             top = min(v["top"] for v in row)
-            overlap = min(base, w["bottom"]) - max(top, w["top"])
+            overlap = min(_row_bottom(row), w["bottom"]) - max(top, w["top"])
             if overlap < 0.3 * h:
                 continue
             gap = min(min(abs(w["x0"] - v["x1"]), abs(v["x0"] - w["x1"])) for v in row)
@@ -244,12 +268,12 @@ def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word
             score = gap
         else:
             # a word of the row's size whose baseline is a little off (another font)
-            shift = abs(w["bottom"] - base)
+            shift = abs(baseline(w) - base)
             if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
                 continue
             gap = min(max(w["x0"] - v["x1"], v["x0"] - w["x1"]) for v in row)
             if gap > 0.8 * rsize or any(
-                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.5 for v in row
+                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > _overlap(size, rsize) for v in row
             ):
                 continue
             score = shift + gap

@@ -30,6 +30,9 @@ from extract.ingest.page import Drawing, PageModel, Word
 X_TOLERANCE_RATIO = 0.15
 #: Characters whose tops differ by more than this (points) are on different lines.
 Y_TOLERANCE = 2.0
+#: A space PDFium puts between two characters parts them only where they stand this share of
+#: the font size apart (or more).
+MIN_GAP = 0.03
 
 # page object types and path segment types (fpdf_edit.h)
 _OBJ_TEXT, _OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 1, 2, 3, 5
@@ -110,6 +113,22 @@ def _font_of(textpage: Any, index: int, view: Matrix) -> _Font:
     size = set_size * (abs(d) if upright and b == 0 else math.hypot(c, d))
     return _Font(size=size, fontname=buf.value.decode("utf-8", "replace"), upright=upright,
                  matrix=matrix, set_size=set_size)
+
+
+def _overhang(textpage: Any, chars: Any, right: Any, view: Matrix) -> Any:
+    """For each character: whether its glyph's ink reaches the right end of its box (then the
+    box is the ink, past the advance), from PDFium's tight box."""
+    import pypdfium2.raw as raw
+
+    out = np.zeros(len(chars), dtype=bool)
+    if view != _IDENTITY:
+        out[:] = True  # the boxes of a turned page are turned: trust PDFium's spaces
+        return out
+    left, ink_right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for j, i in enumerate(np.asarray(chars).tolist()):
+        if raw.FPDFText_GetCharBox(textpage.raw, i, left, ink_right, bottom, top):
+            out[j] = ink_right.value >= right[i] - 0.05
+    return out
 
 
 def _alnum(codes: Any) -> Any:
@@ -197,6 +216,10 @@ def page_words(
     xy = np.frombuffer(origins, dtype=np.float64).reshape(n, 2)
     a, b, c, d, e, f = view
     baseline = page_top - (b * xy[:, 0] + d * xy[:, 1] + f)
+    # and from its origin on (for a font without metrics PDFium's box is the ink, which starts
+    # right of the origin: "30" and "%" would stand apart)
+    origin_x = a * xy[:, 0] + c * xy[:, 1] + e
+    x0_all[upright_char] = np.minimum(x0_all, origin_x)[upright_char]
     below = np.full(len(fonts), np.inf)
     np.minimum.at(below, keys[upright_char], (bottom_all - baseline)[upright_char])
     below = np.clip(np.where(np.isfinite(below), below, 0.0), 0.0, None)
@@ -254,12 +277,30 @@ def page_words(
     skey = keys[seq]
     sline = line[order]
     # seq[j] follows seq[j - 1] in PDFium's order with a space between them
+    # (where the glyphs touch, only after a glyph whose ink reaches past its advance, an
+    # italic "f": PDFium also puts a space before a kerned "°" or after a letter joined to a
+    # ligature of another font)
     space_before = np.zeros(len(seq), dtype=bool)
     space_before[1:] = spaced[order[1:]] & (prev[order[1:]] == seq[:-1])
+    touching = np.flatnonzero(space_before[1:] & (sx0[1:] - sx1[:-1] <= MIN_GAP * size_key[skey[:-1]]))
+    space_before[touching + 1] = _overhang(textpage, seq[touching], x1_all, view)
+    # a character of another font drawn between two of this font on their baseline (a quote in
+    # a font of its own: "researcher’s") parts them, as it ends pdfminer's run of one font
+    base = baseline[idx]
+    by_base = np.argsort(base, kind="stable")
+    gap_base = np.diff(base[by_base]) > 0.3 * size_key[k[by_base][1:]]
+    gline = np.empty(len(idx), dtype=np.int64)
+    gline[by_base] = np.concatenate(([0], np.cumsum(gap_base)))
+    along = np.lexsort((x0_all[idx], gline))
+    rank = np.empty(len(idx), dtype=np.int64)
+    rank[along] = np.arange(len(idx))
+    interloper = np.zeros(len(seq), dtype=bool)
+    interloper[1:] = (gline[order[1:]] == gline[order[:-1]]) & (rank[order[1:]] - rank[order[:-1]] > 1)
     brk = np.ones(len(seq), dtype=bool)
     brk[1:] = (
         (sline[1:] != sline[:-1])
         | space_before[1:]
+        | interloper[1:]
         | (sx0[1:] < sx0[:-1])
         | (sx0[1:] > sx1[:-1] + X_TOLERANCE_RATIO * size_key[skey[:-1]])
         | (np.abs(stop[1:] - stop[:-1]) > Y_TOLERANCE)
@@ -270,14 +311,21 @@ def page_words(
     # (between letters or digits of one size: PDFium also puts a space where the font changes,
     # before a superscript or a comma after an italic word, where pdfminer's boxes leave none)
     nxt = np.minimum(order[last] + 1, len(idx) - 1)  # seq[j] is idx[order[j]]
+    # The next character in PDFium's order must also be the next on the line (PDFium may draw
+    # a comma apart, after the words that follow it)
     a, b = seq[last], idx[nxt]
     alnum = _alnum(codes)
+    size_a = size_key[keys[a]]
+    step = x0_all[b] - x1_all[a]
     space_after = (
         (order[last] + 1 < len(idx))
         & spaced[nxt]
+        & (np.abs(bottom_all[b] - bottom_all[a]) < 0.3 * size_a)
+        & ((step > MIN_GAP * size_a) | _overhang(textpage, a, x1_all, view))
+        & (step < size_a)
         & (
             (keys[b] == keys[a])
-            | ((np.abs(size_key[keys[b]] - size_key[keys[a]]) < 0.05) & alnum[a] & alnum[b])
+            | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum[a] & alnum[b])
         )
     ).tolist()
     ordered_text = codes[seq].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
@@ -288,6 +336,7 @@ def page_words(
     wtop = np.minimum.reduceat(stop, starts).tolist()
     wbottom = np.maximum.reduceat(sbottom, starts).tolist()
     wkey = skey[starts].tolist()
+    wbase = baseline[seq[starts]].tolist()
     bounds = [*starts.tolist(), len(seq)]
     words: list[Word] = []
     for j in range(len(starts)):
@@ -298,7 +347,7 @@ def page_words(
         words.append({
             "text": word,
             "x0": wx0[j], "x1": wx1[j], "top": wtop[j], "bottom": wbottom[j],
-            "size": f.size, "fontname": f.fontname, "upright": True,
+            "baseline": wbase[j], "size": f.size, "fontname": f.fontname, "upright": True,
             "space_after": space_after[j],
         })
     return words, sideways
