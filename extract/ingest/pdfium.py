@@ -58,9 +58,10 @@ class _Calls:
     per call: a handle is an int, a box is written into a buffer at an address)."""
 
     loose_box: Callable[[int, int, int], int]
-    text_object: Callable[[int, int], int | None]
+    text_object: Callable[[int, int], int | None]  # None for no object
     unicode: Callable[[int, int], int]
     origin: Callable[[int, int, int, int], int]
+    ink_box: Callable[[int, int, int, int, int, int], int]
 
 
 @cache
@@ -78,6 +79,7 @@ def _calls() -> _Calls:
         text_object=ctypes.CFUNCTYPE(vp, vp, i)(address(raw.FPDFText_GetTextObject)),
         unicode=ctypes.CFUNCTYPE(ui, vp, i)(address(raw.FPDFText_GetUnicode)),
         origin=ctypes.CFUNCTYPE(i, vp, i, vp, vp)(address(raw.FPDFText_GetCharOrigin)),
+        ink_box=ctypes.CFUNCTYPE(i, vp, i, vp, vp, vp, vp)(address(raw.FPDFText_GetCharBox)),
     )
 
 
@@ -115,19 +117,53 @@ def _font_of(textpage: Any, index: int, view: Matrix) -> _Font:
                  matrix=matrix, set_size=set_size)
 
 
+def _text_objects(text_object: Callable[[int, int], int | None], handle: int, n: int) -> Any:
+    """The text object of each character (0 for none). The characters of one object are
+    consecutive in PDFium's order (one Tj or TJ at a time), so each run is found by galloping
+    and bisecting: a few calls per run instead of one per character. (A space PDFium adds
+    inside a run, which may have no object, gets the run's: spaces make no words.)"""
+    out = np.zeros(n, dtype=np.uint64)
+    start = 0
+    while start < n:
+        obj = text_object(handle, start) or 0
+        if not obj:  # a character without an object (PDFium's own line end): alone
+            start += 1
+            continue
+        same, step = start, 1  # same: the last index known to be in this run
+        while True:
+            k = same + step
+            if k >= n:
+                other = n
+                break
+            if (text_object(handle, k) or 0) != obj:
+                other = k
+                break
+            same, step = k, step * 2
+        while other - same > 1:
+            mid = (same + other) // 2
+            if (text_object(handle, mid) or 0) == obj:
+                same = mid
+            else:
+                other = mid
+        out[start : same + 1] = obj
+        start = same + 1
+    return out
+
+
 def _overhang(textpage: Any, chars: Any, right: Any, view: Matrix) -> Any:
     """For each character: whether its glyph's ink reaches the right end of its box (then the
     box is the ink, past the advance), from PDFium's tight box."""
-    import pypdfium2.raw as raw
-
     out = np.zeros(len(chars), dtype=bool)
     if view != _IDENTITY:
         out[:] = True  # the boxes of a turned page are turned: trust PDFium's spaces
         return out
-    left, ink_right, bottom, top = (ctypes.c_double() for _ in range(4))
+    calls = _calls()
+    handle = _handle(textpage.raw)
+    ink = (ctypes.c_double * 4)()  # left, right, bottom, top
+    at = ctypes.addressof(ink)
     for j, i in enumerate(np.asarray(chars).tolist()):
-        if raw.FPDFText_GetCharBox(textpage.raw, i, left, ink_right, bottom, top):
-            out[j] = ink_right.value >= right[i] - 0.05
+        if calls.ink_box(handle, i, at, at + 8, at + 16, at + 24):
+            out[j] = ink[1] >= right[i] - 0.05
     return out
 
 
@@ -154,15 +190,10 @@ def page_words(
         return [], []
     boxes = (ctypes.c_float * (4 * n))()
     base = ctypes.addressof(boxes)
-    origins = (ctypes.c_double * (2 * n))()
-    obase = ctypes.addressof(origins)
-    box, origin, text_object = calls.loose_box, calls.origin, calls.text_object
-    objects = [
-        text_object(handle, i)
-        if box(handle, i, base + 16 * i) and origin(handle, i, obase + 16 * i, obase + 16 * i + 8)
-        else None
-        for i in range(n)
-    ]
+    box = calls.loose_box
+    boxed = np.array([box(handle, i, base + 16 * i) for i in range(n)], dtype=bool)
+    object_of = _text_objects(calls.text_object, handle, n)
+    object_of[~boxed] = 0
     text = textpage.get_text_range()
     if len(text) != n:  # PDFium left a character out of its text (or added one): ask each
         uni = calls.unicode
@@ -172,24 +203,29 @@ def page_words(
     text = text.replace("\ufffe", "-").replace("\x02", "-")
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
-    # one font (size, name, orientation) per text object
+    # one font (size, name, orientation) and one baseline per text object (the characters of
+    # one upright Tj or TJ stand on one line)
+    _, first, inverse = np.unique(object_of, return_index=True, return_inverse=True)
     fonts: list[_Font] = []
     key_of: dict[tuple[float, str, bool], int] = {}
-    object_key: dict[int, int] = {}
-    keys = np.full(n, -1, dtype=np.int64)
-    for i, obj in enumerate(objects):
-        if obj is None:
+    key_by_object = np.full(len(first), -1, dtype=np.int64)
+    line_by_object = np.zeros(len(first))
+    origin = ctypes.c_double(), ctypes.c_double()
+    a, b, c, d, e, f = view
+    for u in np.argsort(first, kind="stable").tolist():  # in the order PDFium meets them
+        i = int(first[u])
+        if not object_of[i]:
             continue  # no box for this character
-        k = object_key.get(obj)
+        font = _font_of(textpage.raw, i, view)
+        fkey = (round(font.size, 4), font.fontname, font.upright)
+        k = key_of.get(fkey)
         if k is None:
-            font = _font_of(textpage.raw, i, view)
-            fkey = (round(font.size, 4), font.fontname, font.upright)
-            k = key_of.get(fkey)
-            if k is None:
-                k = key_of[fkey] = len(fonts)
-                fonts.append(font)
-            object_key[obj] = k
-        keys[i] = k
+            k = key_of[fkey] = len(fonts)
+            fonts.append(font)
+        key_by_object[u] = k
+        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
+            line_by_object[u] = page_top - (b * origin[0].value + d * origin[1].value + f)
+    keys = key_by_object[inverse]
     present = np.flatnonzero(keys >= 0)
     if not len(present):
         return [], []
@@ -213,13 +249,12 @@ def page_words(
     size_of_char = np.array([f.size for f in fonts])[np.maximum(keys, 0)]
     upright_char = (keys >= 0) & np.array([f.upright for f in fonts])[np.maximum(keys, 0)]
     upright_char &= ~np.isin(codes, _SPACES)
-    xy = np.frombuffer(origins, dtype=np.float64).reshape(n, 2)
-    a, b, c, d, e, f = view
-    baseline = page_top - (b * xy[:, 0] + d * xy[:, 1] + f)
-    # and from its origin on (for a font without metrics PDFium's box is the ink, which starts
-    # right of the origin: "30" and "%" would stand apart)
-    origin_x = a * xy[:, 0] + c * xy[:, 1] + e
-    x0_all[upright_char] = np.minimum(x0_all, origin_x)[upright_char]
+    baseline = line_by_object[inverse]
+    # and from its origin on (for a font without metrics PDFium's box is the ink, shorter
+    # than the font size and starting right of the origin: "30" and "%" would stand apart)
+    for i in np.flatnonzero(upright_char & (bottom_all - top_all < 0.8 * size_of_char)).tolist():
+        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
+            x0_all[i] = min(x0_all[i], a * origin[0].value + c * origin[1].value + e)
     below = np.full(len(fonts), np.inf)
     np.minimum.at(below, keys[upright_char], (bottom_all - baseline)[upright_char])
     below = np.clip(np.where(np.isfinite(below), below, 0.0), 0.0, None)
@@ -282,7 +317,11 @@ def page_words(
     # ligature of another font)
     space_before = np.zeros(len(seq), dtype=bool)
     space_before[1:] = spaced[order[1:]] & (prev[order[1:]] == seq[:-1])
-    touching = np.flatnonzero(space_before[1:] & (sx0[1:] - sx1[:-1] <= MIN_GAP * size_key[skey[:-1]]))
+    touching = np.flatnonzero(
+        space_before[1:]
+        & (sline[1:] == sline[:-1])
+        & (sx0[1:] - sx1[:-1] <= MIN_GAP * size_key[skey[:-1]])
+    )
     space_before[touching + 1] = _overhang(textpage, seq[touching], x1_all, view)
     # a character of another font drawn between two of this font on their baseline (a quote in
     # a font of its own: "researcher’s") parts them, as it ends pdfminer's run of one font
@@ -321,13 +360,15 @@ def page_words(
         (order[last] + 1 < len(idx))
         & spaced[nxt]
         & (np.abs(bottom_all[b] - bottom_all[a]) < 0.3 * size_a)
-        & ((step > MIN_GAP * size_a) | _overhang(textpage, a, x1_all, view))
         & (step < size_a)
         & (
             (keys[b] == keys[a])
             | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum[a] & alnum[b])
         )
-    ).tolist()
+    )
+    touching = np.flatnonzero(space_after & (step <= MIN_GAP * size_a))
+    space_after[touching] = _overhang(textpage, a[touching], x1_all, view)
+    spaces_after = space_after.tolist()
     ordered_text = codes[seq].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
     # PDFium gives a character beyond the BMP (a mathematical italic μ) as its two UTF-16 halves
     surrogates = bool(((codes >= 0xD800) & (codes <= 0xDFFF)).any())
@@ -348,7 +389,7 @@ def page_words(
             "text": word,
             "x0": wx0[j], "x1": wx1[j], "top": wtop[j], "bottom": wbottom[j],
             "baseline": wbase[j], "size": f.size, "fontname": f.fontname, "upright": True,
-            "space_after": space_after[j],
+            "space_after": spaces_after[j],
         })
     return words, sideways
 
