@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from statistics import median
 from typing import Any
 
@@ -222,9 +222,9 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                     placed = row
                     break
         if placed is not None:
-            placed.add(w)
+            placed.add(w, line)
         else:
-            rows.append(_Row(line, size, w))
+            rows.append(_Row(line, size, w, line))
     # 2. rows with many words host the stray words of the others
     rows.sort(key=lambda r: (-len(r.words), -r.size))
     kept: list[_Row] = []
@@ -250,14 +250,10 @@ def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
     """The kept rows that could host a word of ``row`` (in their order): near enough in height
     for one of :func:`_host_row`'s tests. Only these can change while ``row`` is placed, so
     their tops now bound the test."""
-    words = row.words
-    top = min(w["top"] for w in words)
-    bottom = max(w["bottom"] for w in words)
-    low = min(w["bottom"] for w in words)
-    lines = [baseline(w) for w in words]
-    reach = 0.35 * max(w.get("size", 10.0) for w in words)
-    first, last = min(lines) - reach, max(lines) + reach
-    accents = any(w["text"] in _SPACING_ACCENTS for w in words)
+    top, bottom, low = row.top, row.high, row.low
+    reach = 0.35 * row.big
+    first, last = row.lines[0] - reach, row.lines[1] + reach
+    accents = any(w["text"] in _SPACING_ACCENTS for w in row.words)
     return [
         r
         for r in kept
@@ -271,22 +267,40 @@ class _Row:
     """Words on one baseline: the baseline and size of the first, the bottom of the first
     word's box, the highest top and the rightmost edge of them all."""
 
-    __slots__ = ("base", "size", "words", "bottom", "top", "right")
+    __slots__ = ("base", "size", "words", "bottom", "top", "right", "low", "high", "lines", "big")
 
-    def __init__(self, base: float, size: float, first: Word) -> None:
+    def __init__(self, base: float, size: float, first: Word, line: float | None = None) -> None:
         self.base = base
         self.size = size
         self.words = [first]
         self.bottom: float = first["bottom"]
         self.top: float = first["top"]
         self.right: float = first["x1"]
+        # for _near_rows: the range of the bottoms and baselines, and the largest size
+        self.low = self.high = self.bottom
+        line = baseline(first) if line is None else line
+        self.lines = [line, line]
+        self.big: float = first.get("size", 10.0)
 
-    def add(self, w: Word) -> None:
+    def add(self, w: Word, line: float | None = None) -> None:
         self.words.append(w)
         if w["top"] < self.top:
             self.top = w["top"]
         if w["x1"] > self.right:
             self.right = w["x1"]
+        bottom = w["bottom"]
+        if bottom < self.low:
+            self.low = bottom
+        if bottom > self.high:
+            self.high = bottom
+        line = baseline(w) if line is None else line
+        if line < self.lines[0]:
+            self.lines[0] = line
+        if line > self.lines[1]:
+            self.lines[1] = line
+        size = w.get("size", 10.0)
+        if size > self.big:
+            self.big = size
 
 
 def _overlap(size: float, other: float) -> float:
@@ -372,16 +386,17 @@ def join_words(words: list[Word]) -> str:
 
 def _line_from_words(words: list[Word], page: int, column: int) -> Line:
     sizes = [w.get("size", 10.0) for w in words]
+    rounded = [round(v, 1) for v in sizes]
     nchars = [len(w["text"]) for w in words]
     # the size of the line is the size of most of its characters (superscripts are few)
     size_count: Counter[float] = Counter()
     bold_chars = 0
-    for w, n in zip(words, nchars):
-        size_count[round(w.get("size", 10.0), 1)] += n
+    for w, r, n in zip(words, rounded, nchars):
+        size_count[r] += n
         if is_bold_font(w.get("fontname", "")):
             bold_chars += n
     size = size_count.most_common(1)[0][0] if size_count else (median(sizes) if sizes else 10.0)
-    main = [w for w in words if round(w.get("size", 10.0), 1) >= size - 0.5] or words
+    main = [w for w, r in zip(words, rounded) if r >= size - 0.5] or words
     raw_last = words[-1]["text"]
     pieces: list[list[Word]] = [[words[0]]]
     for a, b in pairwise(words):
@@ -420,7 +435,7 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         return None
     lo, hi = int(0.25 * width), int(0.75 * width)
     n = hi - lo + 1
-    covered = [0] * n
+    steps = [0] * (n + 1)  # +1 where a span starts covering, -1 past where it ends
     row_spans: list[list[tuple[float, float]]] = []
     for row in rows:
         size = max(w.get("size", 10.0) for w in row)
@@ -440,8 +455,10 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         for a, b in spans:
             s = max(int(a - x_min), lo)
             e = min(int(b - x_min), hi)
-            for i in range(s, e + 1):
-                covered[i - lo] += 1
+            if s <= e:
+                steps[s - lo] += 1
+                steps[e - lo + 1] -= 1
+    covered = list(accumulate(steps[:n]))
     least = min(covered)
     if least > 0.6 * len(rows):
         return None
