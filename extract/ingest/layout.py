@@ -234,11 +234,11 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
         for w in row.words:
             host = _host_row(w, near) if near else None
             if host is not None:
-                host.add(w)
+                host.join(w)
             elif stray is None:
-                stray = _Row(row.base, row.size, w)
+                stray = _Row(row.base, row.size, w, row.base)
             else:
-                stray.add(w)
+                stray.join(w)
         if stray is not None:
             kept.append(stray)
     out = [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
@@ -281,6 +281,12 @@ class _Row:
         line = baseline(first) if line is None else line
         self.lines = [line, line]
         self.big: float = first.get("size", 10.0)
+
+    def join(self, w: Word) -> None:
+        """Add a word to a kept row (whose top is all that is asked of it from then on)."""
+        self.words.append(w)
+        if w["top"] < self.top:
+            self.top = w["top"]
 
     def add(self, w: Word, line: float | None = None) -> None:
         self.words.append(w)

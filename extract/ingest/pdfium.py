@@ -247,8 +247,9 @@ def page_words(
     # letters beside it; a font that gives no ascent and descent is the ink alone): the font's
     # descent is where the highest of its characters' boxes ends, and not above the baseline
     size_of_char = np.array([f.size for f in fonts])[np.maximum(keys, 0)]
+    space_all = np.isin(codes, _SPACES)
     upright_char = (keys >= 0) & np.array([f.upright for f in fonts])[np.maximum(keys, 0)]
-    upright_char &= ~np.isin(codes, _SPACES)
+    upright_char &= ~space_all
     baseline = line_by_object[inverse]
     # and from its origin on (for a font without metrics PDFium's box is the ink, shorter
     # than the font size and starting right of the origin: "30" and "%" would stand apart)
@@ -285,7 +286,6 @@ def page_words(
     # pdfplumber groups characters by font in the order the PDF draws them; PDFium's order is
     # its own (it moves a text object it finds out of line, as an accent drawn apart), so the
     # characters of a font are grouped over the whole page
-    space_all = np.isin(codes, _SPACES)
     idx = present[upright_key[keys[present]] & ~space_all[present]]
     if not len(idx):
         return [], sideways
@@ -353,7 +353,7 @@ def page_words(
     # The next character in PDFium's order must also be the next on the line (PDFium may draw
     # a comma apart, after the words that follow it)
     a, b = seq[last], idx[nxt]
-    alnum = _alnum(codes)
+    alnum_a, alnum_b = _alnum(codes[a]), _alnum(codes[b])
     size_a = size_key[keys[a]]
     step = x0_all[b] - x1_all[a]
     space_after = (
@@ -363,7 +363,7 @@ def page_words(
         & (step < size_a)
         & (
             (keys[b] == keys[a])
-            | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum[a] & alnum[b])
+            | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum_a & alnum_b)
         )
     )
     touching = np.flatnonzero(space_after & (step <= MIN_GAP * size_a))
