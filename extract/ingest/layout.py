@@ -312,7 +312,7 @@ class _Row:
 def _overlap(size: float, other: float) -> float:
     """How far two words of one row may overlap: a glyph's box may reach past its advance (an
     italic "g" over the comma after it)."""
-    return max(0.5, 0.12 * min(size, other))
+    return max(0.5, 0.2 * min(size, other))
 
 
 def _host_row(w: Word, rows: list[_Row]) -> _Row | None:

@@ -366,8 +366,12 @@ def page_words(
             | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum_a & alnum_b)
         )
     )
+    # glyphs that touch: a space only after an overhanging letter of the same font (a
+    # ligature of another font fills its box with ink, and is no overhang)
     touching = np.flatnonzero(space_after & (step <= MIN_GAP * size_a))
-    space_after[touching] = _overhang(textpage, a[touching], x1_all, view)
+    space_after[touching] = (keys[b[touching]] == keys[a[touching]]) & _overhang(
+        textpage, a[touching], x1_all, view
+    )
     spaces_after = space_after.tolist()
     ordered_text = codes[seq].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
     # PDFium gives a character beyond the BMP (a mathematical italic μ) as its two UTF-16 halves
