@@ -23,6 +23,11 @@ and size on one baseline, without spaces, cut at gaps wider than 0.15 of the fon
 ``fontname``   the font's name (``"ABCDEF+MinionPro-Bold"``); bold is read from it; an
                OCR source may leave it empty
 ``upright``    True (text that is not upright goes to ``PageModel.sideways``)
+``baseline``   optional: the line the word stands on (rows are grouped on it; without
+               it, on ``bottom``); OCR gives one per line
+``space_after``  optional: the source saw a word space right after the word (the text
+               gets one even where the boxes touch: a glyph's ink can reach past its
+               advance); OCR words are separate words, True
 =============  ====================================================================
 
 Drawings (``lines``, ``rects``, ``curves``) are dicts with ``x0, x1, top, bottom, width,
