@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval check venv model bench bench-long reading ner-eval lint typecheck clean serve screenshot
+.PHONY: run test eval check venv model bench bench-long reading golden ner-eval lint typecheck clean serve screenshot
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ check: lint typecheck test
 
 reading: $(STAMP)
 	$(PY) benchmarks/reading.py
+
+## What the reader does to every PDF of corpus/ beside its golden file (benchmarks/golden/);
+## after a deliberate change: $(PY) benchmarks/golden.py freeze
+golden: $(STAMP)
+	$(PY) benchmarks/golden.py diff
 
 ## Retrain the NER model on MACCROBAT from scratch (seeded); writes models/ and meta.json.
 model: $(STAMP)

@@ -1,6 +1,6 @@
 """Speed and memory of each stage and of the whole pipeline, beside the floors.
 
-    python benchmarks/bench.py [--docs 200] [--out benchmarks/results/bench.json]
+    python benchmarks/bench.py [--docs 200] [--repeat 3] [--out benchmarks/results/bench.json]
 
 The bundled PDFs (seed, dev, spinal, the 26 Hindawi case reports, the hostile report) are
 copied under new names until there are ``--docs`` documents. Each stage runs in a fresh
@@ -8,7 +8,8 @@ process so that its peak memory (max RSS of the process tree, sampled) is its ow
 
 - floors: pypdfium2's raw text extraction and pdfplumber's plain ``extract_text()``;
 - ``read``: our reader (``extract.ingest.read``);
-- ``nlp``: ``extract.nlp.annotate`` over the read Documents;
+- ``nlp``: ``extract.nlp.annotate`` over the read Documents, with the seconds each pipeline
+  component took (``components``);
 - ``fields``: the case rows from the annotated documents;
 - ``database``: storing every document's rows in a fresh SQLite file;
 - ``pipeline``: ``case-extract run DIR --db ... --workers N`` for N = 1 and 2;
@@ -21,7 +22,13 @@ process so that its peak memory (max RSS of the process tree, sampled) is its ow
   2.3. The annotation is not timed; each size runs in its own process, best of two runs.
   ``--long-only`` runs this part alone and updates its entry of ``--out``.
 
-Ratios are ours / floor in seconds (how many times slower than the floor).
+Every stage and both pipelines run ``--repeat`` times, one after the other in the same run
+as the floors; a stage's row is its fastest run (``runs`` lists every run's seconds) and its
+peak memory the largest of its runs. For the pipelines, ``peak_rss_mb`` is the whole process
+tree (the driver and its workers) and ``peak_worker_mb`` the largest peak of one worker
+process. Ratios are ours / floor in seconds (how many times slower than the floor), each from
+the fastest runs. The load average before the first and after the last stage is recorded: the
+machine is shared.
 """
 
 from __future__ import annotations
@@ -124,14 +131,25 @@ def stage_read(folder: Path) -> dict[str, Any]:
 
 
 def stage_nlp(folder: Path) -> dict[str, Any]:
-    from extract.nlp import annotate, get_nlp
+    """``extract.nlp.annotate`` over every Document, component by component (what
+    ``nlp(doc)`` does: each component called in turn on the prepared Doc)."""
+    from extract.nlp import _prepare, get_nlp
 
     docs = _read_all(folder)
     nlp = get_nlp()
+    components: dict[str, float] = {"tokenizer, sections, scope": 0.0}
+    components.update({name: 0.0 for name in nlp.pipe_names})
     t0 = time.perf_counter()
     for d in docs:
-        annotate(nlp, d)
-    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs)}
+        t = time.perf_counter()
+        doc = _prepare(nlp, d)
+        components["tokenizer, sections, scope"] += time.perf_counter() - t
+        for name, proc in nlp.pipeline:
+            t = time.perf_counter()
+            doc = proc(doc)
+            components[name] += time.perf_counter() - t
+    return {"seconds": time.perf_counter() - t0, "pages": sum(len(d.pages) for d in docs),
+            "components": {k: round(v, 2) for k, v in components.items()}}
 
 
 def stage_fields(folder: Path) -> dict[str, Any]:
@@ -248,26 +266,32 @@ STAGES = {
 
 # --- measuring -----------------------------------------------------------------------------
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int) -> dict[int, int]:
+    """Resident bytes of each process of the tree under ``pid`` (``pid`` itself too)."""
     import psutil
 
     try:
         proc = psutil.Process(pid)
         procs = [proc, *proc.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return {}
+    out = {}
     for p in procs:
         try:
-            total += p.memory_info().rss
+            out[p.pid] = p.memory_info().rss
         except psutil.Error:
             pass
-    return total
+    return out
+
+
+_LAST_PEAKS: dict[int, int] = {}  # the peak of each process of the last measure()
 
 
 def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
-    """(wall seconds, peak RSS of the process tree in bytes, stdout) of ``cmd``."""
+    """(wall seconds, peak RSS of the process tree in bytes, stdout) of ``cmd``; the peak of
+    each of its processes is left in ``_LAST_PEAKS``."""
     peak = 0
+    peaks: dict[int, int] = {}
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     stop = threading.Event()
@@ -275,7 +299,10 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
+            rss = _tree_rss(proc.pid)
+            peak = max(peak, sum(rss.values()))
+            for pid, value in rss.items():
+                peaks[pid] = max(peaks.get(pid, 0), value)
             stop.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -283,6 +310,9 @@ def measure(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int, str]:
     out, _ = proc.communicate()
     stop.set()
     sampler.join()
+    _LAST_PEAKS.clear()
+    _LAST_PEAKS.update(peaks)
+    _LAST_PEAKS.pop(proc.pid, None)  # the driver; what is left are its workers (and helpers)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {' '.join(cmd)} failed with exit {proc.returncode}")
     return time.perf_counter() - t0, peak, out
@@ -296,17 +326,31 @@ def run_stage(name: str, folder: Path) -> dict[str, Any]:
 
 
 def run_pipeline(folder: Path, workers: int) -> dict[str, Any]:
-    exe = Path(sys.executable).with_name("case-extract")
+    # the installed command, run with this interpreter (so that it runs the tree it is in)
+    cmd = [sys.executable, "-m", "extract.cli"]
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [str(exe), "run", str(folder), "--out", tmp, "--db", f"sqlite:///{tmp}/run.sqlite",
-               "--workers", str(workers)]
+        cmd += ["run", str(folder), "--out", tmp, "--db", f"sqlite:///{tmp}/run.sqlite",
+                "--workers", str(workers)]
         wall, peak, _ = measure(cmd)
-    return {"seconds": wall, "peak_rss_mb": round(peak / 2**20, 1)}
+    worker = max(_LAST_PEAKS.values(), default=0)
+    return {"seconds": wall, "peak_rss_mb": round(peak / 2**20, 1),
+            "peak_worker_mb": round(worker / 2**20, 1)}
+
+
+def best_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The fastest run, with every run's seconds and the largest peaks of them all."""
+    best = dict(min(runs, key=lambda r: r["seconds"]))
+    best["runs"] = [round(r["seconds"], 2) for r in runs]
+    for key in ("peak_rss_mb", "peak_worker_mb"):
+        if key in best:
+            best[key] = max(r[key] for r in runs)
+    return best
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each stage; the fastest is kept")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "bench.json"))
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     ap.add_argument("--dir", help=argparse.SUPPRESS)
@@ -333,14 +377,21 @@ def main() -> int:
 
     folder = prepare(args.docs)
     n_docs = len(_pdfs(folder))
-    rows: dict[str, dict[str, Any]] = {}
-    for name in STAGES:
-        print(f"bench: {name} ...", file=sys.stderr, flush=True)
-        rows[name] = run_stage(name, folder)
+    load_before = round(os.getloadavg()[0], 2)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in STAGES}
+    for k in range(args.repeat):
+        for name in STAGES:
+            print(f"bench: {name} (run {k + 1} of {args.repeat}) ...", file=sys.stderr, flush=True)
+            runs[name].append(run_stage(name, folder))
+    rows: dict[str, dict[str, Any]] = {name: best_of(r) for name, r in runs.items()}
     pages = rows["read"]["pages"]
     for workers in (1, 2):
-        print(f"bench: pipeline with {workers} worker(s) ...", file=sys.stderr, flush=True)
-        rows[f"pipeline_{workers}_workers"] = dict(run_pipeline(folder, workers), pages=pages)
+        tries = []
+        for k in range(args.repeat):
+            print(f"bench: pipeline with {workers} worker(s) (run {k + 1} of {args.repeat}) ...",
+                  file=sys.stderr, flush=True)
+            tries.append(dict(run_pipeline(folder, workers), pages=pages))
+        rows[f"pipeline_{workers}_workers"] = best_of(tries)
     long = run_long_document()
     for r in rows.values():
         r["docs"] = n_docs
@@ -349,6 +400,8 @@ def main() -> int:
         r["seconds"] = round(r["seconds"], 2)
     ratios = {
         "read / pypdfium2": rows["read"]["seconds"] / rows["floor_pypdfium2"]["seconds"],
+        "pipeline (2 workers) / pypdfium2":
+            rows["pipeline_2_workers"]["seconds"] / rows["floor_pypdfium2"]["seconds"],
         "read / pdfplumber extract_text": rows["read"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
         "pipeline (1 worker) / pdfplumber extract_text":
             rows["pipeline_1_workers"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
@@ -356,19 +409,24 @@ def main() -> int:
             rows["pipeline_2_workers"]["seconds"] / rows["floor_pdfplumber"]["seconds"],
     }
     machine = {"cpu_count": os.cpu_count(), "platform": platform.platform(),
+               "load_average_1min_at_start": load_before,
                "load_average_1min_at_end": round(os.getloadavg()[0], 2),
                "python": platform.python_version(), "processor": platform.processor() or platform.machine()}
-    result = {"docs": n_docs, "pages": pages, "stages": rows,
+    result = {"docs": n_docs, "pages": pages, "repeat": args.repeat, "stages": rows,
               "ratios": {k: round(v, 2) for k, v in ratios.items()}, "long_document": long,
               "machine": machine}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
 
-    print(f"{n_docs} documents, {pages} pages; {machine['cpu_count']} cores, {machine['platform']}")
-    print(f"{'stage':<22} {'seconds':>8} {'docs/s':>8} {'pages/s':>8} {'peak MB':>8}")
+    print(f"{n_docs} documents, {pages} pages; {machine['cpu_count']} cores, {machine['platform']}; "
+          f"best of {args.repeat} runs; load {load_before} before, {machine['load_average_1min_at_end']} after")
+    print(f"{'stage':<22} {'seconds':>8} {'docs/s':>8} {'pages/s':>8} {'peak MB':>8} {'worker MB':>9}  runs")
     for name, r in rows.items():
         print(f"{name:<22} {r['seconds']:>8.2f} {r['docs_per_second']:>8.2f} {r['pages_per_second']:>8.2f} "
-              f"{r['peak_rss_mb']:>8.1f}")
+              f"{r['peak_rss_mb']:>8.1f} {r.get('peak_worker_mb', float('nan')):>9.1f}  {r['runs']}")
+    print("NLP components (seconds):")
+    for name, sec in rows["nlp"]["components"].items():
+        print(f"  {name:<28} {sec:>7.2f}")
     print("ratios (ours / floor, seconds):")
     for k, v in result["ratios"].items():
         print(f"  {k:<48} {v:>7.2f}x")

@@ -1,10 +1,12 @@
 """Throughput of extract.nlp.annotate: documents, characters and tokens per second.
 
-    .venv/bin/python benchmarks/nlp_speed.py [--no-ner] [--model-path DIR] [--repeat N] [PATH ...]
+    .venv/bin/python benchmarks/nlp_speed.py [--no-ner] [--whole] [--model-path DIR] [--repeat N] [PATH ...]
 
 PATHs (files or folders; default corpus/dev/txt and the seed's extracted text) are read with
-extract.ingest once; then every document is annotated ``--repeat`` times. Prints the totals and
-the time each component took, then the throughput of annotate_many (batched nlp.pipe).
+extract.ingest once; then every document is annotated ``--repeat`` times, as
+``extract.nlp.annotate`` does (the NER and ConText in the body of the report; ``--whole``: all
+of it). Prints the totals and the time each component took, then the throughput of
+annotate_many (batched nlp.pipe).
 """
 
 from __future__ import annotations
@@ -16,8 +18,7 @@ from pathlib import Path
 
 from extract.errors import ModelMissingError
 from extract.ingest import iter_inputs, read
-from extract.nlp import annotate_many, load
-from extract.nlp.sections import set_sections
+from extract.nlp import _prepare, annotate_many, load
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATHS = [
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--no-ner", action="store_true", help="leave the NER out")
+    parser.add_argument("--whole", action="store_true", help="annotate the back matter too")
     parser.add_argument("--model-path", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
@@ -48,9 +50,8 @@ def main(argv: list[str] | None = None) -> None:
         for document in documents:
             # annotate(), timed component by component
             t = time.perf_counter()
-            doc = nlp.make_doc(document.text)
-            set_sections(doc, document.sections)
-            per_pipe["tokenizer+sections"] += time.perf_counter() - t
+            doc = _prepare(nlp, document, args.whole)
+            per_pipe["tokenizer+sections+scope"] += time.perf_counter() - t
             for name, proc in nlp.pipeline:
                 t = time.perf_counter()
                 doc = proc(doc)
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {name:20s} {seconds / n * 1000:8.1f} ms/doc  ({seconds / total:5.1%})")
     start = time.perf_counter()
     for _ in range(args.repeat):
-        for _doc in annotate_many(nlp, documents, batch_size=8):
+        for _doc in annotate_many(nlp, documents, batch_size=8, whole=args.whole):
             pass
     batched = time.perf_counter() - start
     print(f"annotate_many (batch_size=8): {n / batched:.1f} docs/s, {chars / batched:,.0f} chars/s")

@@ -1,6 +1,6 @@
 """A file becomes a :class:`~extract.document.Document`.
 
-``read(path)`` picks the reader from the file's extension: ``.pdf`` (pdfplumber),
+``read(path)`` picks the reader from the file's extension: ``.pdf`` (PDFium, :mod:`.pdf`),
 ``.txt`` (plain text) and ``.nxml``/``.xml`` (PubMed Central JATS). Bad input raises an
 :class:`~extract.errors.IngestError` whose message is one line naming the file and cause.
 """

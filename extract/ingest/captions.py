@@ -184,8 +184,16 @@ def drop_figure_text(page: Any, words: list[Word], body_size: float = 10.0) -> l
                 )
             ):
                 labels.update(id(w) for w in row)
+    regions = images + charts + boxes
+    x0 = min(b[0] for b in regions) - 40
+    top = min(b[1] for b in regions) - 40
+    x1 = max(b[2] for b in regions) + 40
+    bottom = max(b[3] for b in regions) + 40
     keep = []
     for w in words:
+        if not _inside(w, (x0, top, x1, bottom)):
+            keep.append(w)  # far from every figure (the tests below reach 40 points out)
+            continue
         if (
             any(_inside(w, b) for b in images)
             or any(_inside(w, b, pad=2) for b in charts)

@@ -16,7 +16,8 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
+from functools import lru_cache
+from itertools import accumulate, pairwise
 from statistics import median
 from typing import Any
 
@@ -81,6 +82,8 @@ _MATH_LETTERS = re.compile("[\U0001d400-\U0001d7ff]")
 def normalise(text: str) -> str:
     """Ligatures expanded, odd spaces made plain, soft hyphens dropped, split accents joined,
     mathematical italic letters (𝜇) made plain; dashes kept."""
+    if text.isascii() and "(cid:" not in text:
+        return text  # nothing here to change (every rule below is about other characters)
     text = text.translate(_TRANS)
     text = _CID.sub("", text)
     if _MATH_LETTERS.search(text):
@@ -104,6 +107,7 @@ def normalise(text: str) -> str:
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|cmbx|-bd|,b$|\.b$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1024)
 def is_bold_font(fontname: str) -> bool:
     return bool(_BOLD.search(fontname or ""))
 
@@ -167,94 +171,191 @@ class Block:
 # -- words to rows -----------------------------------------------------------------------
 
 
-def words_to_rows(words: list[Word]) -> list[list[Word]]:
-    """Group words into rows that share a baseline.
+def baseline(w: Word) -> float:
+    """The line a word stands on: its ``baseline`` where the source gives it (PDFium does),
+    else the bottom of its box (which moves with the font's descent)."""
+    value = w.get("baseline")
+    return float(w["bottom"] if value is None else value)
 
-    First words of one size whose bottoms agree closely; then words off that baseline join
+
+# The rows of the last words grouped: the table finder, the figure rules and the reading order
+# group the same words of a page into rows, often with nothing taken out between them. (The
+# cache holds the words, so their ids cannot be reused while it does.)
+_LAST_ROWS: list[tuple[tuple[int, ...], list[list[Word]]]] = []
+
+
+def words_to_rows(words: list[Word]) -> list[list[Word]]:
+    """Group words into rows that share a baseline (the caller must not change the rows).
+
+    First words of one size whose baselines agree closely; then words off that baseline join
     the row they sit in: superscripts/subscripts (smaller, touching a word of the row) and
     symbols or numbers set in another font with another baseline (×, ≥, −, "3.5 × 4" in a
     maths font), which lie next to the row's words.
     """
+    key = tuple(map(id, words))
+    if _LAST_ROWS and _LAST_ROWS[0][0] == key:
+        return _LAST_ROWS[0][1]
+    rows = _group_rows(words)
+    _LAST_ROWS[:] = [(key, rows)]
+    return rows
+
+
+def _group_rows(words: list[Word]) -> list[list[Word]]:
     # 1. tight rows: about one size, one baseline, not overlapping
-    rows: list[tuple[float, float, list[Word]]] = []  # (baseline, size, words)
-    for w in sorted(words, key=lambda w: (w["bottom"], w["x0"])):
+    rows: list[_Row] = []
+    for line, w in sorted(((baseline(w), w) for w in words), key=lambda lw: (lw[0], lw[1]["x0"])):
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
-        placed = -1
+        placed: _Row | None = None
         for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
-            base, rsize, members = rows[k]
+            row = rows[k]
+            rsize = row.size
             tol = 0.15 * min(size, rsize)
-            if w["bottom"] - base > tol:
+            if line - row.base > tol:
                 break
-            if (
-                abs(w["bottom"] - base) <= tol
-                and min(size, rsize) >= 0.85 * max(size, rsize)
-                and not any(min(m["x1"], w["x1"]) - max(m["x0"], w["x0"]) > 0.5 for m in members)
-            ):
-                placed = k
-                break
-        if placed >= 0:
-            rows[placed][2].append(w)
+            if abs(line - row.base) <= tol and min(size, rsize) >= 0.85 * max(size, rsize):
+                limit = _overlap(size, rsize)
+                x0, x1 = w["x0"], w["x1"]
+                # (a word right of every word of the row overlaps none of them)
+                if row.right - x0 <= limit or not any(
+                    min(m["x1"], x1) - max(m["x0"], x0) > limit for m in row.words
+                ):
+                    placed = row
+                    break
+        if placed is not None:
+            placed.add(w, line)
         else:
-            rows.append((w["bottom"], size, [w]))
+            rows.append(_Row(line, size, w, line))
     # 2. rows with many words host the stray words of the others
-    rows.sort(key=lambda r: (-len(r[2]), -r[1]))
-    kept: list[tuple[float, float, list[Word]]] = []
-    for base, size, members in rows:
-        stray = []
-        for w in members:
-            host = _host_row(w, kept) if kept else None
-            if host is None:
-                stray.append(w)
+    rows.sort(key=lambda r: (-len(r.words), -r.size))
+    kept: list[_Row] = []
+    for row in rows:
+        stray: _Row | None = None
+        near = _near_rows(row, kept)
+        for w in row.words:
+            host = _host_row(w, near) if near else None
+            if host is not None:
+                host.join(w)
+            elif stray is None:
+                stray = _Row(row.base, row.size, w, row.base)
             else:
-                host.append(w)
-        if stray:
-            kept.append((base, size, stray))
-    out = [sorted(m, key=lambda w: w["x0"]) for _, _, m in kept]
+                stray.join(w)
+        if stray is not None:
+            kept.append(stray)
+    out = [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
     out.sort(key=lambda r: min(w["top"] for w in r))
     return out
 
 
-def _host_row(w: Word, rows: list[tuple[float, float, list[Word]]]) -> list[Word] | None:
+def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
+    """The kept rows that could host a word of ``row`` (in their order): near enough in height
+    for one of :func:`_host_row`'s tests. Only these can change while ``row`` is placed, so
+    their tops now bound the test."""
+    top, bottom, low = row.top, row.high, row.low
+    reach = 0.35 * row.big
+    first, last = row.lines[0] - reach, row.lines[1] + reach
+    accents = any(w["text"] in _SPACING_ACCENTS for w in row.words)
+    return [
+        r
+        for r in kept
+        if (top < r.bottom and bottom > r.top)
+        or first <= r.base <= last
+        or (accents and r.bottom - 1.6 * r.size < bottom and low < r.bottom + 0.6 * r.size)
+    ]
+
+
+class _Row:
+    """Words on one baseline: the baseline and size of the first, the bottom of the first
+    word's box, the highest top and the rightmost edge of them all."""
+
+    __slots__ = ("base", "size", "words", "bottom", "top", "right", "low", "high", "lines", "big")
+
+    def __init__(self, base: float, size: float, first: Word, line: float | None = None) -> None:
+        self.base = base
+        self.size = size
+        self.words = [first]
+        self.bottom: float = first["bottom"]
+        self.top: float = first["top"]
+        self.right: float = first["x1"]
+        # for _near_rows: the range of the bottoms and baselines, and the largest size
+        self.low = self.high = self.bottom
+        line = baseline(first) if line is None else line
+        self.lines = [line, line]
+        self.big: float = first.get("size", 10.0)
+
+    def join(self, w: Word) -> None:
+        """Add a word to a kept row (whose top is all that is asked of it from then on)."""
+        self.words.append(w)
+        if w["top"] < self.top:
+            self.top = w["top"]
+
+    def add(self, w: Word, line: float | None = None) -> None:
+        self.words.append(w)
+        if w["top"] < self.top:
+            self.top = w["top"]
+        if w["x1"] > self.right:
+            self.right = w["x1"]
+        bottom = w["bottom"]
+        if bottom < self.low:
+            self.low = bottom
+        if bottom > self.high:
+            self.high = bottom
+        line = baseline(w) if line is None else line
+        if line < self.lines[0]:
+            self.lines[0] = line
+        if line > self.lines[1]:
+            self.lines[1] = line
+        size = w.get("size", 10.0)
+        if size > self.big:
+            self.big = size
+
+
+def _overlap(size: float, other: float) -> float:
+    """How far two words of one row may overlap: a glyph's box may reach past its advance (an
+    italic "g" over the comma after it)."""
+    return max(0.5, 0.2 * min(size, other))
+
+
+def _host_row(w: Word, rows: list[_Row]) -> _Row | None:
     """The row a word off its baseline belongs to, or None."""
     size = w.get("size", 10.0)
-    h = max(w["bottom"] - w["top"], 0.1)
-    best: list[Word] | None = None
+    w_top, w_bottom, x0, x1 = w["top"], w["bottom"], w["x0"], w["x1"]
+    h = max(w_bottom - w_top, 0.1)
+    line = baseline(w)
+    best: _Row | None = None
     best_score = float("inf")
     if w["text"] in _SPACING_ACCENTS:
         # an accent set above or below its letter joins the row of the letter it overlaps
-        for base, rsize, row in rows:
-            if base - 1.6 * rsize < w["bottom"] < base + 0.6 * rsize and any(
-                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.3 * (w["x1"] - w["x0"])
-                for v in row
+        for r in rows:
+            if r.bottom - 1.6 * r.size < w_bottom < r.bottom + 0.6 * r.size and any(
+                min(v["x1"], x1) - max(v["x0"], x0) > 0.3 * (x1 - x0) for v in r.words
             ):
-                return row
-    for base, rsize, row in rows:
+                return r
+    for r in rows:
+        row = r.words
         if len(row) < 2 and len(row[0]["text"]) < 3:
             continue
-        smaller = size <= 0.85 * rsize
-        if smaller:
+        rsize = r.size
+        if size <= 0.85 * rsize:
             # a superscript or subscript overlaps the row's height and touches one of its words
-            top = min(v["top"] for v in row)
-            overlap = min(base, w["bottom"]) - max(top, w["top"])
+            overlap = min(r.bottom, w_bottom) - max(r.top, w_top)
             if overlap < 0.3 * h:
                 continue
-            gap = min(min(abs(w["x0"] - v["x1"]), abs(v["x0"] - w["x1"])) for v in row)
-            if gap > 2.5 and not any(v["x0"] - 1 <= w["x0"] <= v["x1"] + 1 for v in row):
+            gap = min(min(abs(x0 - v["x1"]), abs(v["x0"] - x1)) for v in row)
+            if gap > 2.5 and not any(v["x0"] - 1 <= x0 <= v["x1"] + 1 for v in row):
                 continue
             score = gap
         else:
             # a word of the row's size whose baseline is a little off (another font)
-            shift = abs(w["bottom"] - base)
+            shift = abs(line - r.base)
             if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
                 continue
-            gap = min(max(w["x0"] - v["x1"], v["x0"] - w["x1"]) for v in row)
-            if gap > 0.8 * rsize or any(
-                min(v["x1"], w["x1"]) - max(v["x0"], w["x0"]) > 0.5 for v in row
-            ):
+            gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row)
+            limit = _overlap(size, rsize)
+            if gap > 0.8 * rsize or any(min(v["x1"], x1) - max(v["x0"], x0) > limit for v in row):
                 continue
             score = shift + gap
         if score < best_score:
-            best, best_score = row, score
+            best, best_score = r, score
     return best
 
 
@@ -281,7 +382,8 @@ def join_words(words: list[Word]) -> str:
         if prev is not None:
             gap = w["x0"] - prev["x1"]
             size = min(w.get("size", 10.0), prev.get("size", 10.0))
-            if gap > 0.12 * size:
+            # a space the source saw after the word (see extract.ingest.page) is a space
+            if gap > 0.12 * size or (prev.get("space_after") and gap > -0.1 * size):
                 parts.append(" ")
         parts.append(w["text"])
         prev = w
@@ -290,22 +392,24 @@ def join_words(words: list[Word]) -> str:
 
 def _line_from_words(words: list[Word], page: int, column: int) -> Line:
     sizes = [w.get("size", 10.0) for w in words]
+    rounded = [round(v, 1) for v in sizes]
     nchars = [len(w["text"]) for w in words]
     # the size of the line is the size of most of its characters (superscripts are few)
     size_count: Counter[float] = Counter()
     bold_chars = 0
-    for w, n in zip(words, nchars):
-        size_count[round(w.get("size", 10.0), 1)] += n
+    for w, r, n in zip(words, rounded, nchars):
+        size_count[r] += n
         if is_bold_font(w.get("fontname", "")):
             bold_chars += n
     size = size_count.most_common(1)[0][0] if size_count else (median(sizes) if sizes else 10.0)
-    main = [w for w in words if round(w.get("size", 10.0), 1) >= size - 0.5] or words
+    main = [w for w, r in zip(words, rounded) if r >= size - 0.5] or words
     raw_last = words[-1]["text"]
     pieces: list[list[Word]] = [[words[0]]]
     for a, b in pairwise(words):
         if b["x0"] - a["x1"] > 2 * size:
             pieces.append([])
         pieces[-1].append(b)
+    text = join_words(words)
     return Line(
         page=page,
         x0=words[0]["x0"],
@@ -314,10 +418,10 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
         bottom=max(w["bottom"] for w in main),
         size=size,
         bold=bold_chars > 0.6 * sum(nchars),
-        text=join_words(words),
+        text=text,
         column=column,
         ends_soft_hyphen=raw_last.endswith("\u00ad"),
-        pieces=tuple(join_words(p) for p in pieces),
+        pieces=(text,) if len(pieces) == 1 else tuple(join_words(p) for p in pieces),
     )
 
 
@@ -337,7 +441,7 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         return None
     lo, hi = int(0.25 * width), int(0.75 * width)
     n = hi - lo + 1
-    covered = [0] * n
+    steps = [0] * (n + 1)  # +1 where a span starts covering, -1 past where it ends
     row_spans: list[list[tuple[float, float]]] = []
     for row in rows:
         size = max(w.get("size", 10.0) for w in row)
@@ -357,8 +461,10 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         for a, b in spans:
             s = max(int(a - x_min), lo)
             e = min(int(b - x_min), hi)
-            for i in range(s, e + 1):
-                covered[i - lo] += 1
+            if s <= e:
+                steps[s - lo] += 1
+                steps[e - lo + 1] -= 1
+    covered = list(accumulate(steps[:n]))
     least = min(covered)
     if least > 0.6 * len(rows):
         return None

@@ -2,7 +2,10 @@
 
 Steps, each a general layout rule (see :mod:`extract.ingest.layout`):
 
-1. words of each page (pdfplumber), without the text printed inside figures;
+1. each page as a :class:`~extract.ingest.page.PageModel` (words with boxes and sizes, ruling
+   lines, rectangles, images) from PDFium (:mod:`extract.ingest.pdfium`), or from pdfplumber
+   for a file PDFium refuses and pdfminer still reads; the text printed inside figures is
+   dropped;
 2. tables (caption + rules, or ruled grids) taken out as :class:`Table` objects;
 3. lines in reading order: bands at full-width lines, columns within bands;
 4. running headers, footers and page numbers removed (margin lines that repeat across
@@ -18,6 +21,7 @@ import contextlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -36,10 +40,13 @@ from extract.ingest.layout import (
     lines_to_blocks,
     page_lines,
 )
-from extract.ingest.pdf_checks import check_pdf
+from extract.ingest.page import PageModel
+from extract.ingest.pdf_checks import has_text_layer, open_pdf
 from extract.ingest.sections import find_sections
 from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables, rotated_words
 
+#: pdfplumber's word options for the pdfplumber source; the PDFium source makes the same words
+#: (:mod:`extract.ingest.pdfium`).
 WORD_OPTIONS: dict[str, Any] = {
     "x_tolerance_ratio": 0.15,
     "y_tolerance": 2,
@@ -68,14 +75,64 @@ class _PageRead:
 def read_pdf(path: Path, *, max_pages: int) -> Document:
     """Read a PDF into a Document (kind "pdf"); bad files raise an IngestError."""
     path = Path(path)
-    damage_warnings = check_pdf(path, max_pages)  # damaged but readable: warnings (pdf_checks)
-    import pdfplumber
-
+    pdf, damage_warnings = open_pdf(path, max_pages)  # damaged but readable: warnings
     warnings: list[str] = list(damage_warnings or [])
     pages: list[_PageRead] = []
+    chars = 0
+    n_pages = len(pdf) if pdf is not None else 0
+    models = pdfium_pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
+    try:
+        for model in models:
+            chars += sum(len(w["text"]) for w in model.words)
+            chars += sum(1 for c in model.sideways if c["text"].strip())
+            try:
+                pages.append(read_page(model))
+            except IngestError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
+                warnings.append(
+                    f"page {model.number} could not be read ({type(exc).__name__}); its text is missing"
+                )
+    finally:
+        if pdf is not None:
+            pdf.close()
+    if pdf is not None and not has_text_layer(chars, n_pages):
+        raise NoTextLayerError(path)
+    if not any(p.lines or p.tables for p in pages):
+        if warnings:
+            raise CorruptFileError(path, "no page could be read")
+        raise NoTextLayerError(path)
+    return _compose(path, pages, warnings)
+
+
+def pdfium_pages(pdf: Any, warnings: list[str]) -> Iterator[PageModel]:
+    """The page models of an open pypdfium2 document (a page that fails is a warning)."""
+    from extract.ingest.pdfium import read_page as pdfium_page
+
+    for number in range(1, len(pdf) + 1):
+        page = textpage = None
+        try:
+            page = pdf[number - 1]
+            model, textpage = pdfium_page(page, number)
+        except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
+            warnings.append(f"page {number} could not be read ({type(exc).__name__}); its text is missing")
+            continue
+        finally:
+            for handle in (textpage, page):
+                if handle is not None:
+                    with contextlib.suppress(Exception):
+                        handle.close()
+        yield model
+
+
+def plumber_pages(path: Path, warnings: list[str]) -> Iterator[PageModel]:
+    """The page models of a file PDFium refuses, from pdfplumber (pdfminer reads some damaged
+    files PDFium will not open)."""
+    import pdfplumber
+
     try:
         pdf = pdfplumber.open(path)
-    except Exception as exc:  # noqa: BLE001 - any library error means a corrupt file; check_pdf catches most first
+    except Exception as exc:  # noqa: BLE001 - any library error means a corrupt file; open_pdf catches most first
         raise CorruptFileError(path, type(exc).__name__) from None
     with pdf:
         try:
@@ -84,33 +141,44 @@ def read_pdf(path: Path, *, max_pages: int) -> Document:
             raise CorruptFileError(path, type(exc).__name__) from None
         for number, page in enumerate(page_list, start=1):
             try:
-                pages.append(_read_page(page, number))
-            except IngestError:
-                raise
+                words = [w for w in page.extract_words(**WORD_OPTIONS) if w.get("upright", True)]
+                sideways = [
+                    {**c, "size": abs(c["matrix"][1]) or c.get("size", 10.0)}
+                    for c in page.chars
+                    if not c.get("upright", True) and c["text"].strip()
+                ]
+                model = PageModel(
+                    number=number,
+                    width=float(page.width),
+                    height=float(page.height),
+                    words=words,
+                    sideways=sideways,
+                    lines=list(page.lines),
+                    rects=list(page.rects),
+                    curves=list(page.curves),
+                    images=list(page.images),
+                )
             except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
                 warnings.append(
                     f"page {number} could not be read ({type(exc).__name__}); its text is missing"
                 )
+                continue
             finally:
                 with contextlib.suppress(Exception):
                     page.close()  # closing a damaged page may fail; it never matters
-    if not any(p.lines or p.tables for p in pages):
-        if warnings:
-            raise CorruptFileError(path, "no page could be read")
-        raise NoTextLayerError(path)
-    return _compose(path, pages, warnings)
+            yield model
 
 
-def _read_page(page: Any, number: int) -> _PageRead:
+def read_page(page: PageModel) -> _PageRead:
+    """A page model's lines in reading order and its tables (the layout analysis)."""
     words = [
         w
-        for w in page.extract_words(**WORD_OPTIONS)
-        if w.get("upright", True) and w["text"].strip()
-    ]
-    words = [
-        w
-        for w in words
-        if w["x1"] > 0 and w["x0"] < page.width and w["bottom"] > 0 and w["top"] < page.height
+        for w in page.words
+        if w["text"].strip()
+        and w["x1"] > 0
+        and w["x0"] < page.width
+        and w["bottom"] > 0
+        and w["top"] < page.height
     ]
     sizes: Counter[float] = Counter()
     for w in words:
@@ -128,10 +196,10 @@ def _read_page(page: Any, number: int) -> _PageRead:
         words = [w for w in words if id(w) not in used]
     words = drop_figure_text(page, words, body_size)
     if not words:
-        return _PageRead(number, float(page.height), [], tables)
+        return _PageRead(page.number, float(page.height), [], tables)
     x_min = min(w["x0"] for w in words)
     x_max = max(w["x1"] for w in words)
-    return _PageRead(number, float(page.height), page_lines(words, number, x_min, x_max), tables)
+    return _PageRead(page.number, float(page.height), page_lines(words, page.number, x_min, x_max), tables)
 
 
 # -- running headers and footers ------------------------------------------------------------

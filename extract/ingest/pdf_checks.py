@@ -1,9 +1,11 @@
 """Checks that turn a broken PDF into a one-line IngestError before it is read.
 
-``read_pdf`` calls :func:`check_pdf` first. The checks are cheap: the first kilobyte for the
-magic bytes, pypdfium2 to open the file, count pages and count the characters of the text
-layer, and pdfminer only to tell apart the files pypdfium2 refuses (no pages, truncated,
-corrupt) and to find damaged content streams. Every exception from the PDF libraries becomes
+``read_pdf`` calls :func:`open_pdf` first and reads the pages of the PDFium document it
+returns (counting the characters of the text layer as it reads them); :func:`check_pdf` is
+the check alone. The checks are cheap: the first kilobyte for the magic bytes, pypdfium2 to
+open the file, count pages and count the characters of the text layer, and pdfminer only to
+tell apart the files pypdfium2 refuses (no pages, truncated, corrupt) and to find damaged
+content streams. Every exception from the PDF libraries becomes
 an :class:`~extract.errors.IngestError`; a damaged file that still has text passes, and the
 damage comes back as warnings.
 """
@@ -78,6 +80,22 @@ def check_pdf(path: Path, max_pages: int) -> list[str]:
     read; callers that only want the check may ignore them.
     """
     path = Path(path)
+    pdf, warnings = open_pdf(path, max_pages)
+    if pdf is not None:
+        try:
+            if not _has_text_layer_pdfium(pdf, len(pdf)):
+                raise NoTextLayerError(path)
+        finally:
+            pdf.close()
+    return warnings
+
+
+def open_pdf(path: Path, max_pages: int) -> tuple[Any, list[str]]:
+    """(the pypdfium2 document, warnings) after every check but the text layer's, which the
+    reader makes on the characters it reads (:func:`has_text_layer`). The document is None
+    when PDFium refuses a file that pdfminer can still read in part (with a warning). The
+    caller closes the document."""
+    path = Path(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(_HEADER_WINDOW)
@@ -89,16 +107,25 @@ def check_pdf(path: Path, max_pages: int) -> list[str]:
         what = _looks_like(head)
         raise NotAPDFError(path, f"looks like {what}" if what else "no %PDF header")
 
-    n_pages = _open_with_pdfium(path, max_pages)
-    if n_pages is None:
+    pdf = _open_with_pdfium(path, max_pages)
+    if pdf is None:
         # pypdfium2 refused the file; pdfminer tells why (or reads it after all).
-        return _check_with_pdfminer(path, max_pages)
-    return _damage_warnings(path, max_pages)
+        return None, _check_with_pdfminer(path, max_pages)
+    try:
+        return pdf, _damage_warnings(path, max_pages)
+    except BaseException:
+        pdf.close()
+        raise
 
 
-def _open_with_pdfium(path: Path, max_pages: int) -> int | None:
-    """Page count after the page-count and text-layer checks; None when pypdfium2 cannot
-    open a file that may still be a damaged PDF."""
+def has_text_layer(chars: int, n_pages: int) -> bool:
+    """Enough printable characters over the pages (a text layer only on later pages counts)."""
+    return chars >= MIN_CHARS_PER_PAGE * n_pages
+
+
+def _open_with_pdfium(path: Path, max_pages: int) -> Any:
+    """The open document after the page-count checks; None when pypdfium2 cannot open a file
+    that may still be a damaged PDF."""
     import pypdfium2 as pdfium
 
     try:
@@ -120,15 +147,13 @@ def _open_with_pdfium(path: Path, max_pages: int) -> int | None:
             raise NoPagesError(path)
         if n_pages > max_pages:
             raise TooLargeError(path, f"{n_pages} pages; the limit is {max_pages}, see --max-pages")
-        if not _has_text_layer_pdfium(pdf, n_pages):
-            raise NoTextLayerError(path)
-        return n_pages
+        return pdf
     except IngestError:
+        pdf.close()
         raise
     except Exception as exc:  # noqa: BLE001
-        raise CorruptFileError(path, _short(exc)) from None
-    finally:
         pdf.close()
+        raise CorruptFileError(path, _short(exc)) from None
 
 
 def _has_text_layer_pdfium(pdf: object, n_pages: int) -> bool:
@@ -309,4 +334,4 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-__all__ = ["MIN_CHARS_PER_PAGE", "capture_pdf_warnings", "check_pdf"]
+__all__ = ["MIN_CHARS_PER_PAGE", "capture_pdf_warnings", "check_pdf", "has_text_layer", "open_pdf"]

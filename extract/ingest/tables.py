@@ -2,7 +2,8 @@
 
 Two kinds of printed table are handled with general rules:
 
-* fully ruled grids (pdfplumber's line strategy finds their cells);
+* fully ruled grids (pdfplumber's table finder, its line strategy, finds their cells from the
+  page model's ruling lines; the cells' text is our words');
 * "booktabs" tables with horizontal rules only (top, below the header, bottom), the common
   journal style: the rules under a ``Table N`` caption give the table's extent, column
   boundaries come from the x-gaps that no body word crosses, and a line whose first column
@@ -20,6 +21,7 @@ from typing import Any
 
 from extract.document import Table
 from extract.ingest.layout import Word, join_words, normalise, words_to_rows
+from extract.ingest.page import PageModel
 
 TABLE_LABEL = re.compile(r"^(?:Table|TABLE|Tab\.)\s*([0-9]+|[IVX]+)\b\s*[.:|]?")
 _FOOTNOTE_START = re.compile(
@@ -201,10 +203,13 @@ def _continues_row(previous: list[str], texts: list[str]) -> bool:
 
 def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTable]:
     """Tables on ``page`` that have a ``Table N`` caption above their rules, or a ruled grid."""
+    found: list[FoundTable] = []
+    if not any(w["text"][:2] in ("Ta", "TA") for w in words):
+        found.extend(_grid_tables(page, words, body_size, found))  # no "Table N" caption
+        return found
     rows = words_to_rows(words)
     rules = _rules(page)
     verticals = _verticals(page)
-    found: list[FoundTable] = []
     captions = _caption_rows(rows)
     for k, (ri, wi, label) in enumerate(captions):
         cap_words = _fragment(rows[ri], wi)
@@ -311,7 +316,7 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
                     header=header,
                     rows=body,
                     legend=legend,
-                    page=page.page_number,
+                    page=page.number,
                 ),
                 bbox=(min(tx0, cx0), ctop, max(tx1, cx1), bottom),
                 used=used,
@@ -325,11 +330,14 @@ def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTab
 def _grid_tables(
     page: Any, words: list[Word], body_size: float, already: list[FoundTable]
 ) -> list[FoundTable]:
-    """Fully ruled tables that pdfplumber's line strategy finds (and no caption rule found)."""
+    """Fully ruled tables that pdfplumber's table finder (line strategy) finds in the page's
+    ruling lines (and no caption rule found); the text of a cell is the words inside it."""
     out: list[FoundTable] = []
-    if len(page.lines) + len(page.rects) < 6:
-        return out
-    for t in page.find_tables():
+    if not isinstance(page, PageModel) or len(page.lines) + len(page.rects) < 6:
+        return out  # ruled grids are found on upright pages only
+    from pdfplumber.table import TableFinder
+
+    for t in TableFinder(page).tables:  # type: ignore[arg-type]
         x0, top, x1, bottom = t.bbox
         if any(
             f.bbox[0] - 3 <= x0
@@ -339,13 +347,6 @@ def _grid_tables(
             for f in already
         ):
             continue
-        data = t.extract()
-        if len(data) < 2 or max(len(r) for r in data) < 2:
-            continue
-        cells = [[normalise(" ".join((c or "").split())) for c in r] for r in data]
-        filled = sum(1 for r in cells for c in r if c)
-        if filled < 0.4 * sum(len(r) for r in cells):
-            continue  # a grid of mostly empty cells is a chart (an audiogram), not a table
         inside = [
             w
             for w in words
@@ -356,6 +357,12 @@ def _grid_tables(
         ]
         if not inside:
             continue
+        cells = [[_cell_text(cell, inside) for cell in row.cells] for row in t.rows]
+        if len(cells) < 2 or max(len(r) for r in cells) < 2:
+            continue
+        filled = sum(1 for r in cells for c in r if c)
+        if filled < 0.4 * sum(len(r) for r in cells):
+            continue  # a grid of mostly empty cells is a chart (an audiogram), not a table
         out.append(
             FoundTable(
                 table=Table(
@@ -363,7 +370,7 @@ def _grid_tables(
                     header=cells[0],
                     rows=cells[1:],
                     legend=None,
-                    page=page.page_number,
+                    page=page.number,
                 ),
                 bbox=(x0, top, x1, bottom),
                 used={id(w) for w in inside},
@@ -372,13 +379,26 @@ def _grid_tables(
     return out
 
 
+def _cell_text(cell: tuple[float, float, float, float] | None, words: list[Word]) -> str:
+    """The words whose centre lies in ``cell``, line by line."""
+    if cell is None:
+        return ""
+    x0, top, x1, bottom = cell
+    mine = [
+        w
+        for w in words
+        if x0 <= (w["x0"] + w["x1"]) / 2 < x1 and top <= (w["top"] + w["bottom"]) / 2 < bottom
+    ]
+    return " ".join(join_words(row) for row in words_to_rows(mine)).strip()
+
+
 class RotatedPage:
     """A landscape table printed sideways on a portrait page, seen as if the page were turned
     so that its text runs left to right. Provides what :func:`find_tables` reads of a page:
     size, page number, drawn lines and rectangles (turned too)."""
 
-    def __init__(self, page: Any, counter_clockwise: bool) -> None:
-        self.page_number = page.page_number
+    def __init__(self, page: PageModel, counter_clockwise: bool) -> None:
+        self.number = page.number
         self.width = float(page.height)
         self.height = float(page.width)
         self._ccw = counter_clockwise
@@ -397,28 +417,25 @@ class RotatedPage:
             box = {"x0": top, "x1": bottom, "top": self._w - x1, "bottom": self._w - x0}
         return {**obj, **box}
 
-    def find_tables(self) -> list[Any]:
-        return []  # ruled grids are found on upright pages only
 
-
-def rotated_words(page: Any, options: dict[str, Any]) -> tuple[RotatedPage, list[Word]] | None:
+def rotated_words(page: PageModel, options: dict[str, Any]) -> tuple[RotatedPage, list[Word]] | None:
     """Words of text printed sideways (a landscape table), in turned-page coordinates."""
-    chars = [c for c in page.chars if not c.get("upright", True) and c["text"].strip()]
+    chars = [c for c in page.sideways if c["text"].strip()]
     if len(chars) < 50:
         return None
     ccw = sum(1 for c in chars if c["matrix"][1] > 0) >= len(chars) / 2
     turned = RotatedPage(page, ccw)
     vchars = []
-    for c in chars:
-        size = abs(c["matrix"][1]) or c.get("size", 10.0)
+    for c in page.sideways:  # with the spaces a source saw between words
         vchars.append(
             {
                 **turned.turn(c),
                 "text": c["text"],
-                "size": size,
+                "size": c["size"],
                 "upright": True,
                 "fontname": c.get("fontname", ""),
                 "doctop": 0.0,
+                "space_after": c.get("space_after", False),
             }
         )
     for c in vchars:
@@ -427,7 +444,9 @@ def rotated_words(page: Any, options: dict[str, Any]) -> tuple[RotatedPage, list
 
     keys = ("x_tolerance_ratio", "y_tolerance", "keep_blank_chars", "extra_attrs")
     opts = {k: v for k, v in options.items() if k in keys}
-    words = extract_words(vchars, **opts)
+    words = extract_words(vchars, return_chars=True, **opts)
+    for w in words:
+        w["space_after"] = w.pop("chars")[-1].get("space_after", False)
     return turned, [normalise_word(w) for w in words]
 
 

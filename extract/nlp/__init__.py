@@ -19,8 +19,10 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
    "et al.", "vs.", "i.e.", "approx.", "no. 3", "Dr.", "pt." and PDF line breaks;
    section headings are sentences of their own;
 3. ``ner``: the MACCROBAT model -> ``doc.ents`` with labels such as Age, Sex, Duration,
-   Date, Biological_structure, Disease_disorder, Therapeutic_procedure, Medication
-   (then ``case_entity_edges`` trims line-break tokens off entity edges);
+   Date, Biological_structure, Disease_disorder, Therapeutic_procedure, Medication, found
+   in the body of the report (before its back matter: :mod:`.scope`; ``annotate(...,
+   whole=True)`` for all of it) (then ``case_entity_edges`` trims line-break tokens off
+   entity edges);
 4. ``case_abbreviations`` (:mod:`.abbreviations`): scispaCy's AbbreviationDetector ->
    ``doc._.abbreviations``, a list of short-form spans, each with ``span._.long_form`` (a
    Span); the other number of a short form resolves too ("GIST" after "... (GISTs)");
@@ -37,7 +39,8 @@ With ``ner=True`` the trained NER is sourced from ``model_path`` (default
 6. ``case_context`` (:mod:`.context`): medspaCy ConText over ``doc.ents`` and the term spans,
    setting ``span._.is_negated``, ``is_historical``, ``is_hypothetical``, ``is_family``,
    ``is_uncertain`` and ``is_other_patient`` (rules: medspaCy's defaults plus
-   ``resources/context_rules.json``).
+   ``resources/context_rules.json``), from cues in the body of the report (the spans past it
+   keep every flag False).
 
 ``annotate(nlp, document)`` runs the pipeline over ``document.text`` (the Doc's text is
 exactly ``document.text``, so character offsets are shared) and gives every token
@@ -70,10 +73,12 @@ from extract.nlp import (  # noqa: F401
     abbreviations,
     context,
     entities,
+    scope,
     sentences,
     terms,
     tokenizer,
 )
+from extract.nlp.scope import set_scope
 from extract.nlp.sections import set_sections
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -99,13 +104,14 @@ def load(*, ner: bool = True, model_path: str | Path | None = None) -> Language:
         path = Path(model_path) if model_path is not None else DEFAULT_MODEL_PATH
         _check_model(path)
         try:
-            source = spacy.load(path)
+            nlp.add_pipe(
+                "case_scoped_ner", name="ner", after="case_sentences", config={"model_path": str(path)}
+            )
         except (OSError, ValueError) as exc:
             raise ModelMissingError(
                 f"NER model in {path} cannot be loaded ({' '.join(str(exc).split())[:200]}): "
                 "run `make model` to retrain it"
             ) from None
-        nlp.add_pipe("ner", source=source, after="case_sentences")
     return nlp
 
 
@@ -115,22 +121,29 @@ def get_nlp(ner: bool = True) -> Language:
     return load(ner=ner)
 
 
-def annotate(nlp: Language, document: Document) -> Doc:
-    """Run ``nlp`` over ``document.text``; tokens get ``token._.section`` from the Document."""
-    return nlp(_prepare(nlp, document))
+def annotate(nlp: Language, document: Document, *, whole: bool = False) -> Doc:
+    """Run ``nlp`` over ``document.text``; tokens get ``token._.section`` from the Document.
+
+    Entities and their context are found in the body of the report, before its back matter
+    (the field rules read nothing past it: :mod:`.scope`); ``whole=True`` annotates all of it.
+    """
+    return nlp(_prepare(nlp, document, whole))
 
 
 def annotate_many(
-    nlp: Language, documents: Iterable[Document], *, batch_size: int = 8
+    nlp: Language, documents: Iterable[Document], *, batch_size: int = 8, whole: bool = False
 ) -> Iterator[Doc]:
-    """``annotate`` over many documents, in order, batched through ``nlp.pipe`` (the NER
-    runs faster on batches)."""
-    return nlp.pipe((_prepare(nlp, d) for d in documents), batch_size=batch_size)
+    """``annotate`` over many documents, in order, batched through ``nlp.pipe``."""
+    return nlp.pipe((_prepare(nlp, d, whole) for d in documents), batch_size=batch_size)
 
 
-def _prepare(nlp: Language, document: Document) -> Doc:
+def _prepare(nlp: Language, document: Document, whole: bool = False) -> Doc:
     doc = nlp.make_doc(document.text)
     set_sections(doc, document.sections)
+    if not whole:
+        from extract.fields.patients import body_end
+
+        set_scope(doc, body_end(document))
     return doc
 
 

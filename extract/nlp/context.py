@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from extract.nlp.linebreaks import across_line_breaks, phrase_pattern
+from extract.nlp.scope import scope_end
 
 DEFAULT_RULES = Path(__file__).parent / "resources" / "context_rules.json"
 TARGETS_ATTR = "context_targets"
@@ -131,7 +132,10 @@ class SentenceContext(ConText):
                 by_sent.setdefault(sent_of[span.start], ([], []))[0].append(span)
         matcher = self._ConText__matcher  # type: ignore[attr-defined]
         all_modifiers: list[ConTextModifier] = []
-        for match_id, start, end in matcher(doc):
+        # cues in the Doc's scope only (a prefix: the matches keep the Doc's token indices)
+        end_of_scope = scope_end(doc)
+        scoped = doc if end_of_scope >= len(doc) else doc[:end_of_scope]
+        for match_id, start, end in matcher(scoped):
             k = sent_of[start]
             if k not in by_sent:
                 continue  # no target in this sentence

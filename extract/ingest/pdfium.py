@@ -1,0 +1,564 @@
+"""PDF pages -> :class:`~extract.ingest.page.PageModel`, from PDFium (pypdfium2).
+
+PDFium parses the file and the content streams in C; from its text page we take each
+character's box (the font's box: ascent to descent, origin to advance, as pdfminer gives it)
+and its text object (the font, size and matrix every character of one ``Tj``/``TJ`` share);
+from the page objects, the paths (ruling lines, rectangles, curves) and images. Characters
+become words with pdfplumber's rule (``extract_words`` with ``x_tolerance_ratio=0.15``,
+``y_tolerance=2``, split at font and size changes), computed over whole pages at once with
+NumPy, so a page costs a few calls into PDFium per character and a few Python steps per word.
+
+Only characters the PDF holds are read: the spaces and line ends PDFium adds itself
+(generated characters, which have no text object) are dropped, as pdfminer never sees them;
+word breaks come from the real spaces and the gaps.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from extract.ingest.page import Drawing, PageModel, Word
+
+#: A gap wider than this share of the font size between two characters starts a new word.
+X_TOLERANCE_RATIO = 0.15
+#: Characters whose tops differ by more than this (points) are on different lines.
+Y_TOLERANCE = 2.0
+#: A space PDFium puts between two characters parts them only where they stand this share of
+#: the font size apart (or more).
+MIN_GAP = 0.03
+
+# page object types and path segment types (fpdf_edit.h)
+_OBJ_TEXT, _OBJ_PATH, _OBJ_IMAGE, _OBJ_FORM = 1, 2, 3, 5
+_SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
+# a page with more path segments than this is a drawing (a map, a vector chart): its paths
+# are kept as one curve each, not read segment by segment
+_MAX_SEGMENTS = 20000
+
+# what str.isspace() says of a character, as code points (pdfplumber breaks words at them)
+_SPACES = np.array(
+    [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+     0x2028, 0x2029, 0x202F, 0x205F, 0x3000],
+    dtype=np.uint32,
+)
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass
+class _Calls:
+    """PDFium functions called once per character, with plain C types (no ctypes objects made
+    per call: a handle is an int, a box is written into a buffer at an address)."""
+
+    loose_box: Callable[[int, int, int], int]
+    text_object: Callable[[int, int], int | None]  # None for no object
+    unicode: Callable[[int, int], int]
+    origin: Callable[[int, int, int, int], int]
+    ink_box: Callable[[int, int, int, int, int, int], int]
+
+
+@cache
+def _calls() -> _Calls:
+    import pypdfium2.raw as raw
+
+    def address(fn: Any) -> int:
+        value = ctypes.cast(fn, ctypes.c_void_p).value
+        assert value is not None
+        return value
+
+    vp, i, ui = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
+    return _Calls(
+        loose_box=ctypes.CFUNCTYPE(i, vp, i, vp)(address(raw.FPDFText_GetLooseCharBox)),
+        text_object=ctypes.CFUNCTYPE(vp, vp, i)(address(raw.FPDFText_GetTextObject)),
+        unicode=ctypes.CFUNCTYPE(ui, vp, i)(address(raw.FPDFText_GetUnicode)),
+        origin=ctypes.CFUNCTYPE(i, vp, i, vp, vp)(address(raw.FPDFText_GetCharOrigin)),
+        ink_box=ctypes.CFUNCTYPE(i, vp, i, vp, vp, vp, vp)(address(raw.FPDFText_GetCharBox)),
+    )
+
+
+def _handle(obj: Any) -> int:
+    return ctypes.cast(obj, ctypes.c_void_p).value or 0
+
+
+# -- characters to words ---------------------------------------------------------------------
+
+
+@dataclass
+class _Font:
+    size: float
+    fontname: str
+    upright: bool
+    matrix: Matrix
+    set_size: float = 1.0  # the size the PDF sets (Tf); ``size`` is what the page shows
+
+
+def _font_of(textpage: Any, index: int, view: Matrix) -> _Font:
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage, index, m)
+    matrix: Matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), view)
+    buf = ctypes.create_string_buffer(256)
+    flags = ctypes.c_int()
+    raw.FPDFText_GetFontInfo(textpage, index, buf, 256, flags)
+    set_size = float(raw.FPDFText_GetFontSize(textpage, index))
+    a, b, c, d = matrix[:4]
+    upright = a * d > 0 and b * c <= 0  # pdfminer's test
+    # the size pdfminer gives: the height of the character's box
+    size = set_size * (abs(d) if upright and b == 0 else math.hypot(c, d))
+    return _Font(size=size, fontname=buf.value.decode("utf-8", "replace"), upright=upright,
+                 matrix=matrix, set_size=set_size)
+
+
+def _text_objects(text_object: Callable[[int, int], int | None], handle: int, n: int) -> Any:
+    """The text object of each character (0 for none). The characters of one object are
+    consecutive in PDFium's order (one Tj or TJ at a time), so each run is found by galloping
+    and bisecting: a few calls per run instead of one per character. (A space PDFium adds
+    inside a run, which may have no object, gets the run's: spaces make no words.)"""
+    out = np.zeros(n, dtype=np.uint64)
+    start = 0
+    while start < n:
+        obj = text_object(handle, start) or 0
+        if not obj:  # a character without an object (PDFium's own line end): alone
+            start += 1
+            continue
+        same, step = start, 1  # same: the last index known to be in this run
+        while True:
+            k = same + step
+            if k >= n:
+                other = n
+                break
+            if (text_object(handle, k) or 0) != obj:
+                other = k
+                break
+            same, step = k, step * 2
+        while other - same > 1:
+            mid = (same + other) // 2
+            if (text_object(handle, mid) or 0) == obj:
+                same = mid
+            else:
+                other = mid
+        out[start : same + 1] = obj
+        start = same + 1
+    return out
+
+
+def _overhang(textpage: Any, chars: Any, right: Any, view: Matrix) -> Any:
+    """For each character: whether its glyph's ink reaches the right end of its box (then the
+    box is the ink, past the advance), from PDFium's tight box."""
+    out = np.zeros(len(chars), dtype=bool)
+    if view != _IDENTITY:
+        out[:] = True  # the boxes of a turned page are turned: trust PDFium's spaces
+        return out
+    calls = _calls()
+    handle = _handle(textpage.raw)
+    ink = (ctypes.c_double * 4)()  # left, right, bottom, top
+    at = ctypes.addressof(ink)
+    for j, i in enumerate(np.asarray(chars).tolist()):
+        if calls.ink_box(handle, i, at, at + 8, at + 16, at + 24):
+            out[j] = ink[1] >= right[i] - 0.05
+    return out
+
+
+def _alnum(codes: Any) -> Any:
+    """Letters and digits (str.isalnum), per code point."""
+    small = codes < 0x80
+    out = np.zeros(len(codes), dtype=bool)
+    c = codes[small]
+    out[small] = ((c >= 48) & (c <= 57)) | ((c >= 65) & (c <= 90)) | ((c >= 97) & (c <= 122))
+    for i in np.flatnonzero(~small).tolist():
+        out[i] = chr(int(codes[i])).isalnum()
+    return out
+
+
+def page_words(
+    textpage: Any, page_top: float, view: Matrix = _IDENTITY
+) -> tuple[list[Word], list[Word]]:
+    """(upright words, sideways characters) of a PDFium text page; ``view`` turns PDF space
+    as the page is shown (its /Rotate), and ``page_top`` is then the y of its top edge."""
+    calls = _calls()
+    handle = _handle(textpage.raw)
+    n = textpage.count_chars()
+    if n <= 0:
+        return [], []
+    boxes = (ctypes.c_float * (4 * n))()
+    base = ctypes.addressof(boxes)
+    box = calls.loose_box
+    boxed = np.array([box(handle, i, base + 16 * i) for i in range(n)], dtype=bool)
+    object_of = _text_objects(calls.text_object, handle, n)
+    object_of[~boxed] = 0
+    text = textpage.get_text_range()
+    if len(text) != n:  # PDFium left a character out of its text (or added one): ask each
+        uni = calls.unicode
+        text = "".join(chr(uni(handle, i)) for i in range(n))
+    # PDFium marks a hyphen at a line end (FPDFText_IsHyphen) by replacing it: U+FFFE in its
+    # text, 0x02 from GetUnicode; the PDF printed a hyphen there
+    text = text.replace("\ufffe", "-").replace("\x02", "-")
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+    # one font (size, name, orientation) and one baseline per text object (the characters of
+    # one upright Tj or TJ stand on one line)
+    _, first, inverse = np.unique(object_of, return_index=True, return_inverse=True)
+    fonts: list[_Font] = []
+    key_of: dict[tuple[float, str, bool], int] = {}
+    key_by_object = np.full(len(first), -1, dtype=np.int64)
+    line_by_object = np.zeros(len(first))
+    origin = ctypes.c_double(), ctypes.c_double()
+    a, b, c, d, e, f = view
+    for u in np.argsort(first, kind="stable").tolist():  # in the order PDFium meets them
+        i = int(first[u])
+        if not object_of[i]:
+            continue  # no box for this character
+        font = _font_of(textpage.raw, i, view)
+        fkey = (round(font.size, 4), font.fontname, font.upright)
+        k = key_of.get(fkey)
+        if k is None:
+            k = key_of[fkey] = len(fonts)
+            fonts.append(font)
+        key_by_object[u] = k
+        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
+            line_by_object[u] = page_top - (b * origin[0].value + d * origin[1].value + f)
+    keys = key_by_object[inverse]
+    present = np.flatnonzero(keys >= 0)
+    if not len(present):
+        return [], []
+    rect = np.frombuffer(boxes, dtype=np.float32).reshape(n, 4).astype(np.float64)
+    if view != _IDENTITY:  # a turned page: its boxes as shown
+        a, b, c, d, e, f = view
+        xs = (rect[:, 0], rect[:, 2])
+        ys = (rect[:, 1], rect[:, 3])
+        px = [a * x + c * y + e for x in xs for y in ys]
+        py = [b * x + d * y + f for x in xs for y in ys]
+        rect = np.stack(
+            (np.minimum.reduce(px), np.maximum.reduce(py), np.maximum.reduce(px), np.minimum.reduce(py)),
+            axis=1,
+        )
+    x0_all, x1_all = rect[:, 0], rect[:, 2]
+    top_all, bottom_all = page_top - rect[:, 1], page_top - rect[:, 3]
+    # pdfminer's box: from the font's descent below the baseline to a font size above that.
+    # PDFium's box is the font's box joined with the glyph's ink (a "y" reaches lower than the
+    # letters beside it; a font that gives no ascent and descent is the ink alone): the font's
+    # descent is where the highest of its characters' boxes ends, and not above the baseline
+    size_of_char = np.array([f.size for f in fonts])[np.maximum(keys, 0)]
+    space_all = np.isin(codes, _SPACES)
+    upright_char = (keys >= 0) & np.array([f.upright for f in fonts])[np.maximum(keys, 0)]
+    upright_char &= ~space_all
+    baseline = line_by_object[inverse]
+    # and from its origin on (for a font without metrics PDFium's box is the ink, shorter
+    # than the font size and starting right of the origin: "30" and "%" would stand apart)
+    for i in np.flatnonzero(upright_char & (bottom_all - top_all < 0.8 * size_of_char)).tolist():
+        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
+            x0_all[i] = min(x0_all[i], a * origin[0].value + c * origin[1].value + e)
+    below = np.full(len(fonts), np.inf)
+    np.minimum.at(below, keys[upright_char], (bottom_all - baseline)[upright_char])
+    below = np.clip(np.where(np.isfinite(below), below, 0.0), 0.0, None)
+    bottom_all[upright_char] = (baseline + below[keys])[upright_char]
+    top_all[upright_char] = bottom_all[upright_char] - size_of_char[upright_char]
+    upright_key = np.array([f.upright for f in fonts], dtype=bool)
+    size_key = np.array([f.size for f in fonts], dtype=np.float64)
+
+    sideways: list[Word] = []
+    turned = present[~upright_key[keys[present]]]
+    for i in turned.tolist():
+        f = fonts[keys[i]]
+        if text[i].isspace():
+            # a space after a character: PDFium's word break, in the box of that character
+            # (so that it sorts right after it) and as the space of the word it ends
+            if sideways and sideways[-1]["text"] != " " and not sideways[-1]["space_after"]:
+                sideways[-1]["space_after"] = sideways[-1]["text"].isalnum()
+                sideways.append({**sideways[-1], "text": " ", "space_after": False})
+            continue
+        sideways.append({
+            "text": text[i], "x0": float(x0_all[i]), "x1": float(x1_all[i]),
+            "top": float(top_all[i]), "bottom": float(bottom_all[i]), "size": f.size,
+            "fontname": f.fontname, "upright": False, "matrix": f.matrix, "space_after": False,
+        })
+
+    # pdfplumber's words: the characters of one font and size, cut into lines (tops within
+    # Y_TOLERANCE) and read left to right; a space, a gap or a step back starts a new word.
+    # pdfplumber groups characters by font in the order the PDF draws them; PDFium's order is
+    # its own (it moves a text object it finds out of line, as an accent drawn apart), so the
+    # characters of a font are grouped over the whole page
+    idx = present[upright_key[keys[present]] & ~space_all[present]]
+    if not len(idx):
+        return [], sideways
+    # a space (the PDF's, or one PDFium put where the glyphs' advances leave a word gap) between
+    # two characters in PDFium's order: they are two words, and the first ends with a space
+    # (a glyph's box can reach past its advance, as an "f" overhangs, so that a gap can look
+    # narrower than it is)
+    prev = np.concatenate(([-1], idx[:-1]))
+    spaced = np.zeros(len(idx), dtype=bool)
+    if len(idx) > 1:
+        between = np.cumsum(space_all)
+        spaced[1:] = between[idx[1:] - 1] - between[idx[:-1]] > 0
+    k = keys[idx]
+    top = top_all[idx]
+    by_top = np.lexsort((top, k))
+    st, sk = top[by_top], k[by_top]
+    new_line = np.ones(len(idx), dtype=bool)
+    new_line[1:] = (sk[1:] != sk[:-1]) | (st[1:] - st[:-1] > Y_TOLERANCE)
+    line = np.empty(len(idx), dtype=np.int64)
+    line[by_top] = np.cumsum(new_line)
+    order = np.lexsort((bottom_all[idx], x0_all[idx], line))
+    seq = idx[order]
+    sx0, sx1, stop, sbottom = x0_all[seq], x1_all[seq], top_all[seq], bottom_all[seq]
+    skey = keys[seq]
+    sline = line[order]
+    # seq[j] follows seq[j - 1] in PDFium's order with a space between them
+    # (where the glyphs touch, only after a glyph whose ink reaches past its advance, an
+    # italic "f": PDFium also puts a space before a kerned "°" or after a letter joined to a
+    # ligature of another font)
+    space_before = np.zeros(len(seq), dtype=bool)
+    space_before[1:] = spaced[order[1:]] & (prev[order[1:]] == seq[:-1])
+    touching = np.flatnonzero(
+        space_before[1:]
+        & (sline[1:] == sline[:-1])
+        & (sx0[1:] - sx1[:-1] <= MIN_GAP * size_key[skey[:-1]])
+    )
+    space_before[touching + 1] = _overhang(textpage, seq[touching], x1_all, view)
+    # a character of another font drawn between two of this font on their baseline (a quote in
+    # a font of its own: "researcher’s") parts them, as it ends pdfminer's run of one font
+    base = baseline[idx]
+    by_base = np.argsort(base, kind="stable")
+    gap_base = np.diff(base[by_base]) > 0.3 * size_key[k[by_base][1:]]
+    gline = np.empty(len(idx), dtype=np.int64)
+    gline[by_base] = np.concatenate(([0], np.cumsum(gap_base)))
+    along = np.lexsort((x0_all[idx], gline))
+    rank = np.empty(len(idx), dtype=np.int64)
+    rank[along] = np.arange(len(idx))
+    interloper = np.zeros(len(seq), dtype=bool)
+    interloper[1:] = (gline[order[1:]] == gline[order[:-1]]) & (rank[order[1:]] - rank[order[:-1]] > 1)
+    brk = np.ones(len(seq), dtype=bool)
+    brk[1:] = (
+        (sline[1:] != sline[:-1])
+        | space_before[1:]
+        | interloper[1:]
+        | (sx0[1:] < sx0[:-1])
+        | (sx0[1:] > sx1[:-1] + X_TOLERANCE_RATIO * size_key[skey[:-1]])
+        | (np.abs(stop[1:] - stop[:-1]) > Y_TOLERANCE)
+    )
+    starts = np.flatnonzero(brk)
+    # a word ends with a space when PDFium saw one right after its last character
+    last = np.concatenate((starts[1:], [len(seq)])) - 1
+    # (between letters or digits of one size: PDFium also puts a space where the font changes,
+    # before a superscript or a comma after an italic word, where pdfminer's boxes leave none)
+    nxt = np.minimum(order[last] + 1, len(idx) - 1)  # seq[j] is idx[order[j]]
+    # The next character in PDFium's order must also be the next on the line (PDFium may draw
+    # a comma apart, after the words that follow it)
+    a, b = seq[last], idx[nxt]
+    alnum_a, alnum_b = _alnum(codes[a]), _alnum(codes[b])
+    size_a = size_key[keys[a]]
+    step = x0_all[b] - x1_all[a]
+    space_after = (
+        (order[last] + 1 < len(idx))
+        & spaced[nxt]
+        & (np.abs(bottom_all[b] - bottom_all[a]) < 0.3 * size_a)
+        & (step < size_a)
+        & (
+            (keys[b] == keys[a])
+            | ((np.abs(size_key[keys[b]] - size_a) < 0.05) & alnum_a & alnum_b)
+        )
+    )
+    # glyphs that touch: a space only after an overhanging letter of the same font (a
+    # ligature of another font fills its box with ink, and is no overhang)
+    touching = np.flatnonzero(space_after & (step <= MIN_GAP * size_a))
+    space_after[touching] = (keys[b[touching]] == keys[a[touching]]) & _overhang(
+        textpage, a[touching], x1_all, view
+    )
+    spaces_after = space_after.tolist()
+    ordered_text = codes[seq].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
+    # PDFium gives a character beyond the BMP (a mathematical italic μ) as its two UTF-16 halves
+    surrogates = bool(((codes >= 0xD800) & (codes <= 0xDFFF)).any())
+    wx0 = np.minimum.reduceat(sx0, starts).tolist()
+    wx1 = np.maximum.reduceat(sx1, starts).tolist()
+    wtop = np.minimum.reduceat(stop, starts).tolist()
+    wbottom = np.maximum.reduceat(sbottom, starts).tolist()
+    wkey = skey[starts].tolist()
+    wbase = baseline[seq[starts]].tolist()
+    bounds = [*starts.tolist(), len(seq)]
+    words: list[Word] = []
+    for j in range(len(starts)):
+        f = fonts[wkey[j]]
+        word = ordered_text[bounds[j] : bounds[j + 1]]
+        if surrogates:
+            word = word.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        words.append({
+            "text": word,
+            "x0": wx0[j], "x1": wx1[j], "top": wtop[j], "bottom": wbottom[j],
+            "baseline": wbase[j], "size": f.size, "fontname": f.fontname, "upright": True,
+            "space_after": spaces_after[j],
+        })
+    return words, sideways
+
+
+# -- drawings ---------------------------------------------------------------------------------
+
+
+def _mult(m: Matrix, n: Matrix) -> Matrix:
+    """``m`` then ``n`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = m
+    a2, b2, c2, d2, e2, f2 = n
+    return (
+        a * a2 + b * c2, a * b2 + b * d2,
+        c * a2 + d * c2, c * b2 + d * d2,
+        e * a2 + f * c2 + e2, e * b2 + f * d2 + f2,
+    )
+
+
+def _matrix(obj: Any) -> Matrix:
+    import pypdfium2.raw as raw
+
+    m = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _objects(container: Any, in_form: bool, ctm: Matrix) -> Iterator[tuple[Any, int, Matrix]]:
+    """(object, type, matrix of its container) for every page object, into form XObjects."""
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFFormObj_CountObjects(container) if in_form else raw.FPDFPage_CountObjects(container)
+    get = raw.FPDFFormObj_GetObject if in_form else raw.FPDFPage_GetObject
+    for i in range(count):
+        obj = get(container, i)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == _OBJ_FORM:
+            yield from _objects(obj, True, _mult(_matrix(obj), ctm))
+        elif kind in (_OBJ_PATH, _OBJ_IMAGE):
+            yield obj, kind, ctm
+
+
+def _box(points: list[tuple[float, float]], page_top: float) -> Drawing:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    return {"x0": x0, "x1": x1, "top": page_top - y1, "bottom": page_top - y0,
+            "width": x1 - x0, "height": y1 - y0, "y0": y0, "y1": y1, "doctop": page_top - y1}
+
+
+def _path_shapes(obj: Any, ctm: Matrix) -> list[tuple[str, list[tuple[float, float]]]]:
+    """A path's subpaths as pdfminer sees them: (shape, points), shape a string of m, l, c, h."""
+    import pypdfium2.raw as raw
+
+    m = _mult(_matrix(obj), ctm)
+    a, b, c, d, e, f = m
+    x, y = ctypes.c_float(), ctypes.c_float()
+    shapes: list[tuple[str, list[tuple[float, float]]]] = []
+    shape: list[str] = []
+    pts: list[tuple[float, float]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        seg = raw.FPDFPath_GetPathSegment(obj, i)
+        raw.FPDFPathSegment_GetPoint(seg, x, y)
+        px, py = x.value, y.value
+        point = (a * px + c * py + e, b * px + d * py + f)
+        kind = raw.FPDFPathSegment_GetType(seg)
+        if kind == _SEG_MOVETO:
+            if shape:
+                shapes.append(("".join(shape), pts))
+            shape, pts = ["m"], [point]
+        elif kind == _SEG_BEZIERTO:
+            bezier += 1
+            if bezier % 3:
+                continue  # a Bézier curve is three points: its end point places it
+            shape.append("c")
+            pts.append(point)
+        else:
+            shape.append("l")
+            pts.append(point)
+        if raw.FPDFPathSegment_GetClose(seg) and pts:
+            shape.append("h")
+            pts.append(pts[0])
+    if shape:
+        shapes.append(("".join(shape), pts))
+    return shapes
+
+
+def _classify(shape: str, pts: list[tuple[float, float]], page_top: float, out: PageModel) -> None:
+    """pdfminer's classes: a line, a rectangle or a curve."""
+    if not shape.startswith("m") or len(pts) < 2:
+        return
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts = pts[:-2] + [pts[-1]]
+    if shape in ("ml", "mlh"):
+        out.lines.append({**_box(pts[:2], page_top), "object_type": "line"})
+        return
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), last = pts
+        square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if last == pts[0] and square:
+            out.rects.append({**_box(pts, page_top), "object_type": "rect"})
+            return
+    curve = _box(pts, page_top)
+    curve["pts"] = [(px, page_top - py) for px, py in pts]
+    curve["object_type"] = "curve"
+    out.curves.append(curve)
+
+
+def _drawings(page: Any, page_top: float, view: Matrix, out: PageModel) -> None:
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+    segments = 0
+    for obj, kind, ctm in _objects(page.raw, False, view):
+        if kind == _OBJ_IMAGE:
+            if not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            corners = [(left.value, bottom.value), (right.value, top.value),
+                       (left.value, top.value), (right.value, bottom.value)]
+            if ctm != _IDENTITY:
+                a, b, c, d, e, f = ctm
+                corners = [(a * x + c * y + e, b * x + d * y + f) for x, y in corners]
+            out.images.append({**_box(corners, page_top), "object_type": "image"})
+            continue
+        n = raw.FPDFPath_CountSegments(obj)
+        segments += n
+        if segments > _MAX_SEGMENTS:
+            if raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                a, b, c, d, e, f = ctm
+                pts = [(a * x + c * y + e, b * x + d * y + f)
+                       for x, y in ((left.value, bottom.value), (right.value, top.value))]
+                curve = _box(pts, page_top)
+                curve["pts"] = [(px, page_top - py) for px, py in pts]
+                curve["object_type"] = "curve"
+                out.curves.append(curve)
+            continue
+        for shape, pts in _path_shapes(obj, ctm):
+            _classify(shape, pts, page_top, out)
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+def read_page(page: Any, number: int) -> tuple[PageModel, Any]:
+    """The page model of a pypdfium2 page, and its text page (the caller closes both)."""
+    x0, y0, x1, y1 = (float(v) for v in page.get_mediabox())
+    width, height = x1 - x0, y1 - y0
+    rotation = page.get_rotation()
+    # a page with /Rotate is read as it is shown, as pdfminer does
+    view: Matrix = {
+        90: (0.0, -1.0, 1.0, 0.0, -y0, x1),
+        180: (-1.0, 0.0, 0.0, -1.0, x1, y1),
+        270: (0.0, 1.0, -1.0, 0.0, y1, -x0),
+    }.get(rotation, _IDENTITY)
+    top = y1
+    if rotation in (90, 270):
+        width, height = height, width
+    if view != _IDENTITY:
+        top = height
+    model = PageModel(number=number, width=width, height=height)
+    textpage = page.get_textpage()
+    model.words, model.sideways = page_words(textpage, top, view)
+    _drawings(page, top, view, model)
+    return model, textpage
