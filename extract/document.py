@@ -68,11 +68,21 @@ class Caption:
     page: int | None = None
 
 
+@dataclass(frozen=True)
+class OcrPage:
+    """A page read by OCR (issue 14): its number and Tesseract's mean word confidence (0-100)."""
+
+    number: int
+    confidence: float
+
+
 @dataclass
 class Document:
     """A case report as read: its ``text`` (every offset of the later stages indexes it), the
     ``pages`` with their offsets, ``sections``, ``tables`` (``table.to_dataframe()``), figure
-    ``captions``, ``title``, the ``kind`` of source and the reader's ``warnings``."""
+    ``captions``, ``title``, the ``kind`` of source, the reader's ``warnings`` and the
+    ``ocr_pages`` (pages of a scan read by OCR, with their confidence; none for a born-digital
+    file)."""
 
     doc_id: str
     source_path: str
@@ -84,6 +94,7 @@ class Document:
     title: str | None = None
     kind: str = "txt"  # "pdf", "txt" or "jats"
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[OcrPage] = field(default_factory=list)
 
     # -- offsets -------------------------------------------------------------------
     def page_of(self, offset: int) -> int | None:
@@ -93,6 +104,10 @@ class Document:
         starts = [p.start for p in self.pages]
         i = bisect.bisect_right(starts, offset) - 1
         return self.pages[max(i, 0)].number
+
+    def is_ocr_page(self, page: int | None) -> bool:
+        """Whether page ``page`` was read by OCR."""
+        return page is not None and any(p.number == page for p in self.ocr_pages)
 
     def section_of(self, offset: int) -> Section | None:
         """The innermost section that holds ``offset``."""
@@ -104,7 +119,7 @@ class Document:
 
     # -- serialisation --------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "doc_id": self.doc_id,
             "source_path": self.source_path,
             "title": self.title,
@@ -116,6 +131,9 @@ class Document:
             "captions": [asdict(c) for c in self.captions],
             "warnings": list(self.warnings),
         }
+        if self.ocr_pages:  # only for scans: born-digital Documents serialise as before
+            out["ocr_pages"] = [asdict(p) for p in self.ocr_pages]
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Document:
@@ -130,4 +148,5 @@ class Document:
             title=data.get("title"),
             kind=data.get("kind", "txt"),
             warnings=list(data.get("warnings", [])),
+            ocr_pages=[OcrPage(**p) for p in data.get("ocr_pages", [])],
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from extract.document import Document
 from extract.errors import EmptyFileError, IngestError, UnsupportedFormatError
+from extract.ingest.ocr import OCR_MODES, OcrMode
 from extract.ingest.text import text_document
 
 SUPPORTED_SUFFIXES = (".pdf", ".txt", ".nxml", ".xml")
@@ -22,8 +23,12 @@ def doc_id_for(path: str | Path) -> str:
     return Path(path).stem
 
 
-def read(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
-    """Read ``path`` into a Document, or raise an IngestError with a one-line message."""
+def read(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrMode = "auto") -> Document:
+    """Read ``path`` into a Document, or raise an IngestError with a one-line message. ``ocr``
+    (PDFs only): read scanned pages without a text layer by OCR (``auto``), every page
+    (``always``) or none (``never``)."""
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}")
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -37,7 +42,7 @@ def read(path: str | Path, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     if suffix == ".pdf":
         from extract.ingest.pdf import read_pdf
 
-        return read_pdf(p, max_pages=max_pages)
+        return read_pdf(p, max_pages=max_pages, ocr=ocr)
     if suffix == ".txt":
         from extract.ingest.text import read_text
 
@@ -62,4 +67,4 @@ def iter_inputs(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-__all__ = ["read", "text_document", "iter_inputs", "doc_id_for", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_PAGES"]
+__all__ = ["read", "OCR_MODES", "OcrMode", "text_document", "iter_inputs", "doc_id_for", "SUPPORTED_SUFFIXES", "DEFAULT_MAX_PAGES"]

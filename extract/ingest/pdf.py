@@ -4,7 +4,8 @@ Steps, each a general layout rule (see :mod:`extract.ingest.layout`):
 
 1. each page as a :class:`~extract.ingest.page.PageModel` (words with boxes and sizes, ruling
    lines, rectangles, images) from PDFium (:mod:`extract.ingest.pdfium`), or from pdfplumber
-   for a file PDFium refuses and pdfminer still reads; the text printed inside figures is
+   for a file PDFium refuses and pdfminer still reads, or from Tesseract for a scanned page
+   without a text layer (:mod:`extract.ingest.ocr`); the text printed inside figures is
    dropped;
 2. tables (caption + rules, or ruled grids) taken out as :class:`Table` objects;
 3. lines in reading order: bands at full-width lines, columns within bands;
@@ -28,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from extract.document import Caption, Document, Page, Table
+from extract.document import Caption, Document, OcrPage, Page, Table
 from extract.errors import CorruptFileError, IngestError, NoTextLayerError
 from extract.ingest.captions import drop_figure_text, is_figure_caption
 from extract.ingest.layout import (
@@ -40,8 +41,9 @@ from extract.ingest.layout import (
     lines_to_blocks,
     page_lines,
 )
+from extract.ingest.ocr import INSTALL_HINT, OcrMode, TesseractMissing, ocr_page, page_needs_ocr
 from extract.ingest.page import PageModel
-from extract.ingest.pdf_checks import has_text_layer, open_pdf
+from extract.ingest.pdf_checks import MIN_CHARS_PER_PAGE, has_text_layer, open_pdf
 from extract.ingest.sections import find_sections
 from extract.ingest.tables import TABLE_LABEL, FoundTable, find_tables, rotated_words
 
@@ -72,15 +74,17 @@ class _PageRead:
     tables: list[FoundTable]
 
 
-def read_pdf(path: Path, *, max_pages: int) -> Document:
-    """Read a PDF into a Document (kind "pdf"); bad files raise an IngestError."""
+def read_pdf(path: Path, *, max_pages: int, ocr: OcrMode = "auto") -> Document:
+    """Read a PDF into a Document (kind "pdf"); bad files raise an IngestError. ``ocr``: read
+    pages without a text layer by OCR (``auto``), every page (``always``) or none (``never``)."""
     path = Path(path)
     pdf, damage_warnings = open_pdf(path, max_pages)  # damaged but readable: warnings
     warnings: list[str] = list(damage_warnings or [])
     pages: list[_PageRead] = []
     chars = 0
     n_pages = len(pdf) if pdf is not None else 0
-    models = pdfium_pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
+    reader = _PdfiumReader(path, ocr)
+    models = reader.pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
     try:
         for model in models:
             chars += sum(len(w["text"]) for w in model.words)
@@ -96,33 +100,65 @@ def read_pdf(path: Path, *, max_pages: int) -> Document:
     finally:
         if pdf is not None:
             pdf.close()
+    hint = INSTALL_HINT if reader.tesseract_missing else None
     if pdf is not None and not has_text_layer(chars, n_pages):
-        raise NoTextLayerError(path)
+        raise NoTextLayerError(path, hint)
     if not any(p.lines or p.tables for p in pages):
-        if warnings:
+        if warnings and not hint:
             raise CorruptFileError(path, "no page could be read")
-        raise NoTextLayerError(path)
-    return _compose(path, pages, warnings)
+        raise NoTextLayerError(path, hint)
+    document = _compose(path, pages, warnings)
+    document.ocr_pages = reader.ocr_pages
+    return document
 
 
-def pdfium_pages(pdf: Any, warnings: list[str]) -> Iterator[PageModel]:
-    """The page models of an open pypdfium2 document (a page that fails is a warning)."""
-    from extract.ingest.pdfium import read_page as pdfium_page
+class _PdfiumReader:
+    """Page models from PDFium, or from OCR for the pages that need it (and records which)."""
 
-    for number in range(1, len(pdf) + 1):
-        page = textpage = None
+    def __init__(self, path: Path, ocr: OcrMode) -> None:
+        self.path = path
+        self.ocr = ocr
+        self.ocr_pages: list[OcrPage] = []
+        self.tesseract_missing = False
+
+    def pages(self, pdf: Any, warnings: list[str]) -> Iterator[PageModel]:
+        """The page models of an open pypdfium2 document (a page that fails is a warning)."""
+        from extract.ingest.pdfium import read_page as pdfium_page
+
+        for number in range(1, len(pdf) + 1):
+            page = textpage = None
+            try:
+                page = pdf[number - 1]
+                model, textpage = pdfium_page(page, number)
+                if self._wants_ocr(model):
+                    model = self._ocr(page, model)
+            except IngestError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
+                warnings.append(f"page {number} could not be read ({type(exc).__name__}); its text is missing")
+                continue
+            finally:
+                for handle in (textpage, page):
+                    if handle is not None:
+                        with contextlib.suppress(Exception):
+                            handle.close()
+            yield model
+
+    def _wants_ocr(self, model: PageModel) -> bool:
+        if self.ocr == "never" or self.tesseract_missing:
+            return False
+        return self.ocr == "always" or page_needs_ocr(model, MIN_CHARS_PER_PAGE)
+
+    def _ocr(self, page: Any, model: PageModel) -> PageModel:
         try:
-            page = pdf[number - 1]
-            model, textpage = pdfium_page(page, number)
-        except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning
-            warnings.append(f"page {number} could not be read ({type(exc).__name__}); its text is missing")
-            continue
-        finally:
-            for handle in (textpage, page):
-                if handle is not None:
-                    with contextlib.suppress(Exception):
-                        handle.close()
-        yield model
+            scanned, facts = ocr_page(page, model.number)
+        except TesseractMissing:
+            if self.ocr == "always":
+                raise IngestError(self.path, f"OCR is not available ({INSTALL_HINT})") from None
+            self.tesseract_missing = True  # the page keeps its (empty) text layer
+            return model
+        self.ocr_pages.append(facts)
+        return scanned
 
 
 def plumber_pages(path: Path, warnings: list[str]) -> Iterator[PageModel]:

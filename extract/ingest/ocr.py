@@ -1,0 +1,329 @@
+"""Scanned pages -> :class:`~extract.ingest.page.PageModel`, from Tesseract (issue 14).
+
+A page with no text layer is rendered with PDFium (pypdfium2, 300 dpi, grey) and recognised by
+Tesseract (the ``tesseract`` program, through pytesseract). We read Tesseract's hOCR rather than
+its TSV: the same words, boxes and confidences, and for each line also its baseline and its
+``x_size`` (the height of the line's font), which the layout needs for rows and font sizes.
+
+From the page image we also take what the layout reads of a born-digital page's drawings:
+
+* long thin dark runs become ruling lines (so a ruled table is found as on the born-digital
+  PDF, by :mod:`~extract.ingest.tables`);
+* words printed heavier than the page's body text are bold (headings are found by it);
+* a word's size is its line's font height, snapped to the page's few sizes (so the small
+  wobble of an estimate does not split a paragraph or make a heading).
+
+Everything after the page model (layout, tables, captions, sections) is the born-digital
+path's, unchanged. :func:`scan_pdf` makes a scan of a born-digital PDF, the way a library
+does (grey page images in an image-only PDF), for the tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from statistics import median
+from typing import Any, Literal
+
+import numpy as np
+
+from extract.document import OcrPage
+from extract.ingest.page import Drawing, PageModel, Word
+
+OcrMode = Literal["auto", "always", "never"]
+OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
+
+#: Resolution pages are rendered at for Tesseract (its models are trained near 300 dpi).
+OCR_DPI = 300
+#: Tesseract's language pack (Debian: tesseract-ocr-eng).
+OCR_LANGUAGE = "eng"
+#: A word Tesseract is less sure of than this (0-100) is noise in a picture, not text.
+MIN_WORD_CONFIDENCE = 20
+#: A page's font size as printed, over Tesseract's x_size in points (PDF font boxes are a
+#: little taller than the glyphs Tesseract measures: 10 pt body text has an x_size of 9.1 pt).
+SIZE_PER_X_SIZE = 1.096
+#: A font's box above and below its baseline, as shares of its size (PDFium's boxes of common
+#: text fonts), so OCR words have the boxes born-digital words have.
+ASCENT, DESCENT = 0.80, 0.20
+#: A dark run at least this long (points) and at most this thick is a ruling line.
+MIN_RULE_LENGTH = 40.0
+MAX_RULE_THICKNESS = 2.5
+#: A word whose strokes are this much thicker than the page's usual is bold.
+BOLD_INK_RATIO = 1.3
+#: Line sizes within these shares below and above the body text's are the body size (capitals
+#: and brackets make Tesseract's estimate of a line high more often than low).
+BODY_SIZE_SLACK = (0.08, 0.16)
+
+INSTALL_HINT = (
+    "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng "
+    "(macOS: brew install tesseract; see README, OCR)"
+)
+
+_BBOX = re.compile(r"bbox (\d{1,6}) (\d{1,6}) (\d{1,6}) (\d{1,6})")
+_BASELINE = re.compile(r"baseline (-?[0-9.]{1,12}) (-?[0-9.]{1,12})")
+_X_SIZE = re.compile(r"x_size ([0-9.]{1,12})")
+_CONF = re.compile(r"x_wconf (\d{1,3})")
+
+
+class TesseractMissing(RuntimeError):
+    """The ``tesseract`` program (or its English data) cannot be run."""
+
+
+def tesseract_available() -> bool:
+    """Whether pytesseract and the ``tesseract`` program are here."""
+    try:
+        import pytesseract
+    except ImportError:
+        return False
+    cmd = pytesseract.pytesseract.tesseract_cmd
+    return bool(shutil.which(cmd) or (os.path.isabs(cmd) and os.access(cmd, os.X_OK)))
+
+
+def ocr_page(page: Any, number: int, *, dpi: int = OCR_DPI) -> tuple[PageModel, OcrPage]:
+    """The page model of a pypdfium2 page read by OCR, and its OCR facts. Raises
+    :class:`TesseractMissing` when Tesseract cannot be run."""
+    x0, y0, x1, y1 = (float(v) for v in page.get_mediabox())
+    width, height = x1 - x0, y1 - y0
+    if page.get_rotation() in (90, 270):
+        width, height = height, width
+    bitmap = page.render(scale=dpi / 72, grayscale=True)
+    image = bitmap.to_pil().convert("L")
+    grey = np.asarray(image)
+    hocr = _tesseract_hocr(image)
+    scale = width / grey.shape[1]  # points per pixel
+    model = PageModel(number=number, width=width, height=height)
+    model.words, confidences = _hocr_words(hocr, scale)
+    _snap_sizes(model.words)
+    _mark_bold(model.words, grey, scale)
+    model.lines = ruling_lines(grey, scale)
+    confidence = float(np.mean(confidences)) if confidences else 0.0
+    return model, OcrPage(number=number, confidence=round(confidence, 1))
+
+
+def _tesseract_hocr(image: Any) -> str:
+    try:
+        import pytesseract
+    except ImportError:
+        raise TesseractMissing("pytesseract is not installed") from None
+    # Tesseract's own threads only slow it on a small machine whose cores the worker pool uses
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        data = pytesseract.image_to_pdf_or_hocr(image, lang=OCR_LANGUAGE, extension="hocr")
+    except pytesseract.TesseractNotFoundError:
+        raise TesseractMissing("tesseract is not installed or not on PATH") from None
+    except pytesseract.TesseractError as exc:
+        raise TesseractMissing(" ".join(str(exc.message).split())[:160]) from None
+    return bytes(data).decode("utf-8", "replace")
+
+
+def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
+    """Words of a hOCR page, in points, each with its line's baseline and font size."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(hocr)
+    words: list[Word] = []
+    confidences: list[float] = []
+    for span in root.iter():
+        cls = span.get("class", "")
+        if cls not in ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"):
+            continue
+        title = span.get("title", "")
+        box = _BBOX.search(title)
+        if not box:
+            continue
+        lx0, _ly0, _lx1, ly1 = (int(v) for v in box.groups())
+        base = _BASELINE.search(title)
+        slope, offset = (float(base.group(1)), float(base.group(2))) if base else (0.0, 0.0)
+        x_size = _X_SIZE.search(title)
+        for w in span.iter():
+            if w.get("class") != "ocrx_word":
+                continue
+            text = "".join(w.itertext()).strip()
+            wtitle = w.get("title", "")
+            wbox = _BBOX.search(wtitle)
+            conf_m = _CONF.search(wtitle)
+            conf = float(conf_m.group(1)) if conf_m else 0.0
+            if not text or not wbox:
+                continue
+            wx0, wy0, wx1, wy1 = (int(v) for v in wbox.groups())
+            if conf < MIN_WORD_CONFIDENCE:
+                continue
+            confidences.append(conf)
+            size_px = float(x_size.group(1)) if x_size else float(wy1 - wy0)
+            size = size_px * scale * SIZE_PER_X_SIZE
+            baseline_px = ly1 + offset + slope * ((wx0 + wx1) / 2 - lx0)
+            baseline = baseline_px * scale
+            words.append(
+                {
+                    "text": text,
+                    "x0": wx0 * scale,
+                    "x1": wx1 * scale,
+                    "top": baseline - ASCENT * size,
+                    "bottom": baseline + DESCENT * size,
+                    "baseline": baseline,
+                    "size": size,
+                    "fontname": "",
+                    "upright": True,
+                    "space_after": True,
+                    "ink_box": (wx0, wy0, wx1, wy1),
+                    "confidence": conf,
+                }
+            )
+    return words, confidences
+
+
+def _snap_sizes(words: list[Word]) -> None:
+    """Sizes near the body text's are the body size; the others within 7% of each other are
+    one size (the char-weighted median of the group); rounded to a quarter point. A page
+    prints a few sizes, and the estimate wobbles around each (capitals, brackets)."""
+    if not words:
+        return
+    chars = [max(len(w["text"]), 1) for w in words]
+    body = _weighted_median([w["size"] for w in words], chars)
+    low, high = body * (1 - BODY_SIZE_SLACK[0]), body * (1 + BODY_SIZE_SLACK[1])
+    groups: list[list[Word]] = [[w for w in words if low <= w["size"] <= high]]
+    order = sorted((w for w in words if not low <= w["size"] <= high), key=lambda w: w["size"])
+    for w in order:
+        if len(groups) > 1 and w["size"] <= groups[-1][0]["size"] * 1.07:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    for group in groups:
+        if not group:
+            continue
+        size = _weighted_median([w["size"] for w in group], [len(w["text"]) for w in group])
+        size = round(size * 4) / 4
+        for w in group:
+            base = w["baseline"]
+            w["size"] = size
+            w["top"] = base - ASCENT * size
+            w["bottom"] = base + DESCENT * size
+
+
+def _weighted_median(values: list[float], weights: list[int]) -> float:
+    order = sorted(zip(values, weights))
+    half = sum(max(wt, 1) for _, wt in order) / 2
+    seen = 0.0
+    for value, wt in order:
+        seen += max(wt, 1)
+        if seen >= half:
+            return value
+    return order[-1][0]
+
+
+def _mark_bold(words: list[Word], grey: Any, scale: float) -> None:
+    """Bold words: strokes clearly thicker, for their size, than the page's usual. A word's
+    stroke is its mean horizontal run of ink (dark pixels per run), which the widths and
+    number of its letters do not change."""
+    weights: list[float] = []
+    for w in words:
+        x0, y0, x1, y1 = w.pop("ink_box")
+        patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+        runs = int(np.count_nonzero(patch[:, 1:] & ~patch[:, :-1])) + int(np.count_nonzero(patch[:, 0]))
+        dark = int(np.count_nonzero(patch))
+        weights.append(dark / runs / (w["size"] / scale) if runs else 0.0)
+    measured = [x for x in weights if x > 0]
+    if len(measured) < 20:
+        return
+    usual = float(np.median(measured))
+    for w, weight in zip(words, weights):
+        if weight > BOLD_INK_RATIO * usual:
+            w["fontname"] = "OCR-Bold"
+
+
+def ruling_lines(grey: Any, scale: float) -> list[Drawing]:
+    """Long thin dark runs of a page image as ruling lines (horizontal and vertical), in points."""
+    from scipy import ndimage
+
+    dark = grey < 160
+    min_len = max(int(MIN_RULE_LENGTH / scale), 2)
+    max_thick = max(int(round(MAX_RULE_THICKNESS / scale)), 1) + 1
+    out: list[Drawing] = []
+    for axis in (0, 1):  # 0: horizontal runs along rows, 1: vertical runs along columns
+        mask = dark if axis == 0 else dark.T
+        runs = _long_runs(mask, min_len)
+        labels, _ = ndimage.label(runs)
+        for sl in ndimage.find_objects(labels):
+            if sl is None:
+                continue
+            r0, r1 = sl[0].start, sl[0].stop
+            c0, c1 = sl[1].start, sl[1].stop
+            if r1 - r0 > max_thick:
+                continue  # a filled area (a photo, a black box), not a rule
+            mid = (r0 + r1) / 2 * scale
+            a, b = c0 * scale, c1 * scale
+            if axis == 0:
+                line = {"x0": a, "x1": b, "top": mid, "bottom": mid, "width": b - a, "height": 0.0}
+            else:
+                line = {"x0": mid, "x1": mid, "top": a, "bottom": b, "width": 0.0, "height": b - a}
+            out.append({**line, "object_type": "line"})
+    return out
+
+
+def _long_runs(mask: Any, min_len: int) -> Any:
+    """The pixels of ``mask`` (2-D bool) that lie in a horizontal run of ``min_len`` or more."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    rows_s, starts = np.nonzero(edges == 1)
+    _rows_e, ends = np.nonzero(edges == -1)  # same order: row-major, one end per start
+    keep = ends - starts >= min_len
+    out = np.zeros((h, w + 1), dtype=np.int8)
+    rows_k, s_k, e_k = rows_s[keep], starts[keep], ends[keep]
+    np.add.at(out, (rows_k, s_k), 1)
+    np.add.at(out, (rows_k, e_k), -1)
+    return np.cumsum(out, axis=1)[:, :w] > 0
+
+
+def page_needs_ocr(model: PageModel, min_chars: int) -> bool:
+    """``auto``: a page whose text layer has fewer than ``min_chars`` characters and that is
+    mostly one or more images (a scan; not a figure page with a caption of its own)."""
+    chars = sum(len(w["text"]) for w in model.words)
+    if chars >= min_chars:
+        return False
+    area = model.width * model.height
+    covered = sum(
+        max(0.0, min(i["x1"], model.width) - max(i["x0"], 0.0))
+        * max(0.0, min(i["bottom"], model.height) - max(i["top"], 0.0))
+        for i in model.images
+    )
+    return area > 0 and covered >= 0.5 * area
+
+
+def scan_pdf(source: str | Path, target: str | Path, *, dpi: int = 200) -> Path:
+    """Make a library scan of a PDF: each page rendered grey at ``dpi`` and wrapped as an
+    image-only PDF (no text layer), at the page's size."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(source))
+    try:
+        images = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            try:
+                images.append(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    target = Path(target)
+    images[0].save(target, save_all=True, append_images=images[1:], resolution=float(dpi))
+    return target
+
+
+__all__ = [
+    "OCR_DPI",
+    "OCR_MODES",
+    "INSTALL_HINT",
+    "OcrMode",
+    "OcrPage",
+    "TesseractMissing",
+    "ocr_page",
+    "page_needs_ocr",
+    "ruling_lines",
+    "scan_pdf",
+    "tesseract_available",
+]
