@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from extract.batch import DEFAULT_TIMEOUT, BatchSummary
 from extract.document import Document
 from extract.errors import CaseExtractError
-from extract.ingest import DEFAULT_MAX_PAGES
+from extract.ingest import DEFAULT_MAX_PAGES, OcrMode
 from extract.record import CLINICAL_FIELDS, LIST_FIELDS, MISSION_FIELDS, CaseRow
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,7 +52,7 @@ _SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 # --- reading and extracting -------------------------------------------------------------------
 
 
-def read(path: StrPath, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+def read(path: StrPath, *, max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrMode = "auto") -> Document:
     """Read one case report (``.pdf``, ``.txt``, or JATS ``.nxml``/``.xml``) into a Document.
 
     The Document holds the text the later stages read, its pages with character offsets,
@@ -62,10 +62,15 @@ def read(path: StrPath, *, max_pages: int = DEFAULT_MAX_PAGES) -> Document:
     message naming the file and the cause when the file cannot be read: missing, empty,
     corrupt or truncated, encrypted, scanned without a text layer, more than ``max_pages``
     pages, or of another type.
+
+    ``ocr`` (PDFs): ``"auto"`` reads the pages of a scan that have no text layer with
+    Tesseract, ``"always"`` every page, ``"never"`` none (a scan is then "no text layer");
+    ``Document.ocr_pages`` lists the pages read so, with Tesseract's mean confidence. Without
+    Tesseract a scan raises the "no text layer" error with the install hint.
     """
     from extract import ingest
 
-    return ingest.read(path, max_pages=max_pages)
+    return ingest.read(path, max_pages=max_pages, ocr=ocr)
 
 
 def load_nlp(*, ner: bool = True) -> Language:
@@ -88,7 +93,7 @@ def load_nlp(*, ner: bool = True) -> Language:
 
 
 def case_rows(source: StrPath | Document, *, nlp: Language | bool | None = None,
-              max_pages: int = DEFAULT_MAX_PAGES) -> list[CaseRow]:
+              max_pages: int = DEFAULT_MAX_PAGES, ocr: OcrMode = "auto") -> list[CaseRow]:
     """Every patient of one case report, as case rows: narrative patients first, then the
     rows of literature-review and case-series tables, numbered from 1 (FIELDS.md).
 
@@ -103,7 +108,7 @@ def case_rows(source: StrPath | Document, *, nlp: Language | bool | None = None,
     """
     from extract.cases import extract_cases
 
-    document = source if isinstance(source, Document) else read(source, max_pages=max_pages)
+    document = source if isinstance(source, Document) else read(source, max_pages=max_pages, ocr=ocr)
     pipeline = None if nlp is False else load_nlp() if nlp is None or nlp is True else nlp
     return extract_cases(document, pipeline)
 
@@ -168,6 +173,7 @@ def run_batch(
     progress: bool | None = False,
     nlp: bool = True,
     max_pages: int = DEFAULT_MAX_PAGES,
+    ocr: OcrMode = "auto",
     executor: str = "local",
     scheduler: str | None = None,
 ) -> RunSummary:
@@ -187,6 +193,8 @@ def run_batch(
     - ``progress``: False silent, True a progress bar on stderr, None a bar on a terminal and
       log lines otherwise (the command's default).
     - ``nlp``: False for the rules alone (``--no-nlp``); each worker loads the pipeline once.
+    - ``ocr``: ``"auto"``, ``"always"`` or ``"never"``, as for :func:`read` (``--ocr``); OCR
+      runs in the workers, inside ``timeout``.
     - ``executor``: ``"local"`` (a process pool) or ``"dask"`` (``scheduler``: its address;
       None: a LocalCluster).
 
@@ -203,7 +211,7 @@ def run_batch(
     gold_rows = _json_rows(gold) if gold is not None else []  # a bad gold file fails before the run
     done = batch.run_batch(named, db_url=db, workers=workers, executor=executor,
                            scheduler=scheduler, timeout=timeout, progress=progress,
-                           use_nlp=nlp, max_pages=max_pages)
+                           use_nlp=nlp, max_pages=max_pages, ocr=ocr)
     summary = RunSummary.of(done, rows=run.valid_cases(done.results), db=db)
     if gold_rows:
         summary.score = score.score_rows([r.to_json() for r in summary.rows], gold_rows)

@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from extract import ingest
-from extract.errors import CaseExtractError
+from extract.errors import CaseExtractError, NoTextLayerError
+from extract.ingest.ocr import OcrMode
 from extract.pipeline import FileResult, process_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +43,7 @@ log = logging.getLogger("extract.batch")
 
 EXECUTORS = ("local", "dask")
 TIMEOUT_PREFIX = "timed out after"
+NO_TEXT_LAYER = NoTextLayerError.cause.split(" (")[0]  # "no text layer"
 #: Seconds one document may take before it is failed and its worker replaced (issue 11: one
 #: report whose rule backtracked for minutes held a whole batch).
 DEFAULT_TIMEOUT = 300.0
@@ -64,7 +66,7 @@ def load_nlp(use_nlp: bool) -> Language | None:
     return get_nlp()
 
 
-def process_document(path: str, use_nlp: bool, max_pages: int) -> FileResult:
+def process_document(path: str, use_nlp: bool, max_pages: int, ocr: OcrMode = "auto") -> FileResult:
     """One file. Never raises for the file: an extractor bug becomes its one-line error; only a
     pipeline that cannot load (fatal for the whole run) raises."""
     try:
@@ -75,14 +77,14 @@ def process_document(path: str, use_nlp: bool, max_pages: int) -> FileResult:
         raise BatchError(f"cannot load the NLP pipeline ({type(exc).__name__}: "
                          f"{' '.join(str(exc).split())[:300]})") from None
     try:
-        return process_file(path, nlp, max_pages=max_pages)
+        return process_file(path, nlp, max_pages=max_pages, ocr=ocr)
     except Exception as exc:  # noqa: BLE001 - one document's bug must not sink the batch
         detail = " ".join(str(exc).split())[:200]
         return FileResult(path=path, doc_id=ingest.doc_id_for(path),
                           error=f"{Path(path).name}: extraction failed ({type(exc).__name__}: {detail})")
 
 
-def _worker_main(conn: Connection, use_nlp: bool, max_pages: int) -> None:
+def _worker_main(conn: Connection, use_nlp: bool, max_pages: int, ocr: OcrMode) -> None:
     """A pool worker: load the pipeline once, then read files until told to stop."""
     try:
         load_nlp(use_nlp)
@@ -99,7 +101,7 @@ def _worker_main(conn: Connection, use_nlp: bool, max_pages: int) -> None:
             return
         index, path = task
         try:
-            result = process_document(path, use_nlp, max_pages)
+            result = process_document(path, use_nlp, max_pages, ocr)
         except CaseExtractError as exc:
             conn.send(("fatal", str(exc)))
             return
@@ -129,10 +131,12 @@ class LocalPool:
     driver knows what each is doing and since when.
     """
 
-    def __init__(self, workers: int, *, use_nlp: bool, max_pages: int, timeout: float | None) -> None:
+    def __init__(self, workers: int, *, use_nlp: bool, max_pages: int, timeout: float | None,
+                 ocr: OcrMode = "auto") -> None:
         self.size = max(1, workers)
         self.use_nlp = use_nlp
         self.max_pages = max_pages
+        self.ocr = ocr
         self.timeout = timeout
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         self.ctx: Any = mp.get_context(method)
@@ -145,7 +149,7 @@ class LocalPool:
     def _start(self) -> _Worker:
         self.starts += 1
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker_main, args=(child, self.use_nlp, self.max_pages),
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.use_nlp, self.max_pages, self.ocr),
                                 daemon=True, name=f"case-extract-worker-{self.starts}")
         proc.start()
         child.close()
@@ -241,7 +245,7 @@ class LocalPool:
 
 def _dask_results(tasks: Sequence[tuple[int, str]], *, workers: int, scheduler: str | None,
                   use_nlp: bool, max_pages: int,
-                  timeout: float | None) -> Iterator[tuple[int, FileResult]]:
+                  timeout: float | None, ocr: OcrMode = "auto") -> Iterator[tuple[int, FileResult]]:
     """The same per-document function on a Dask cluster; results come back to the driver.
 
     No more tasks are in flight than the cluster has threads, so a task starts about when it is
@@ -270,7 +274,7 @@ def _dask_results(tasks: Sequence[tuple[int, str]], *, workers: int, scheduler: 
         while pending or inflight:
             while pending and len(inflight) < window:
                 index, path = pending.popleft()
-                fut = client.submit(process_document, path, use_nlp, max_pages, pure=False)
+                fut = client.submit(process_document, path, use_nlp, max_pages, ocr, pure=False)
                 inflight[fut] = (index, path, time.monotonic())
             wait_s = None
             if timeout:
@@ -427,6 +431,7 @@ def run_batch(
     progress: bool | None = None,
     use_nlp: bool = True,
     max_pages: int = ingest.DEFAULT_MAX_PAGES,
+    ocr: OcrMode = "auto",
     on_result: Callable[[FileResult], None] | None = None,
     stream: IO[str] | None = None,
 ) -> BatchSummary:
@@ -435,6 +440,8 @@ def run_batch(
     ``workers``: processes (default: all cores); 0 reads in this process (no time limit).
     ``timeout``: seconds per document (default :data:`DEFAULT_TIMEOUT`; 0 or None: no limit).
     ``progress``: True = bar, False = silent, None = bar on a terminal, log lines otherwise.
+    ``ocr``: scanned pages read by OCR (``auto``), every page (``always``) or none (``never``);
+    OCR runs in the workers, inside the time limit.
     ``on_result`` sees each FileResult as it is committed. Without ``db_url`` nothing is stored
     and nothing is skipped. Returns the summary, with every file's result in input order (a
     skipped file's cases come from the database; its ``document`` is None).
@@ -479,8 +486,10 @@ def run_batch(
         if prior is None or prior[0] != hashes[path]:
             return False
         _sha, status, error = prior
-        # A timeout or a crash is about that run, not the file: try it again.
-        return not (status == "failed" and error and (TIMEOUT_PREFIX in error or "worker crashed" in error))
+        # A timeout or a crash is about that run, not the file: try it again; so is a scan
+        # without OCR (--ocr never, or no Tesseract then).
+        return not (status == "failed" and error and (TIMEOUT_PREFIX in error or "worker crashed" in error
+                                                      or NO_TEXT_LAYER in error))
 
     todo = [p for p in files if not is_done(p)]
     summary.skipped = len(files) - len(todo)
@@ -497,12 +506,13 @@ def run_batch(
             pass
         elif executor == "dask":
             stream_iter = _dask_results(tasks, workers=workers, scheduler=scheduler,
-                                        use_nlp=use_nlp, max_pages=max_pages, timeout=timeout)
+                                        use_nlp=use_nlp, max_pages=max_pages, timeout=timeout,
+                                        ocr=ocr)
         elif workers == 0:
-            stream_iter = ((i, process_document(p, use_nlp, max_pages)) for i, p in tasks)
+            stream_iter = ((i, process_document(p, use_nlp, max_pages, ocr)) for i, p in tasks)
         else:
             pool = LocalPool(min(workers, len(tasks)), use_nlp=use_nlp, max_pages=max_pages,
-                             timeout=timeout)
+                             timeout=timeout, ocr=ocr)
             stream_iter = pool.imap_unordered(tasks)
         for _, result in stream_iter:
             if database is not None and summary.run_id is not None:
@@ -554,7 +564,8 @@ def run_from_args(paths: Sequence[str | Path], args: Any, *, stream: IO[str] | N
         executor=getattr(args, "executor", "local"), scheduler=getattr(args, "scheduler", None),
         timeout=getattr(args, "timeout", DEFAULT_TIMEOUT), progress=getattr(args, "progress", None),
         use_nlp=not getattr(args, "no_nlp", False),
-        max_pages=getattr(args, "max_pages", ingest.DEFAULT_MAX_PAGES), stream=stream)
+        max_pages=getattr(args, "max_pages", ingest.DEFAULT_MAX_PAGES),
+        ocr=getattr(args, "ocr", "auto"), stream=stream)
     print(summary.format(), file=stream)
     return summary
 

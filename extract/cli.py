@@ -13,7 +13,7 @@ from extract.errors import CaseExtractError
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    doc = extract.read(args.file, max_pages=args.max_pages)
+    doc = extract.read(args.file, max_pages=args.max_pages, ocr=args.ocr)
     for w in doc.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if args.json:
@@ -45,7 +45,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     summary = extract.run_batch(
         args.inputs, db=db, out=args.out, gold=args.gold or None, workers=args.workers,
         timeout=args.timeout, progress=args.progress, nlp=not args.no_nlp,
-        max_pages=args.max_pages, executor=args.executor, scheduler=args.scheduler)
+        max_pages=args.max_pages, ocr=args.ocr, executor=args.executor, scheduler=args.scheduler)
     print(summary.format(), file=sys.stderr)
     print(summary.format_outputs())
     note = run.stale_reviews_note(db) if db else None
@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="print the whole Document as JSON")
     p.add_argument("--max-pages", type=int, default=200)
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="read scanned pages by OCR (Tesseract): those without a text layer "
+                        "(auto, the default), every page (always) or none (never)")
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser("score", help="score predicted case rows against gold (FIELDS.md)")
@@ -107,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", action="append", default=[], help="gold JSONL (repeatable)")
     p.add_argument("--max-pages", type=int, default=200)
     p.add_argument("--no-nlp", action="store_true", help="skip the spaCy pipeline (rules only)")
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto",
+                   help="read scanned pages by OCR (Tesseract): those without a text layer "
+                        "(auto, the default), every page (always) or none (never)")
     # Batch options (extract/batch.py): the run is stored, resumable and idempotent.
     p.add_argument("--db", help="database URL (SQLAlchemy); default sqlite:///OUT/cases.sqlite")
     p.add_argument("--no-db", action="store_true", help="write files only, no database")

@@ -50,7 +50,7 @@ class FileResult:
 
 
 def process_file(path: str | Path, nlp: Language | None = None, *,
-                 max_pages: int = ingest.DEFAULT_MAX_PAGES) -> FileResult:
+                 max_pages: int = ingest.DEFAULT_MAX_PAGES, ocr: ingest.OcrMode = "auto") -> FileResult:
     """Read and extract one file. Bad input becomes ``FileResult.error``, never an exception."""
     from extract.cases import extract_cases
 
@@ -58,7 +58,7 @@ def process_file(path: str | Path, nlp: Language | None = None, *,
     result = FileResult(path=str(p), doc_id=ingest.doc_id_for(p))
     t0 = time.perf_counter()
     try:
-        result.document = ingest.read(p, max_pages=max_pages)
+        result.document = ingest.read(p, max_pages=max_pages, ocr=ocr)
     except IngestError as exc:
         result.error = str(exc)
         return result

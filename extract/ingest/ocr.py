@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 from pathlib import Path
-from statistics import median
 from typing import Any, Literal
 
 import numpy as np
@@ -57,8 +56,8 @@ BOLD_INK_RATIO = 1.3
 BODY_SIZE_SLACK = (0.08, 0.16)
 
 INSTALL_HINT = (
-    "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng "
-    "(macOS: brew install tesseract; see README, OCR)"
+    "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng; "
+    "macOS: brew install tesseract; see the README, OCR"
 )
 
 _BBOX = re.compile(r"bbox (\d{1,6}) (\d{1,6}) (\d{1,6}) (\d{1,6})")
@@ -133,7 +132,7 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
         box = _BBOX.search(title)
         if not box:
             continue
-        lx0, _ly0, _lx1, ly1 = (int(v) for v in box.groups())
+        lx0, _ly0, lx1, ly1 = (int(v) for v in box.groups())
         base = _BASELINE.search(title)
         slope, offset = (float(base.group(1)), float(base.group(2))) if base else (0.0, 0.0)
         x_size = _X_SIZE.search(title)
@@ -153,7 +152,9 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
             confidences.append(conf)
             size_px = float(x_size.group(1)) if x_size else float(wy1 - wy0)
             size = size_px * scale * SIZE_PER_X_SIZE
-            baseline_px = ly1 + offset + slope * ((wx0 + wx1) / 2 - lx0)
+            # one baseline for the whole line (at its middle): the words of a slightly skewed
+            # scan's line stay one row
+            baseline_px = ly1 + offset + slope * (lx1 - lx0) / 2
             baseline = baseline_px * scale
             words.append(
                 {
