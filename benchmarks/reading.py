@@ -10,9 +10,11 @@ For every ``corpus/pdfs/PMC*.pdf`` with a ``corpus/jats/PMC*.xml`` of the same n
 
 Three readers side by side: ours (``extract.ingest.pdf.read_pdf``), pdfplumber's plain
 ``extract_text()`` and pypdfium2's raw ``get_textpage().get_text_range()``; with seconds per
-page. Writes ``benchmarks/results/reading.json``.
+page. And a fourth row, **scans** (issue 14): ours on a library scan of each PDF (its pages
+rendered grey at 200 dpi in an image-only PDF, :func:`extract.ingest.ocr.scan_pdf`, kept in
+``benchmarks/work/scans/``), read by OCR. Writes ``benchmarks/results/reading.json``.
 
-    .venv/bin/python benchmarks/reading.py [--limit N]
+    .venv/bin/python benchmarks/reading.py [--limit N] [--no-scans]
 """
 
 from __future__ import annotations
@@ -179,11 +181,35 @@ def read_pypdfium2(path: Path) -> str:
         pdf.close()
 
 
+SCANS = ROOT / "benchmarks" / "work" / "scans"
+SCAN_DPI = 200
+
+
+def scan_of(path: Path) -> Path:
+    """The library scan of a PDF (made once, then kept)."""
+    from extract.ingest.ocr import scan_pdf
+
+    target = SCANS / f"{path.stem}.{SCAN_DPI}dpi.pdf"
+    if not target.exists() or target.stat().st_mtime < path.stat().st_mtime:
+        SCANS.mkdir(parents=True, exist_ok=True)
+        scan_pdf(path, target, dpi=SCAN_DPI)
+    return target
+
+
+def read_scan(path: Path) -> str:
+    from extract.ingest.pdf import read_pdf
+
+    return read_pdf(scan_of(path), max_pages=200).text
+
+
 READERS: dict[str, Callable[[Path], str]] = {
     "ours": read_ours,
     "pdfplumber": read_pdfplumber,
     "pypdfium2": read_pypdfium2,
+    "scans": read_scan,
 }
+#: the readers whose paragraphs are scored as blocks too (ours, on born-digital and on scans)
+OURS = ("ours", "scans")
 
 
 def page_count(path: Path) -> int:
@@ -209,8 +235,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0, help="only the first N pairs")
     ap.add_argument("--missing", action="store_true", help="print the paragraphs our reader breaks")
+    ap.add_argument("--no-scans", action="store_true", help="skip the scans (OCR) row")
     args = ap.parse_args(argv)
     todo = pairs()[: args.limit or None]
+    from extract.ingest.ocr import tesseract_available
+
+    readers = dict(READERS)
+    if args.no_scans or not tesseract_available():
+        if not args.no_scans:
+            print("scans: skipped (Tesseract is not installed; see the README, OCR)", file=sys.stderr)
+        del readers["scans"]
     per_doc = []
     totals = {
         name: {
@@ -223,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             "apart": 0.0,
             "strict": 0.0,
         }
-        for name in READERS
+        for name in readers
     }
     for pdf, xml in todo:
         paras = jats_paragraphs(xml)
@@ -235,14 +269,14 @@ def main(argv: list[str] | None = None) -> int:
             "jats_words": len(ref),
             "jats_paragraphs": len(paras),
         }
-        for name, reader in READERS.items():
+        for name, reader in readers.items():
             t0 = time.perf_counter()
             text = reader(pdf)
             secs = time.perf_counter() - t0
             w = words_in_order(ref, words(text))
             whole, missing = paragraphs_whole(paras, text)
-            apart = paragraphs_apart(paras, text) if name == "ours" else None
-            strict = paragraphs_strict(paras, text) if name == "ours" else None
+            apart = paragraphs_apart(paras, text) if name in OURS else None
+            strict = paragraphs_strict(paras, text) if name in OURS else None
             row[name] = {
                 "words_in_order": round(w, 4),
                 "paragraphs_whole": round(whole, 4),
@@ -260,26 +294,28 @@ def main(argv: list[str] | None = None) -> int:
                 t["strict"] += strict * len(paras)
             t["seconds"] += secs
             t["pages"] += n_pages
-            if name == "ours" and args.missing:
+            if name in OURS and args.missing:
                 for m in missing:
-                    print(f"  {pdf.stem} broken: {m[:160]}", file=sys.stderr)
+                    print(f"  {pdf.stem} {name} broken: {m[:160]}", file=sys.stderr)
         per_doc.append(row)
-        o = row["ours"]
-        assert isinstance(o, dict)
-        print(
-            f"{pdf.stem}: ours words {o['words_in_order']:.3f} paragraphs {o['paragraphs_whole']:.3f}",
-            file=sys.stderr,
-        )
+        for name in OURS:
+            o = row.get(name)
+            if isinstance(o, dict):
+                print(
+                    f"{pdf.stem}: {name} words {o['words_in_order']:.3f} "
+                    f"paragraphs {o['paragraphs_whole']:.3f}",
+                    file=sys.stderr,
+                )
     summary = {}
     for name, t in totals.items():
         summary[name] = {
             "words_in_order": round(t["found_words"] / max(t["ref_words"], 1), 4),
             "paragraphs_whole": round(t["whole"] / max(t["paras"], 1), 4),
             "paragraphs_apart": round(t["apart"] / max(t["whole"], 1), 4)
-            if name == "ours"
+            if name in OURS
             else None,
             "paragraphs_in_one_block": round(t["strict"] / max(t["paras"], 1), 4)
-            if name == "ours"
+            if name in OURS
             else None,
             "seconds_per_page": round(t["seconds"] / max(t["pages"], 1), 4),
         }
@@ -288,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "summary": summary,
         "documents": per_doc,
         "targets": {"words_in_order": 0.99, "paragraphs_whole": 0.90},
+        "targets_scans": {"words_in_order": 0.97, "paragraphs_whole": 0.85},
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -298,11 +335,16 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<12} {s['words_in_order']:>15.3f} {s['paragraphs_whole']:>17.3f} {s['seconds_per_page']:>8.3f}"
         )
-    o = summary["ours"]
-    print(
-        f"ours: {o['paragraphs_in_one_block']:.3f} of the paragraphs lie inside one of its blank-line paragraphs; "
-        f"{o['paragraphs_apart']:.3f} of the whole ones also stand apart (not glued to a neighbour)"
-    )
+    for name in OURS:
+        o = summary.get(name)
+        if o is None:
+            continue
+        print(
+            f"{name}: {o['paragraphs_in_one_block']:.3f} of the paragraphs lie inside one of its blank-line "
+            f"paragraphs; {o['paragraphs_apart']:.3f} of the whole ones also stand apart (not glued to a neighbour)"
+        )
+    if "scans" in summary:
+        print(f"scans: each PDF rendered grey at {SCAN_DPI} dpi as an image-only PDF, read by OCR (Tesseract)")
     return 0
 
 

@@ -201,4 +201,15 @@ def cases_from_doc(document: Document, doc: Doc | None) -> list[CaseRow]:
         row.doc_id = document.doc_id
         row.case_index = i
         make_valid(row, document)
+        if document.ocr_pages:
+            mark_ocr_evidence(row, document)
     return rows
+
+
+def mark_ocr_evidence(row: CaseRow, document: Document) -> None:
+    """Evidence from a page read by OCR says so (a table's row without a page, when every page
+    was read so)."""
+    every = {p.number for p in document.pages} <= {p.number for p in document.ocr_pages}
+    for ev in row.evidence.values():
+        if ev is not None:
+            ev.ocr = document.is_ocr_page(ev.page) if ev.page is not None else every

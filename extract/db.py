@@ -17,6 +17,8 @@ Revision 0004 (issue 13) adds where each page's text lies (``documents.page_offs
 bytes of each PDF read (``document_files``, one row per SHA-256, so the workbench renders pages
 from the database, never from a path a request names) and the reviewers' work (``reviews``,
 see :mod:`extract.review`): reviews sit beside the machine's rows and never change them.
+Revision 0005 (issue 14) records the pages of a scan read by OCR (``documents.ocr_pages``, with
+their mean word confidence) and marks the evidence read from them (``evidence.ocr``).
 
 The driver process of a batch is the only writer; workers only compute.
 """
@@ -51,6 +53,7 @@ from sqlalchemy import (
     cast,
     create_engine,
     event,
+    false,
     func,
     select,
     text,
@@ -136,6 +139,8 @@ class DocumentRow(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)
     # [[page number, start, end], ...] into ``text`` (revision 0004): the page of an offset
     page_offsets: Mapped[list[list[int]] | None] = mapped_column(JSON, nullable=True)
+    # [{"number", "confidence"}, ...]: the pages read by OCR (revision 0005); NULL: none
+    ocr_pages: Mapped[list[dict[str, float]] | None] = mapped_column(JSON, nullable=True)
     timings: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"))
     processed_at: Mapped[datetime] = mapped_column(DateTime)
@@ -182,7 +187,8 @@ class CaseRecord(Base):
         for name in CLINICAL_FIELDS:
             value = getattr(self, name)
             setattr(row, name, list(value or []) if name in LIST_FIELDS else value)
-        row.evidence = {e.field: Evidence(e.text, e.page, e.start, e.end) for e in self.evidence}
+        row.evidence = {e.field: Evidence(e.text, e.page, e.start, e.end, bool(e.ocr))
+                        for e in self.evidence}
         return row
 
 
@@ -197,6 +203,8 @@ class EvidenceRecord(Base):
     page: Mapped[int | None] = mapped_column(Integer, nullable=True)
     start: Mapped[int | None] = mapped_column(Integer, nullable=True)
     end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # read by OCR from a scanned page (revision 0005)
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     case: Mapped[CaseRecord] = relationship(back_populates="evidence")
 
@@ -446,7 +454,7 @@ def _case_record(row: CaseRow, run_id: int) -> CaseRecord:
     for name in CLINICAL_FIELDS:
         value = getattr(row, name)
         setattr(rec, name, list(value or []) if name in LIST_FIELDS else value)
-    rec.evidence = [EvidenceRecord(field=f, text=e.text, page=e.page, start=e.start, end=e.end)
+    rec.evidence = [EvidenceRecord(field=f, text=e.text, page=e.page, start=e.start, end=e.end, ocr=e.ocr)
                     for f, e in sorted(row.evidence.items())]
     return rec
 
@@ -488,6 +496,8 @@ def _store_result(db: Database, run_id: int, result: FileResult, *, sha256: str,
         # PostgreSQL's text holds no NUL; a space keeps every evidence offset in place
         row.text = doc.text.replace("\x00", " ") if doc else None
         row.page_offsets = [[p.number, p.start, p.end] for p in doc.pages] if doc else None
+        row.ocr_pages = ([{"number": p.number, "confidence": p.confidence} for p in doc.ocr_pages]
+                         if doc and doc.ocr_pages else None)
         if doc is not None and doc.kind == "pdf" and sha256:
             _keep_file(s, result.path, sha256)
         row.timings = {k: round(float(v), 4) for k, v in result.timings.items()}
@@ -597,7 +607,7 @@ def _documents(db: Database, q: Any, with_text: bool) -> list[dict[str, Any]]:
             {"doc_id": d.doc_id, "sha256": d.sha256, "path": d.path, "title": d.title,
              "pages": d.pages, "status": d.status, "error": d.error,
              "pipeline_version": d.pipeline_version, "model_version": d.model_version,
-             "run_id": d.run_id, "current": d.current,
+             "run_id": d.run_id, "current": d.current, "ocr_pages": d.ocr_pages or [],
              **({"text": d.text} if with_text else {})}
             for d in s.scalars(q)
         ]

@@ -33,15 +33,20 @@ MISSION_FIELDS: tuple[str, ...] = (
 
 @dataclass
 class Evidence:
-    """Verbatim words a value came from: ``document.text[start:end] == text``."""
+    """Verbatim words a value came from: ``document.text[start:end] == text``; ``ocr``: the
+    words were read by OCR from a scanned page (issue 14), so a character may be misread."""
 
     text: str
     page: int | None = None
     start: int | None = None
     end: int | None = None
+    ocr: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "page": self.page, "start": self.start, "end": self.end}
+        out: dict[str, Any] = {"text": self.text, "page": self.page, "start": self.start, "end": self.end}
+        if self.ocr:  # only on scans: rows of born-digital files serialise as before
+            out["ocr"] = True
+        return out
 
 
 @dataclass
@@ -90,7 +95,8 @@ class CaseRow:
         for name in CLINICAL_FIELDS:
             value = data.get(name)
             kwargs[name] = list(value or []) if name in LIST_FIELDS else value
-        ev = {k: Evidence(**{kk: v.get(kk) for kk in ("text", "page", "start", "end")})
+        ev = {k: Evidence(**{kk: v.get(kk) for kk in ("text", "page", "start", "end")},
+                          ocr=bool(v.get("ocr")))
               for k, v in (data.get("evidence") or {}).items()}
         reviewed = data.get("reviewed")
         return cls(evidence=ev, reviewed=list(reviewed) if reviewed is not None else None,

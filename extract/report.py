@@ -38,6 +38,8 @@ class ReportDocument:
     error: str | None = None
     text: str | None = None
     rows: list[Row] = field(default_factory=list)
+    #: the pages read by OCR: [{"number", "confidence"}, ...]
+    ocr_pages: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _show(value: Any) -> str:
@@ -81,7 +83,7 @@ def _case_view(row: Row, text: str | None) -> dict[str, Any]:
         if ev:
             before, snippet, after = evidence_in_context(text, ev)
         fields.append({"name": name, "value": value, "evidence": snippet, "before": before,
-                       "after": after, "page": (ev or {}).get("page"),
+                       "after": after, "page": (ev or {}).get("page"), "ocr": (ev or {}).get("ocr"),
                        "reviewed": name in (row.get("reviewed") or ())})
     return {"case_index": row.get("case_index"), "source": row.get("source"),
             "reference": row.get("reference"), "fields": fields}
@@ -165,7 +167,8 @@ def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None =
                     "failed": sum(d.error is not None for d in documents), "cases": len(all_rows),
                     "reviewed": sum(len(r.get("reviewed") or ()) > 0 for r in all_rows)},
         "documents": [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "pages": d.pages,
-                       "error": d.error, "cases": [_case_view(r, d.text) for r in d.rows]}
+                       "error": d.error, "cases": [_case_view(r, d.text) for r in d.rows],
+                       "ocr_pages": d.ocr_pages}
                       for d in documents],
         "mission_fields": MISSION_FIELDS,
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -213,6 +216,7 @@ def report_from_db(db_url: str | None, *,
             by_doc.setdefault(row["doc_id"], []).append(row)
         documents = [ReportDocument(doc_id=d["doc_id"], path=d["path"] or "", title=d["title"],
                                     pages=d["pages"] or 0, error=d["error"], text=d["text"],
+                                    ocr_pages=d.get("ocr_pages") or [],
                                     rows=sorted(by_doc.get(d["doc_id"], []),
                                                 key=lambda r: r["case_index"]))
                      for d in dbm.load_documents(database, with_text=True)]

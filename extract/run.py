@@ -70,4 +70,8 @@ def report_documents(results: Iterable[FileResult]) -> list[ReportDocument]:
     return [ReportDocument(doc_id=r.doc_id, path=r.path, error=r.error, title=r.title,
                            pages=r.pages or int((r.stored or {}).get("pages") or 0),
                            text=r.text,
-                           rows=[c.to_json() for c in r.cases]) for r in results]
+                           rows=[c.to_json() for c in r.cases],
+                           ocr_pages=[{"number": p.number, "confidence": p.confidence}
+                                      for p in (r.document.ocr_pages if r.document else [])]
+                           or list((r.stored or {}).get("ocr_pages") or []))
+            for r in results]

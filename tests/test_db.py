@@ -39,7 +39,7 @@ def test_open_db_creates_the_schema_at_head(db_url):
         names = set(inspect(database.engine).get_table_names())
         assert {"runs", "documents", "cases", "evidence", "alembic_version"} <= names
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
             if database.engine.dialect.name == "sqlite":
                 assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         database.dispose()
@@ -193,10 +193,11 @@ def test_a_database_at_an_older_revision_is_upgraded_on_connect(db_url, corpus):
     database = db.open_db(db_url)
     try:
         with database.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         indexes = {ix["name"] for ix in inspect(database.engine).get_indexes("documents")}
         assert "uq_documents_one_current" in indexes
-        assert {"text", "page_offsets"} <= {c["name"] for c in inspect(database.engine).get_columns("documents")}
+        assert {"text", "page_offsets", "ocr_pages"} <= {c["name"] for c in inspect(database.engine).get_columns("documents")}
+        assert "ocr" in {c["name"] for c in inspect(database.engine).get_columns("evidence")}
         assert {"reviews", "document_files"} <= set(inspect(database.engine).get_table_names())
         # The index lets history be kept but never two current versions of one document.
         path = corpus / "dev" / "txt" / DEV_TXT[2]

@@ -1,0 +1,204 @@
+"""Scanned case reports read by OCR (extract/ingest/ocr.py; issue 14).
+
+Scans are made as a library makes them: a born-digital PDF's pages rendered grey at 200 dpi and
+wrapped as an image-only PDF (:func:`extract.ingest.ocr.scan_pdf`), once per session. OCR is
+slow (about 3 s a page), so only a few pages are read here: the seed's scan (3 pages), one
+JATS-paired PDF, and the two scanned PDFs of the corpus. The full reading measurement on the
+17 JATS-paired PDFs is ``make reading`` (its "scans" row).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from extract import ingest
+from extract.document import Document
+from extract.errors import IngestError, NoTextLayerError
+from extract.ingest.ocr import ruling_lines, scan_pdf, tesseract_available
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / "corpus"
+SEED = CORPUS / "seed" / "shimizu2018.pdf"
+SCANNED = [
+    CORPUS / "pdfs" / "odd_scanned_ocrmypdf_c02-22.pdf",
+    CORPUS / "pdfs" / "odd_scanned_twocol_ocrmypdf_linn.pdf",
+]
+#: a JATS-paired Hindawi PDF (two-column, 4 pages)
+JATS_PDF = CORPUS / "pdfs" / "PMC4735908.pdf"
+
+needs_tesseract = pytest.mark.skipif(
+    not tesseract_available(),
+    reason="Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-eng; README, OCR)",
+)
+
+_WORD = re.compile(r"[^\W_]{1,100}")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _words_in_order(reference: str, ours: str) -> float:
+    ref, got = _words(reference), _words(ours)
+    matcher = difflib.SequenceMatcher(None, ref, got, autojunk=False)
+    return sum(b.size for b in matcher.get_matching_blocks()) / max(len(ref), 1)
+
+
+@pytest.fixture(scope="session")
+def seed_scan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # named as the seed, so its rows carry the seed's doc_id and meet its gold
+    return scan_pdf(SEED, tmp_path_factory.mktemp("scan") / "shimizu2018.pdf", dpi=200)
+
+
+@pytest.fixture(scope="session")
+def seed_scan_document(seed_scan: Path) -> Document:
+    if not tesseract_available():
+        pytest.skip("Tesseract is not installed")
+    return ingest.read(seed_scan)
+
+
+def test_scan_pdf_makes_an_image_only_pdf(seed_scan: Path) -> None:
+    with pytest.raises(NoTextLayerError):
+        ingest.read(seed_scan, ocr="never")
+
+
+@needs_tesseract
+def test_issue_14_seed_scan_reads_like_the_born_digital_seed(seed_scan_document: Document) -> None:
+    doc = seed_scan_document
+    born = ingest.read(SEED)
+    assert [p.number for p in doc.ocr_pages] == [1, 2, 3]
+    assert all(p.confidence > 85 for p in doc.ocr_pages)
+    assert doc.title == born.title
+    assert _words_in_order(born.text, doc.text) >= 0.97
+    # headings (bold, found in the bitmap) give the born-digital sections
+    titles = [s.title for s in doc.sections]
+    for title in ("Background", "Case presentation", "Surgery", "Discussion and conclusions"):
+        assert title in titles
+    # the ruled Table 1 (rules found in the bitmap): 5 columns, one row per patient
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.header == born.tables[0].header
+    assert len(table.rows) >= 12 and all(len(r) == 5 for r in table.rows)
+
+
+@needs_tesseract
+def test_issue_14_seed_scan_gives_its_13_patients(seed_scan_document: Document, nlp_with_ner) -> None:
+    import extract
+
+    rows = extract.case_rows(seed_scan_document, nlp=nlp_with_ner)
+    assert len(rows) == 13
+    score = extract.score_cases(rows, CORPUS / "gold" / "seed.jsonl")
+    assert score["micro_f1_mission"] >= 0.90, score
+
+
+@needs_tesseract
+def test_issue_14_evidence_from_ocr_pages_is_marked(seed_scan_document: Document, nlp_with_ner) -> None:
+    import extract
+
+    rows = extract.case_rows(seed_scan_document, nlp=nlp_with_ner)
+    marked = [ev for r in rows for ev in r.evidence.values() if ev]
+    assert marked and all(ev.get("ocr") for ev in marked)
+    born = extract.case_rows(SEED, nlp=nlp_with_ner)
+    assert not any(ev.get("ocr") for r in born for ev in r.evidence.values() if ev)
+
+
+@needs_tesseract
+def test_issue_14_document_json_keeps_the_ocr_pages(seed_scan_document: Document) -> None:
+    data = seed_scan_document.to_json()
+    assert [p["number"] for p in data["ocr_pages"]] == [1, 2, 3]
+    assert Document.from_json(data).ocr_pages == seed_scan_document.ocr_pages
+    assert "ocr_pages" not in ingest.read(SEED).to_json()  # born-digital: as before
+
+
+@needs_tesseract
+def test_issue_14_ruling_lines_of_a_scan_are_the_pdf_rules(seed_scan: Path) -> None:
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from extract.ingest.pdfium import read_page
+
+    born_pdf, scan = pdfium.PdfDocument(str(SEED)), pdfium.PdfDocument(str(seed_scan))
+    try:
+        born, textpage = read_page(born_pdf[2], 3)
+        textpage.close()
+        image = scan[2].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+        found = ruling_lines(np.asarray(image), scan[2].get_width() / image.width)
+    finally:
+        born_pdf.close()
+        scan.close()
+    want = [ln for ln in born.lines if ln["x1"] - ln["x0"] > 40]
+    assert want
+    for ln in want:
+        assert any(
+            abs(f["top"] - ln["top"]) < 1.5 and abs(f["x0"] - ln["x0"]) < 3 and abs(f["x1"] - ln["x1"]) < 3
+            for f in found
+        ), ln
+
+
+@needs_tesseract
+def test_issue_14_a_jats_paired_scan_reads_in_order(tmp_path: Path) -> None:
+    # one two-column Hindawi PDF: its scan reads as its born-digital self (make reading does all 17)
+    born = ingest.read(JATS_PDF)
+    doc = ingest.read(scan_pdf(JATS_PDF, tmp_path / JATS_PDF.name, dpi=200))
+    assert len(doc.ocr_pages) == len(born.pages)
+    assert _words_in_order(born.text, doc.text) >= 0.97
+    born_paras = [p for p in born.text.split("\n\n") if len(p) > 400]
+    whole = [p for p in born_paras if _words_in_order(p, doc.text) >= 0.95]
+    assert len(whole) >= 0.85 * len(born_paras)
+
+
+@needs_tesseract
+@pytest.mark.parametrize("path", SCANNED, ids=lambda p: p.name)
+def test_issue_14_odd_scanned_pdfs_read(path: Path) -> None:
+    doc = ingest.read(path)
+    assert [p.number for p in doc.ocr_pages] == [1]
+    expected = {
+        "odd_scanned_ocrmypdf_c02-22.pdf": "went tip-toeing along a path amongst the trees",
+        "odd_scanned_twocol_ocrmypdf_linn.pdf": "is a state-of-the-art composition and performance tool",
+    }[path.name]
+    assert expected in doc.text
+
+
+@needs_tesseract
+def test_issue_14_ocr_never_and_always() -> None:
+    path = SCANNED[0]
+    with pytest.raises(NoTextLayerError):
+        ingest.read(path, ocr="never")
+    # always: a page with a text layer is read by OCR too
+    doc = ingest.read(CORPUS / "pdfs" / "odd_scanned_ocrmypdf_c02-22.pdf", ocr="always")
+    assert doc.ocr_pages
+    with pytest.raises(ValueError, match="auto, always, never"):
+        ingest.read(path, ocr="sometimes")  # type: ignore[arg-type]
+
+
+def test_issue_14_no_tesseract_is_the_one_line_no_text_layer_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(NoTextLayerError) as info:
+        ingest.read(SCANNED[1])
+    message = str(info.value)
+    assert "\n" not in message and message.startswith("odd_scanned_twocol_ocrmypdf_linn.pdf: no text layer")
+    assert "apt-get install tesseract-ocr" in message
+    with pytest.raises(IngestError, match="OCR is not available"):
+        ingest.read(SCANNED[1], ocr="always")
+
+
+def test_issue_14_cli_without_tesseract_says_one_line() -> None:
+    # the program unfindable: PATH holds only the Python that runs the CLI
+    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
+    result = subprocess.run(
+        [sys.executable, "-m", "extract.cli", "ingest", str(SCANNED[0])],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )
+    assert result.returncode != 0
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "no text layer" in lines[0] and "install Tesseract" in lines[0]
+
