@@ -53,7 +53,9 @@ MAX_RULE_THICKNESS = 2.5
 BOLD_INK_RATIO = 1.3
 #: Line sizes within these shares below and above the body text's are the body size (capitals
 #: and brackets make Tesseract's estimate of a line high more often than low).
-BODY_SIZE_SLACK = (0.08, 0.16)
+BODY_SIZE_SLACK = (0.11, 0.16)
+#: A line whose size is within this share of its paragraph's median takes the median.
+PAR_SIZE_SLACK = 0.15
 
 INSTALL_HINT = (
     "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng; "
@@ -124,10 +126,7 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
     root = ET.fromstring(hocr)
     words: list[Word] = []
     confidences: list[float] = []
-    for span in root.iter():
-        cls = span.get("class", "")
-        if cls not in ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat"):
-            continue
+    for span, par_size in _lines(root):
         title = span.get("title", "")
         box = _BBOX.search(title)
         if not box:
@@ -136,6 +135,10 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
         base = _BASELINE.search(title)
         slope, offset = (float(base.group(1)), float(base.group(2))) if base else (0.0, 0.0)
         x_size = _X_SIZE.search(title)
+        line_size = float(x_size.group(1)) if x_size else None
+        # a line's own estimate wobbles (capitals, brackets); its paragraph's is steadier
+        if line_size and par_size and abs(line_size - par_size) <= PAR_SIZE_SLACK * par_size:
+            line_size = par_size
         for w in span.iter():
             if w.get("class") != "ocrx_word":
                 continue
@@ -150,7 +153,7 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
             if conf < MIN_WORD_CONFIDENCE:
                 continue
             confidences.append(conf)
-            size_px = float(x_size.group(1)) if x_size else float(wy1 - wy0)
+            size_px = line_size or float(wy1 - wy0)
             size = size_px * scale * SIZE_PER_X_SIZE
             # one baseline for the whole line (at its middle): the words of a slightly skewed
             # scan's line stay one row
@@ -173,6 +176,32 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
                 }
             )
     return words, confidences
+
+
+_LINE_CLASSES = ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat")
+
+
+def _lines(root: Any) -> list[tuple[Any, float | None]]:
+    """Each line element of a hOCR page with its paragraph's median x_size (pixels)."""
+    out: list[tuple[Any, float | None]] = []
+    seen: set[int] = set()
+    for par in root.iter():
+        if par.get("class") != "ocr_par":
+            continue
+        lines = [e for e in par.iter() if e.get("class") in _LINE_CLASSES]
+        sizes = [float(m.group(1)) for e in lines if (m := _X_SIZE.search(e.get("title", "")))]
+        par_size = float(np.median(sizes)) if sizes else None
+        for e in lines:
+            seen.add(id(e))
+            out.append((e, par_size))
+    out.extend((e, None) for e in root.iter() if e.get("class") in _LINE_CLASSES and id(e) not in seen)
+    return out
+
+
+def snap_sizes(pages: list[PageModel]) -> None:
+    """Snap the sizes of OCR'd pages over the whole document (see :func:`_snap_sizes`): one
+    body size for every page, as a born-digital file has."""
+    _snap_sizes([w for p in pages for w in p.words])
 
 
 def _snap_sizes(words: list[Word]) -> None:

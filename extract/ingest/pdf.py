@@ -41,7 +41,14 @@ from extract.ingest.layout import (
     lines_to_blocks,
     page_lines,
 )
-from extract.ingest.ocr import INSTALL_HINT, OcrMode, TesseractMissing, ocr_page, page_needs_ocr
+from extract.ingest.ocr import (
+    INSTALL_HINT,
+    OcrMode,
+    TesseractMissing,
+    ocr_page,
+    page_needs_ocr,
+    snap_sizes,
+)
 from extract.ingest.page import PageModel
 from extract.ingest.pdf_checks import MIN_CHARS_PER_PAGE, has_text_layer, open_pdf
 from extract.ingest.sections import find_sections
@@ -86,6 +93,11 @@ def read_pdf(path: Path, *, max_pages: int, ocr: OcrMode = "auto") -> Document:
     reader = _PdfiumReader(path, ocr)
     models = reader.pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
     try:
+        if reader.ocr != "never" and pdf is not None:
+            # the sizes of OCR'd pages are estimates: made alike over the whole document
+            models = list(models)
+            scanned = {p.number for p in reader.ocr_pages}
+            snap_sizes([m for m in models if m.number in scanned])
         for model in models:
             chars += sum(len(w["text"]) for w in model.words)
             chars += sum(1 for c in model.sideways if c["text"].strip())
