@@ -51,11 +51,14 @@ MIN_RULE_LENGTH = 40.0
 MAX_RULE_THICKNESS = 2.5
 #: A word whose strokes are this much thicker than the page's usual is bold.
 BOLD_INK_RATIO = 1.3
+#: A gap in a word's ink at least this share of its size wide is a word space Tesseract missed.
+WORD_GAP = 0.2
 #: Line sizes within these shares below and above the body text's are the body size (capitals
 #: and brackets make Tesseract's estimate of a line high more often than low).
 BODY_SIZE_SLACK = (0.11, 0.16)
-#: A line whose size is within this share of its paragraph's median takes the median.
-PAR_SIZE_SLACK = 0.15
+#: A line whose size is within these shares below and above its paragraph's median takes the
+#: median (a superscript, "× 10⁹/L", makes a line's estimate high by a quarter).
+PAR_SIZE_SLACK = (0.2, 0.3)
 
 INSTALL_HINT = (
     "install Tesseract: apt-get install tesseract-ocr tesseract-ocr-eng; "
@@ -92,10 +95,10 @@ def ocr_page(page: Any, number: int, *, dpi: int = OCR_DPI) -> tuple[PageModel, 
     bitmap = page.render(scale=dpi / 72, grayscale=True)
     image = bitmap.to_pil().convert("L")
     grey = np.asarray(image)
-    hocr = _tesseract_hocr(image)
+    hocr = _tesseract_hocr(image, dpi)
     scale = width / grey.shape[1]  # points per pixel
     model = PageModel(number=number, width=width, height=height)
-    model.words, confidences = _hocr_words(hocr, scale)
+    model.words, confidences = _hocr_words(hocr, scale, grey)
     _snap_sizes(model.words)
     _mark_bold(model.words, grey, scale)
     model.lines = ruling_lines(grey, scale)
@@ -103,7 +106,7 @@ def ocr_page(page: Any, number: int, *, dpi: int = OCR_DPI) -> tuple[PageModel, 
     return model, OcrPage(number=number, confidence=round(confidence, 1))
 
 
-def _tesseract_hocr(image: Any) -> str:
+def _tesseract_hocr(image: Any, dpi: int = OCR_DPI) -> str:
     try:
         import pytesseract
     except ImportError:
@@ -111,7 +114,10 @@ def _tesseract_hocr(image: Any) -> str:
     # Tesseract's own threads only slow it on a small machine whose cores the worker pool uses
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_pdf_or_hocr(image, lang=OCR_LANGUAGE, extension="hocr")
+        # the image's resolution, and each character's box (to cut words run together)
+        config = f"--dpi {dpi} -c hocr_char_boxes=1"
+        data = pytesseract.image_to_pdf_or_hocr(image, lang=OCR_LANGUAGE, extension="hocr",
+                                                config=config)
     except pytesseract.TesseractNotFoundError:
         raise TesseractMissing("tesseract is not installed or not on PATH") from None
     except pytesseract.TesseractError as exc:
@@ -119,8 +125,9 @@ def _tesseract_hocr(image: Any) -> str:
     return bytes(data).decode("utf-8", "replace")
 
 
-def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
-    """Words of a hOCR page, in points, each with its line's baseline and font size."""
+def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], list[float]]:
+    """Words of a hOCR page, in points, each with its line's baseline and font size; a word
+    Tesseract ran over a visible space (``grey``: the page image) is cut there."""
     import xml.etree.ElementTree as ET
 
     root = ET.fromstring(hocr)
@@ -137,12 +144,16 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
         x_size = _X_SIZE.search(title)
         line_size = float(x_size.group(1)) if x_size else None
         # a line's own estimate wobbles (capitals, brackets); its paragraph's is steadier
-        if line_size and par_size and abs(line_size - par_size) <= PAR_SIZE_SLACK * par_size:
+        if line_size and par_size and (
+            -PAR_SIZE_SLACK[0] <= line_size / par_size - 1 <= PAR_SIZE_SLACK[1]
+        ):
             line_size = par_size
+        first = True
         for w in span.iter():
             if w.get("class") != "ocrx_word":
                 continue
-            text = "".join(w.itertext()).strip()
+            chars = [(c.text or "", c.get("title", "")) for c in w.iter() if c.get("class") == "ocrx_cinfo"]
+            text = "".join(t for t, _ in chars) if chars else "".join(w.itertext()).strip()
             wtitle = w.get("title", "")
             wbox = _BBOX.search(wtitle)
             conf_m = _CONF.search(wtitle)
@@ -152,6 +163,11 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
             wx0, wy0, wx1, wy1 = (int(v) for v in wbox.groups())
             if conf < MIN_WORD_CONFIDENCE:
                 continue
+            if first:
+                first = False
+                label = _label(text)
+                if label:  # a caption's label in small capitals, as printed: not cut
+                    text, chars = label, []
             confidences.append(conf)
             size_px = line_size or float(wy1 - wy0)
             size = size_px * scale * SIZE_PER_X_SIZE
@@ -159,23 +175,90 @@ def _hocr_words(hocr: str, scale: float) -> tuple[list[Word], list[float]]:
             # scan's line stay one row
             baseline_px = ly1 + offset + slope * (lx1 - lx0) / 2
             baseline = baseline_px * scale
-            words.append(
-                {
-                    "text": text,
-                    "x0": wx0 * scale,
-                    "x1": wx1 * scale,
-                    "top": baseline - ASCENT * size,
-                    "bottom": baseline + DESCENT * size,
-                    "baseline": baseline,
-                    "size": size,
-                    "fontname": "",
-                    "upright": True,
-                    "space_after": True,
-                    "ink_box": (wx0, wy0, wx1, wy1),
-                    "confidence": conf,
-                }
-            )
+            pieces = [(text, wx0, wx1)]
+            if grey is not None and len(chars) == len(text) > 1:
+                pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), size_px, grey)
+            for piece, px0, px1 in pieces:
+                words.append(
+                    {
+                        "text": piece,
+                        "x0": px0 * scale,
+                        "x1": px1 * scale,
+                        "top": baseline - ASCENT * size,
+                        "bottom": baseline + DESCENT * size,
+                        "baseline": baseline,
+                        "size": size,
+                        "fontname": "",
+                        "upright": True,
+                        "space_after": True,
+                        "ink_box": (px0, wy0, px1, wy1),
+                        "confidence": conf,
+                    }
+                )
     return words, confidences
+
+
+# "FIGURE"/"TABLE" set in small capitals, as Tesseract reads them ("FicurE", "TaBLe", "Ficure")
+_SMALL_CAPS_LABEL = re.compile(r"(?i)(fi[gc]ur?e{1,2}|ta[bs]le)(s?)")
+
+
+def _label(text: str) -> str | None:
+    """A line's first word that is a figure or table label in small capitals, as the caption
+    rules know it ("Figure", "Table"), or None."""
+    m = _SMALL_CAPS_LABEL.fullmatch(text)
+    if not m or text in ("Figure", "Figures", "Table", "Tables", "FIGURE", "TABLE"):
+        return None
+    return ("Figure" if m.group(1).lower().startswith("fi") else "Table") + m.group(2).lower()
+
+
+_X_BBOXES = re.compile(r"x_bboxes (\d{1,6}) \d{1,6} (\d{1,6}) \d{1,6}")
+
+
+def _cut_at_spaces(
+    text: str, chars: list[tuple[str, str]], box: tuple[int, int, int, int], size_px: float, grey: Any
+) -> list[tuple[str, int, int]]:
+    """A word cut where its ink has a gap as wide as a word space ("anda" -> "and", "a"):
+    Tesseract's language model sometimes runs two words together over a tight space. The
+    cut falls between the characters on either side of the gap (by their boxes)."""
+    x0, y0, x1, y1 = box
+    patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    if patch.size == 0:
+        return [(text, x0, x1)]
+    blank = ~patch.any(axis=0)
+    min_gap = max(int(WORD_GAP * size_px), 2)
+    centres: list[float] = []
+    for _t, title in chars:
+        m = _X_BBOXES.search(title)
+        if not m:
+            return [(text, x0, x1)]
+        centres.append((int(m.group(1)) + int(m.group(2))) / 2)
+    cuts: list[tuple[int, int, int]] = []  # (index in text, gap start x, gap end x)
+    run = 0
+    for i, is_blank in enumerate(blank.tolist() + [False]):
+        if is_blank:
+            run += 1
+            continue
+        if run >= min_gap and run < i:  # a gap inside the word, not at its edges
+            start, end = x0 + i - run, x0 + i
+            index = sum(1 for c in centres if c < (start + end) / 2)
+            # between two letters or digits only: punctuation stands apart ("[12],") by design
+            if (
+                0 < index < len(text)
+                and text[index - 1].isalnum()
+                and text[index].isalnum()
+                and (not cuts or index > cuts[-1][0])
+            ):
+                cuts.append((index, start, end))
+        run = 0
+    if not cuts:
+        return [(text, x0, x1)]
+    out: list[tuple[str, int, int]] = []
+    prev_i, prev_x = 0, x0
+    for index, start, end in cuts:
+        out.append((text[prev_i:index], prev_x, start))
+        prev_i, prev_x = index, end
+    out.append((text[prev_i:], prev_x, x1))
+    return out
 
 
 _LINE_CLASSES = ("ocr_line", "ocr_caption", "ocr_header", "ocr_textfloat")
@@ -251,6 +334,9 @@ def _mark_bold(words: list[Word], grey: Any, scale: float) -> None:
     for w in words:
         x0, y0, x1, y1 = w.pop("ink_box")
         patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+        if patch.size == 0:
+            weights.append(0.0)
+            continue
         runs = int(np.count_nonzero(patch[:, 1:] & ~patch[:, :-1])) + int(np.count_nonzero(patch[:, 0]))
         dark = int(np.count_nonzero(patch))
         weights.append(dark / runs / (w["size"] / scale) if runs else 0.0)

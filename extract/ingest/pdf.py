@@ -22,7 +22,7 @@ import contextlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -91,7 +91,9 @@ def read_pdf(path: Path, *, max_pages: int, ocr: OcrMode = "auto") -> Document:
     chars = 0
     n_pages = len(pdf) if pdf is not None else 0
     reader = _PdfiumReader(path, ocr)
-    models = reader.pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
+    models: Iterable[PageModel] = (
+        reader.pages(pdf, warnings) if pdf is not None else plumber_pages(path, warnings)
+    )
     try:
         if reader.ocr != "never" and pdf is not None:
             # the sizes of OCR'd pages are estimates: made alike over the whole document
