@@ -51,8 +51,10 @@ MIN_RULE_LENGTH = 40.0
 MAX_RULE_THICKNESS = 2.5
 #: A word whose strokes are this much thicker than the page's usual is bold.
 BOLD_INK_RATIO = 1.3
-#: A gap in a word's ink at least this share of its size wide is a word space Tesseract missed.
+#: A gap in a word's ink at least this share of its size wide, and this share of the line's
+#: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
+SPACE_SHARE = 0.75
 #: Line sizes within these shares below and above the body text's are the body size (capitals
 #: and brackets make Tesseract's estimate of a line high more often than low).
 BODY_SIZE_SLACK = (0.11, 0.16)
@@ -149,9 +151,9 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
         ):
             line_size = par_size
         first = True
-        for w in span.iter():
-            if w.get("class") != "ocrx_word":
-                continue
+        line_words = [w for w in span.iter() if w.get("class") == "ocrx_word"]
+        space_px = _word_space(line_words)
+        for w in line_words:
             chars = [(c.text or "", c.get("title", "")) for c in w.iter() if c.get("class") == "ocrx_cinfo"]
             text = "".join(t for t, _ in chars) if chars else "".join(w.itertext()).strip()
             wtitle = w.get("title", "")
@@ -177,7 +179,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             baseline = baseline_px * scale
             pieces = [(text, wx0, wx1)]
             if grey is not None and len(chars) == len(text) > 1:
-                pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), size_px, grey)
+                min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px)
+                pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), min_gap, grey)
             for piece, px0, px1 in pieces:
                 words.append(
                     {
@@ -211,21 +214,30 @@ def _label(text: str) -> str | None:
     return ("Figure" if m.group(1).lower().startswith("fi") else "Table") + m.group(2).lower()
 
 
+def _word_space(words: list[Any]) -> float:
+    """The line's usual space between Tesseract's words (pixels; 0 for a line of few words)."""
+    boxes = [tuple(int(v) for v in m.groups()) for w in words if (m := _BBOX.search(w.get("title", "")))]
+    gaps = [b[0] - a[2] for a, b in zip(boxes, boxes[1:]) if b[0] > a[2]]
+    return float(np.median(gaps)) if len(gaps) >= 3 else 0.0
+
+
 _X_BBOXES = re.compile(r"x_bboxes (\d{1,6}) \d{1,6} (\d{1,6}) \d{1,6}")
 
 
 def _cut_at_spaces(
-    text: str, chars: list[tuple[str, str]], box: tuple[int, int, int, int], size_px: float, grey: Any
+    text: str, chars: list[tuple[str, str]], box: tuple[int, int, int, int], min_gap: float, grey: Any
 ) -> list[tuple[str, int, int]]:
-    """A word cut where its ink has a gap as wide as a word space ("anda" -> "and", "a"):
-    Tesseract's language model sometimes runs two words together over a tight space. The
-    cut falls between the characters on either side of the gap (by their boxes)."""
+    """A word cut where its ink has a gap as wide as a word space (``min_gap`` pixels: "anda"
+    -> "and", "a"): Tesseract's language model sometimes runs two words together over a tight
+    space. Only between two letters (the gaps of digits and of punctuation are too like word
+    spaces: "5 1", "[12]"); the cut falls between the characters on either side of the gap
+    (by their boxes)."""
     x0, y0, x1, y1 = box
     patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
     if patch.size == 0:
         return [(text, x0, x1)]
     blank = ~patch.any(axis=0)
-    min_gap = max(int(WORD_GAP * size_px), 2)
+    min_gap = max(min_gap, 2.0)
     centres: list[float] = []
     for _t, title in chars:
         m = _X_BBOXES.search(title)
@@ -241,11 +253,10 @@ def _cut_at_spaces(
         if run >= min_gap and run < i:  # a gap inside the word, not at its edges
             start, end = x0 + i - run, x0 + i
             index = sum(1 for c in centres if c < (start + end) / 2)
-            # between two letters or digits only: punctuation stands apart ("[12],") by design
             if (
                 0 < index < len(text)
-                and text[index - 1].isalnum()
-                and text[index].isalnum()
+                and text[index - 1].isalpha()
+                and text[index].isalpha()
                 and (not cuts or index > cuts[-1][0])
             ):
                 cuts.append((index, start, end))
