@@ -10,6 +10,10 @@ changed: the error, the text (words added and removed, paragraphs joined or spli
 offsets, the sections, the tables (shape, header, caption, legend), the captions, the title
 and the warnings; then a summary. It exits 0 either way: a difference is to be judged (against
 the JATS truth, ``make reading``), not refused.
+
+The files are read without OCR (``ocr="never"``): the golden file is the text-layer reader's,
+the same with or without Tesseract, and the scanned PDFs stay "no text layer" in it. What OCR
+reads of scans is tested in ``tests/ingest/test_ocr.py`` and measured by ``make reading``.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ def read_one(path: Path) -> dict[str, Any]:
 
     rel = str(path.relative_to(ROOT))
     try:
-        document = ingest.read(rel)
+        document = ingest.read(rel, ocr="never")
     except IngestError as exc:
         return {"path": rel, "error": str(exc)}
     return {"path": rel, "document": document.to_json()}

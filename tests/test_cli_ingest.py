@@ -45,7 +45,7 @@ BAD = {
 @pytest.mark.parametrize("name", sorted(BAD))
 def test_bad_file_exits_nonzero_with_one_line(name: str) -> None:
     path = CORPUS / name
-    result = _run(str(path))
+    result = _run("--ocr", "never", str(path))  # scans read by OCR: tests/ingest/test_ocr.py
     assert result.returncode != 0
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr

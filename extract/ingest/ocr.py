@@ -51,6 +51,8 @@ MIN_RULE_LENGTH = 40.0
 MAX_RULE_THICKNESS = 2.5
 #: A word whose strokes are this much thicker than the page's usual is bold.
 BOLD_INK_RATIO = 1.3
+#: A word with fewer dark pixels than this in its box is none (nothing is printed there).
+MIN_INK = 4
 #: A gap in a word's ink at least this share of its size wide, and this share of the line's
 #: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
@@ -165,6 +167,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             wx0, wy0, wx1, wy1 = (int(v) for v in wbox.groups())
             if conf < MIN_WORD_CONFIDENCE:
                 continue
+            if grey is not None and np.count_nonzero(grey[wy0 : wy1 + 1, wx0 : wx1 + 1] < 128) < MIN_INK:
+                continue  # a word over blank paper (Tesseract fills a wide gap with a dash)
             if first:
                 first = False
                 label = _label(text)
@@ -178,7 +182,7 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             baseline_px = ly1 + offset + slope * (lx1 - lx0) / 2
             baseline = baseline_px * scale
             pieces = [(text, wx0, wx1)]
-            if grey is not None and len(chars) == len(text) > 1:
+            if grey is not None and space_px and len(chars) == len(text) > 1:
                 min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px)
                 pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), min_gap, grey)
             for piece, px0, px1 in pieces:
@@ -215,7 +219,8 @@ def _label(text: str) -> str | None:
 
 
 def _word_space(words: list[Any]) -> float:
-    """The line's usual space between Tesseract's words (pixels; 0 for a line of few words)."""
+    """The line's usual space between Tesseract's words (pixels; 0 for a line of few words,
+    whose words are then not cut)."""
     boxes = [tuple(int(v) for v in m.groups()) for w in words if (m := _BBOX.search(w.get("title", "")))]
     gaps = [b[0] - a[2] for a, b in zip(boxes, boxes[1:]) if b[0] > a[2]]
     return float(np.median(gaps)) if len(gaps) >= 3 else 0.0
@@ -233,7 +238,8 @@ def _cut_at_spaces(
     spaces: "5 1", "[12]"); the cut falls between the characters on either side of the gap
     (by their boxes)."""
     x0, y0, x1, y1 = box
-    patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    # any trace of ink (the faint end of a thin stroke too) is no gap
+    patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 208
     if patch.size == 0:
         return [(text, x0, x1)]
     blank = ~patch.any(axis=0)
