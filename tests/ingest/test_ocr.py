@@ -104,9 +104,11 @@ def test_issue_14_evidence_from_ocr_pages_is_marked(seed_scan_document: Document
 
     rows = extract.case_rows(seed_scan_document, nlp=nlp_with_ner)
     marked = [ev for r in rows for ev in r.evidence.values() if ev]
-    assert marked and all(ev.get("ocr") for ev in marked)
+    assert marked and all(ev.ocr for ev in marked)
     born = extract.case_rows(SEED, nlp=nlp_with_ner)
-    assert not any(ev.get("ocr") for r in born for ev in r.evidence.values() if ev)
+    assert not any(ev.ocr for r in born for ev in r.evidence.values() if ev)
+    assert all(ev.to_json()["ocr"] for ev in marked)
+    assert not any("ocr" in ev.to_json() for r in born for ev in r.evidence.values() if ev)
 
 
 @needs_tesseract
@@ -202,3 +204,26 @@ def test_issue_14_cli_without_tesseract_says_one_line() -> None:
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "no text layer" in lines[0] and "install Tesseract" in lines[0]
 
+
+
+@needs_tesseract
+def test_issue_14_run_reads_a_scan_in_a_worker_and_stores_what_ocr_read(seed_scan: Path, tmp_path: Path) -> None:
+    import extract
+    from extract import db as dbm
+
+    url = f"sqlite:///{tmp_path / 'cases.sqlite'}"
+    # without OCR the scan fails as before; a later run with OCR reads it (not skipped as done)
+    first = extract.run_batch(seed_scan, db=url, nlp=False, workers=1, ocr="never")
+    assert first.failed == 1 and "no text layer" in first.failures[0][1]
+    second = extract.run_batch(seed_scan, db=url, out=tmp_path / "out", nlp=False, workers=1)
+    assert second.failed == 0 and second.processed == 1 and second.cases >= 1
+    database = dbm.open_db(url)
+    try:
+        (stored,) = dbm.load_documents(database)
+        assert [p["number"] for p in stored["ocr_pages"]] == [1, 2, 3]
+        rows = dbm.load_cases(database)
+        assert rows and all(ev.ocr for r in rows for ev in r.evidence.values())
+    finally:
+        database.dispose()
+    report = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "read by OCR (mean word confidence" in report and ">OCR</span>" in report
