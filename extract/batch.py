@@ -487,9 +487,9 @@ def run_batch(
             return False
         _sha, status, error = prior
         # A timeout or a crash is about that run, not the file: try it again; so is a scan
-        # without OCR (--ocr never, or no Tesseract then).
+        # read without OCR (--ocr never, or no Tesseract then), when this run may OCR it.
         return not (status == "failed" and error and (TIMEOUT_PREFIX in error or "worker crashed" in error
-                                                      or NO_TEXT_LAYER in error))
+                                                      or (ocr != "never" and NO_TEXT_LAYER in error)))
 
     todo = [p for p in files if not is_done(p)]
     summary.skipped = len(files) - len(todo)

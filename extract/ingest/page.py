@@ -1,9 +1,9 @@
 """The page model: what the layout analysis reads of a page, whatever made it.
 
 A :class:`PageModel` is one page as words with boxes and font sizes, plus the drawings the
-table and figure rules look at. Today :mod:`extract.ingest.pdfium` makes it from a PDF's text
-layer; an OCR source (issue 14: Tesseract words with boxes) can make the same structure, and
-everything after it (:mod:`~extract.ingest.layout`, :mod:`~extract.ingest.tables`,
+table and figure rules look at. :mod:`extract.ingest.pdfium` makes it from a PDF's text
+layer; :mod:`extract.ingest.ocr` makes the same structure from Tesseract's words with boxes for
+a scanned page (issue 14), and everything after it (:mod:`~extract.ingest.layout`, :mod:`~extract.ingest.tables`,
 :mod:`~extract.ingest.captions`, :mod:`~extract.ingest.pdf`) runs unchanged.
 
 Coordinates are PDF points with the origin at the page's top-left corner: ``x0 < x1`` from

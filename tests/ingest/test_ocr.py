@@ -85,7 +85,8 @@ def test_issue_14_seed_scan_reads_like_the_born_digital_seed(seed_scan_document:
     assert len(doc.tables) == 1
     table = doc.tables[0]
     assert table.header == born.tables[0].header
-    assert len(table.rows) >= 12 and all(len(r) == 5 for r in table.rows)
+    assert len(table.rows) == 13 and all(len(r) == 5 for r in table.rows)
+    assert [r[0] for r in table.rows] == [str(i) for i in range(1, 14)]
 
 
 @needs_tesseract
