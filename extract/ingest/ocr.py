@@ -412,18 +412,46 @@ def _long_runs(mask: Any, min_len: int) -> Any:
 
 
 def page_needs_ocr(model: PageModel, min_chars: int) -> bool:
-    """``auto``: a page whose text layer has fewer than ``min_chars`` characters and that is
-    mostly one or more images (a scan; not a figure page with a caption of its own)."""
+    """``auto``: a page that is mostly one or more images (a scan; not a figure page with a
+    caption of its own) and whose text layer has fewer than ``min_chars`` characters, or is
+    only an invisible OCR layer of poor quality (:func:`poor_text_layer`)."""
     chars = sum(len(w["text"]) for w in model.words)
-    if chars >= min_chars:
+    if chars >= min_chars and not (model.invisible_text and poor_text_layer(model.words)):
         return False
     area = model.width * model.height
-    covered = sum(
-        max(0.0, min(i["x1"], model.width) - max(i["x0"], 0.0))
-        * max(0.0, min(i["bottom"], model.height) - max(i["top"], 0.0))
-        for i in model.images
-    )
+    covered = sum(_area_on_page(i, model) for i in model.images)
     return area > 0 and covered >= 0.5 * area
+
+
+def _area_on_page(image: Drawing, model: PageModel) -> float:
+    return max(0.0, min(image["x1"], model.width) - max(image["x0"], 0.0)) * max(
+        0.0, min(image["bottom"], model.height) - max(image["top"], 0.0)
+    )
+
+
+def drop_page_images(model: PageModel) -> None:
+    """Under a hidden OCR layer the page's image is the page, not a figure: the layout must
+    not drop the text printed over it as a figure's."""
+    area = model.width * model.height
+    model.images = [i for i in model.images if _area_on_page(i, model) < 0.5 * area]
+
+
+_TOKEN = re.compile(r"[^\W_]{1,60}")
+# a word as printed: lower case, Capitalised, CAPITALS, or a number
+_WORDLIKE = re.compile(r"[a-z]{1,60}|[A-Z][a-z]{1,60}|[A-Z]{1,60}|[0-9]{1,20}")
+#: An invisible text layer with fewer of its tokens looking like words than this is poor.
+MIN_WORDLIKE_SHARE = 0.8
+
+
+def poor_text_layer(words: list[Word]) -> bool:
+    """A hidden OCR layer of poor quality: too few of its tokens look like words as printed
+    (lower case, Capitalised, CAPITALS or a number: "tbe" passes, "l1ke", "w0rd", "iNto" do
+    not)."""
+    tokens = [t for w in words for t in _TOKEN.findall(w["text"])]
+    if not tokens:
+        return True
+    wordlike = sum(1 for t in tokens if _WORDLIKE.fullmatch(t))
+    return wordlike < MIN_WORDLIKE_SHARE * len(tokens)
 
 
 def scan_pdf(source: str | Path, target: str | Path, *, dpi: int = 200) -> Path:

@@ -60,6 +60,9 @@ class PageModel:
     rects: list[Drawing] = field(default_factory=list)
     curves: list[Drawing] = field(default_factory=list)
     images: list[Drawing] = field(default_factory=list)
+    #: every text object of the page is invisible (render mode 3): the hidden OCR layer of a
+    #: scan, whose quality decides whether it is read again by OCR (issue 14)
+    invisible_text: bool = False
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

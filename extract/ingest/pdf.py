@@ -45,6 +45,7 @@ from extract.ingest.ocr import (
     INSTALL_HINT,
     OcrMode,
     TesseractMissing,
+    drop_page_images,
     ocr_page,
     page_needs_ocr,
     snap_sizes,
@@ -146,6 +147,8 @@ class _PdfiumReader:
                 model, textpage = pdfium_page(page, number)
                 if self._wants_ocr(model):
                     model = self._ocr(page, model)
+                elif model.invisible_text:
+                    drop_page_images(model)  # a scan's own OCR layer, good enough: read it
             except IngestError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a damaged page: keep the others, with a warning

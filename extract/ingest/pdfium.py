@@ -561,4 +561,21 @@ def read_page(page: Any, number: int) -> tuple[PageModel, Any]:
     textpage = page.get_textpage()
     model.words, model.sideways = page_words(textpage, top, view)
     _drawings(page, top, view, model)
+    model.invisible_text = bool(model.words) and _all_text_invisible(page)
     return model, textpage
+
+
+def _all_text_invisible(page: Any) -> bool:
+    """Every text object of the page (outside forms) is drawn invisible (render mode 3), as
+    the text layer OCR programs lay over a scan is."""
+    import pypdfium2.raw as raw
+
+    seen = False
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, i)
+        if raw.FPDFPageObj_GetType(obj) != _OBJ_TEXT:
+            continue
+        if raw.FPDFTextObj_GetTextRenderMode(obj) != raw.FPDF_TEXTRENDERMODE_INVISIBLE:
+            return False
+        seen = True
+    return seen

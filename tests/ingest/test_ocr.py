@@ -228,3 +228,38 @@ def test_issue_14_run_reads_a_scan_in_a_worker_and_stores_what_ocr_read(seed_sca
         database.dispose()
     report = (tmp_path / "out" / "report.html").read_text("utf-8")
     assert "read by OCR (mean word confidence" in report and ">OCR</span>" in report
+
+
+def _sandwich(tmp_path: Path, name: str, config: str = "") -> Path:
+    """The seed's first page as a scan with Tesseract's own hidden text layer (as OCR programs
+    make them: the page image, invisible text over it)."""
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    pdf = pdfium.PdfDocument(str(SEED))
+    try:
+        image = pdf[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    data = pytesseract.image_to_pdf_or_hocr(image, extension="pdf", config=f"--dpi 200 {config}")
+    out = tmp_path / name
+    out.write_bytes(data)
+    return out
+
+
+@needs_tesseract
+def test_issue_14_a_good_hidden_ocr_layer_is_read_as_it_is(tmp_path: Path) -> None:
+    path = _sandwich(tmp_path, "good_layer.pdf")
+    doc = ingest.read(path)
+    assert doc.ocr_pages == []  # not read again
+    assert "gastrointestinal stromal tumor" in doc.text  # the page image is no figure hiding it
+
+
+@needs_tesseract
+def test_issue_14_a_poor_hidden_ocr_layer_is_read_again(tmp_path: Path) -> None:
+    # a layer of nonsense: Tesseract allowed only the letters l, I, o, O and the digits 1, 0
+    path = _sandwich(tmp_path, "poor_layer.pdf", "-c tessedit_char_whitelist=lI1O0o")
+    assert "gastrointestinal" not in ingest.read(path, ocr="never").text
+    doc = ingest.read(path)
+    assert [p.number for p in doc.ocr_pages] == [1]
+    assert "gastrointestinal stromal tumor" in doc.text
