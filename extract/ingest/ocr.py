@@ -51,6 +51,9 @@ MIN_RULE_LENGTH = 40.0
 MAX_RULE_THICKNESS = 2.5
 #: A word whose strokes are this much thicker than the page's usual is bold.
 BOLD_INK_RATIO = 1.3
+#: A dash's bar at least this share of the font size long is an en dash, this an em dash; the
+#: bar stands this share of the size above the baseline.
+EN_DASH, EM_DASH, DASH_HEIGHT = 0.36, 0.75, 0.25
 #: A word with fewer dark pixels than this in its box is none (nothing is printed there).
 MIN_INK = 4
 #: A gap in a word's ink at least this share of its size wide, and this share of the line's
@@ -176,6 +179,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                     text, chars = label, []
             confidences.append(conf)
             size_px = line_size or float(wy1 - wy0)
+            if grey is not None and "-" in text and len(chars) == len(text):
+                text = _dashes(text, chars, ly1 + offset, size_px, grey)
             size = size_px * scale * SIZE_PER_X_SIZE
             # one baseline for the whole line (at its middle): the words of a slightly skewed
             # scan's line stay one row
@@ -216,6 +221,39 @@ def _label(text: str) -> str | None:
     if not m or text in ("Figure", "Figures", "Table", "Tables", "FIGURE", "TABLE"):
         return None
     return ("Figure" if m.group(1).lower().startswith("fi") else "Table") + m.group(2).lower()
+
+
+def _dashes(text: str, chars: list[tuple[str, str]], baseline_px: float, size_px: float, grey: Any) -> str:
+    """Tesseract reads every dash as a hyphen; the ink tells them apart: a bar of 0.36 em or
+    more is an en dash ("135–170"; a hyphen's is 0.2 to 0.34, a bold one's the longest), of
+    three quarters of an em an em dash. Not a word's first character (a minus sign)."""
+    out = list(text)
+    row = int(round(baseline_px - DASH_HEIGHT * size_px))  # the bar's height: mid x-height
+    band = grey[max(row - 3, 0) : row + 4] < 128
+    if band.size == 0:
+        return text
+    for i, ch in enumerate(text):
+        m = _X_BBOXES.search(chars[i][1]) if ch == "-" and i else None
+        if not m:
+            continue
+        centre = (int(m.group(1)) + int(m.group(2))) // 2
+        if not 0 <= centre < band.shape[1]:
+            continue
+        best = 0
+        for line in band:
+            if not line[centre]:
+                continue
+            left = right = centre
+            while left > 0 and line[left - 1]:
+                left -= 1
+            while right < len(line) - 1 and line[right + 1]:
+                right += 1
+            best = max(best, right - left + 1)
+        if best >= EM_DASH * size_px:
+            out[i] = "—"
+        elif best >= EN_DASH * size_px:
+            out[i] = "–"
+    return "".join(out)
 
 
 def _word_space(words: list[Any]) -> float:
