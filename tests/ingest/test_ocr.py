@@ -77,6 +77,8 @@ def test_issue_14_seed_scan_reads_like_the_born_digital_seed(seed_scan_document:
     assert all(p.confidence > 85 for p in doc.ocr_pages)
     assert doc.title == born.title
     assert _words_in_order(born.text, doc.text) >= 0.97
+    # en dashes told from hyphens by their length in the image; "51-year-old" not cut in two
+    assert "135–170" in doc.text and "(4–84)" in doc.text and "51-year-old" in doc.text
     # headings (bold, found in the bitmap) give the born-digital sections
     titles = [s.title for s in doc.sections]
     for title in ("Background", "Case presentation", "Surgery", "Discussion and conclusions"):
