@@ -165,3 +165,25 @@ def test_issue_10_an_undescribed_patient_shares_the_series_first_sign() -> None:
     assert len(patients) == 2
     got = {v.field: v.value for v in timing.extract(patients[1])}
     assert got == {"time_to_spinal_metastasis_months": 0.0, "synchronous": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a patient introduced without a malignancy is no known primary; the vertebral biopsy
+        # (its finding in a comma list of adjectives) and then the primary's work-up: first sign
+        ("A 58-year-old man with no previous history of cancer presented with weakness of both legs. A back injury "
+         "had been treated four years before. MRI revealed a collapsed T9 with an epidural mass. Decompression was "
+         "performed and histology showed a moderately differentiated, TTF-1 positive adenocarcinoma of the lung.",
+         (0.0, True)),
+        # the primary's adjuvant chemotherapy, told before the spinal finding, is not its treatment:
+        # the finding after it is still read (own18 of the own-words battery, in other words)
+        ("A 59-year-old woman presented with sciatica. At 55 she had undergone a right hemicolectomy for "
+         "adenocarcinoma, followed by adjuvant chemotherapy. MRI showed a metastasis of L5. She received "
+         "radiotherapy.", (48.0, False)),
+        ("A 52-year-old man reported thoracic pain. At 48, he underwent a nephrectomy for renal cell carcinoma. CT "
+         "now showed a lytic lesion of T7.", (48.0, False)),
+    ],
+)
+def test_issue_10_history_that_is_absent_or_told_before_the_finding(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
