@@ -273,7 +273,14 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
         return True
     return p1 == "D" and not (
-        context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+        context()["spinal_site"].search(text) or _SPINE_WORK.search(text)
+        or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+
+
+#: A dorsal level ("D7") is a vertebra beside the cord or an operation on the spine.
+_SPINE_WORK = re.compile(
+    r"\b(?:(?:spinal\s+)?cord|myelopath\w*|vertebrectom\w*|corpectom\w*|spondylectom\w*|laminectom\w*|"
+    r"laminotom\w*|vertebroplast\w*|kyphoplast\w*)\b", re.IGNORECASE)
 
 
 def _primary_spinal_tumour(ps: Story) -> bool:

@@ -50,6 +50,9 @@ LEVELS = [
     # issue 10: hardware named by its plate, hooks or wires spans more than the metastasis
     ("The C5 metastasis was removed by corpectomy and an anterior plate was fixed from C4 to C6.", ["C5"]),
     ("For the T9 metastasis, laminar hooks and sublaminar wires were placed at T7-T11.", ["T9"]),
+    # issue 10: a dorsal level beside the cord or a spinal operation is a vertebra
+    ("CT showed a destructive metastatic lesion of D11 compressing the cord.", ["T11"]),
+    ("The metastasis was removed by corpectomy of D4 and D5.", ["T4", "T5"]),
     # ... but a tumour spanning levels is the tumour's extent
     ("MRI showed an epidural metastasis spanning the T6-T8 levels.", ["T6", "T7", "T8"]),
     ("MRI showed no metastasis at L4; the vertebral bodies were intact.", []),
