@@ -50,6 +50,11 @@ LEVELS = [
     # issue 10: hardware named by its plate, hooks or wires spans more than the metastasis
     ("The C5 metastasis was removed by corpectomy and an anterior plate was fixed from C4 to C6.", ["C5"]),
     ("For the T9 metastasis, laminar hooks and sublaminar wires were placed at T7-T11.", ["T9"]),
+    # issue 10: ordinals of two regions, and a scan's hot spots
+    ("MRI showed a pathological fracture of the twelfth thoracic and first lumbar vertebrae from metastasis.",
+     ["T12", "L1"]),
+    ("In this woman with breast cancer, bone scintigraphy showed hot spots in the lumbar spine (L2-L4).",
+     ["L2", "L3", "L4"]),
     # issue 10: a dorsal level beside the cord or a spinal operation is a vertebra
     ("CT showed a destructive metastatic lesion of D11 compressing the cord.", ["T11"]),
     ("The metastasis was removed by corpectomy of D4 and D5.", ["T4", "T5"]),
