@@ -187,3 +187,26 @@ def test_issue_10_an_undescribed_patient_shares_the_series_first_sign() -> None:
 )
 def test_issue_10_history_that_is_absent_or_told_before_the_finding(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 66-year-old man with a history of a primary tumour of the parotid gland presented with neck pain; MRI "
+        "showed a metastasis of C4.",
+        "A 52-year-old woman with a history of malignancy was admitted with paraparesis. MRI showed a metastatic "
+        "lesion at T8 compressing the cord.",
+        "A 70-year-old man with a known history of metastatic disease developed back pain; CT revealed a lytic L3 "
+        "metastasis.",
+    ],
+)
+def test_issue_10_a_history_of_a_tumour_named_by_no_organ_orders_the_events(text: str) -> None:
+    """An earlier tumour named in general words ("a history of a primary tumour", "of
+    malignancy") is earlier history: the spinal metastasis came later (synchronous false)."""
+    assert timing_of(text) == (None, False)
+
+
+def test_issue_10_no_history_of_malignancy_is_no_history() -> None:
+    text = ("A 49-year-old man with no history of malignancy presented with back pain. MRI showed a metastasis of "
+            "L2. Biopsy showed adenocarcinoma, and CT then revealed a mass in the left lung.")
+    assert timing_of(text)[1] is not False
