@@ -55,6 +55,9 @@ LEVELS = [
      ["T12", "L1"]),
     ("In this woman with breast cancer, bone scintigraphy showed hot spots in the lumbar spine (L2-L4).",
      ["L2", "L3", "L4"]),
+    # issue 10: a vertebra named by its level in a cancer patient's story, without a disease word
+    ("A woman with breast carcinoma underwent percutaneous cementoplasty of the T9 vertebra.", ["T9"]),
+    ("A woman with a sprained ankle had an old wedge deformity of the T9 vertebra.", []),
     # issue 10: a dorsal level beside the cord or a spinal operation is a vertebra
     ("CT showed a destructive metastatic lesion of D11 compressing the cord.", ["T11"]),
     ("The metastasis was removed by corpectomy of D4 and D5.", ["T4", "T5"]),
