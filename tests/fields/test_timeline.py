@@ -210,3 +210,18 @@ def test_issue_10_no_history_of_malignancy_is_no_history() -> None:
     text = ("A 49-year-old man with no history of malignancy presented with back pain. MRI showed a metastasis of "
             "L2. Biopsy showed adenocarcinoma, and CT then revealed a mass in the left lung.")
     assert timing_of(text)[1] is not False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an interval "post-" the operation
+        ("A 60-year-old man underwent nephrectomy for renal cell carcinoma. Six years post-nephrectomy, MRI "
+         "showed a T10 metastasis.", (72.0, False)),
+        # a follow-up visit counted from the primary's operation
+        ("A 62-year-old man had a rectal GIST resected. At the 3-year follow-up, MRI detected a metastasis at T8.",
+         (36.0, False)),
+    ],
+)
+def test_issue_10_intervals_post_an_operation_and_at_a_follow_up(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
