@@ -198,6 +198,8 @@ def test_issue_10_history_that_is_absent_or_told_before_the_finding(text: str, e
         "lesion at T8 compressing the cord.",
         "A 70-year-old man with a known history of metastatic disease developed back pain; CT revealed a lytic L3 "
         "metastasis.",
+        "A 59-year-old woman presented with neck pain. MRI showed a metastasis of C5. Her past history included a "
+        "left mastectomy for breast carcinoma.",
     ],
 )
 def test_issue_10_a_history_of_a_tumour_named_by_no_organ_orders_the_events(text: str) -> None:
