@@ -266,6 +266,9 @@ def _sites(text: str) -> list[str]:
         # the vertebral tumour's own soft-tissue extension is no soft-tissue metastasis
         ("CT of a 59-year-old man with bladder cancer showed a destructive soft tissue mass in the cervical spine.",
          ["V"]),
+        # a suspicious lesion is no metastasis unless the text calls it one (issue 10)
+        ("A 61-year-old man with renal cell carcinoma had a metastasis at T10. CT showed a suspicious lesion in the "
+         "liver.", ["V"]),
         # the region an imaging study covers is no site
         ("A 52-year-old woman with breast cancer had a T8 metastasis. CT of the chest, abdomen and pelvis showed two "
          "indeterminate lesions.", ["V"]),
