@@ -683,7 +683,7 @@ def _proved_benign(sentence: Sentence, last: int) -> bool:
     named there."""
     after = sentence.text[sentence.tokens[min(last, len(sentence.tokens) - 1)].end - sentence.start:]
     m = _BENIGN_AFTER.match(after)
-    return bool(m) and not re.search(r"(?i)metasta|malignan|carcinom", m.group(0))
+    return m is not None and not re.search(r"(?i)metasta|malignan|carcinom", m.group(0))
 
 
 def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool:
