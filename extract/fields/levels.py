@@ -9,6 +9,7 @@ table cell or a phrase.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 LEVELS: tuple[str, ...] = tuple(
     [f"C{i}" for i in range(1, 8)] + [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]
@@ -32,8 +33,11 @@ _ORDINALS = {w: i + 1 for i, w in enumerate(
 #: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
 _ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))"
 _ORD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:-|–|\bto\b|\bthrough\b)\s*)(?:the\s+)?"
+_REGION_WORD = r"(?:cervical|thoracic|dorsal|lumbar|sacral)"
+#: an ordinal with its own region before the next ("the twelfth thoracic and first lumbar")
+_ORD_OWN = rf"{_ORD}(?:\s+{_REGION_WORD}(?={_ORD_SEP}{_ORD}))?+"
 ORDINAL_LEVEL_RE = re.compile(
-    rf"\b(?P<ords>{_ORD}(?:{_ORD_SEP}{_ORD}){{0,11}})\s+"
+    rf"\b(?P<ords>{_ORD_OWN}(?:{_ORD_SEP}{_ORD_OWN}){{0,11}})\s+"
     r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
     r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
     re.IGNORECASE,
@@ -51,16 +55,18 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
         return ["C2"]
     region = _REGION[m.group("region").lower()]
 
-    def level(word: str) -> str | None:
+    def level(word: str, own_region: str | None = None) -> str | None:
         word = word.lower()
-        lv = f"{region}{_ORDINALS.get(word) or int(re.sub(r'[^0-9]', '', word))}"
+        prefix = _REGION[own_region.lower()] if own_region else region
+        lv = f"{prefix}{_ORDINALS.get(word) or int(re.sub(r'[^0-9]', '', word))}"
         return lv if lv in LEVEL_ORDER else None
 
-    words = re.findall(_ORD, m.group("ords"), re.IGNORECASE)
-    seps = re.split(_ORD, m.group("ords"), flags=re.IGNORECASE)[1:-1]
+    own = list(re.finditer(rf"(?P<o>{_ORD})(?:\s+(?P<r>{_REGION_WORD}))?", m.group("ords"), re.IGNORECASE))
+    words = [x.group("o") for x in own]
+    seps = [m.group("ords")[a.end() : b.start()] for a, b in pairwise(own)]
     out: list[str] = []
     for k, word in enumerate(words):
-        lv = level(word)
+        lv = level(word, own[k].group("r"))
         if lv is None:
             continue
         if k and out and re.search(r"-|–|\bto\b|\bthrough\b", seps[k - 1], re.IGNORECASE):

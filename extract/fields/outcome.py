@@ -135,7 +135,7 @@ def _duration(text: str, s: int, e: int, near: int | None, *,
         if not_after.search(text[m.end():m.end() + 40]):
             continue
         if spinal_treated and _FROM_THE_PRIMARY.match(text, m.end()) and not re.match(
-                r"\s+\w+\s+(?:\w+\s+){0,2}(?:lamin|corpect|vertebr|spondyl|kyphopl|decompress|spinal|spine)", text[m.end():m.end() + 60],
+                r"\s+\w+\s+(?:\w+\s+){0,3}?(?:lamin|corpect|vertebr|spondyl|kyphopl|decompress|spinal|spine)", text[m.end():m.end() + 60],
                 re.IGNORECASE):
             continue
         raw = m.group("num").lower()

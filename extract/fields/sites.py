@@ -662,8 +662,28 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
         first = min(a, m.start)
         if _negated(sentence, first, max(b, m.end), rules) or _hypothetical(sentence, first, rules):
             continue
+        if _proved_benign(sentence, max(b, m.end)):
+            continue
         out.append((m, min(a, b), max(a, b)))
     return out
+
+
+#: "... was found to be a haemangioma", "... consistent with a simple cyst": the lesion told is
+#: a benign one, not a metastasis
+_BENIGN_AFTER = re.compile(
+    r"[^.;]{0,60}?\b(?:(?:was|were)\s+(?:later\s+)?(?:found|proven|proved|shown|confirmed|diagnosed)\s+(?:to\s+be|as)|"
+    r"(?:was|were)\s+(?:a|an)|consistent\s+with|compatible\s+with|represent\w*|due\s+to)\s+(?:(?:a|an|the|simple|typical|small|benign)\s+)*"
+    r"(?:h(?:a)?emangiomas?|cysts?|adenomas?|granulomas?|abscess\w*|lipomas?|focal\s+nodular\s+hyperplasia|"
+    r"benign\b|inflammat\w*|infection|fibrosis|scar)",
+    re.IGNORECASE)
+
+
+def _proved_benign(sentence: Sentence, last: int) -> bool:
+    """The words after a site's statement make its lesion a benign one, with no metastasis
+    named there."""
+    after = sentence.text[sentence.tokens[min(last, len(sentence.tokens) - 1)].end - sentence.start:]
+    m = _BENIGN_AFTER.match(after)
+    return m is not None and not re.search(r"(?i)metasta|malignan|carcinom", m.group(0))
 
 
 def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool:

@@ -273,7 +273,14 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
         return True
     return p1 == "D" and not (
-        context()["spinal_site"].search(text) or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+        context()["spinal_site"].search(text) or _SPINE_WORK.search(text)
+        or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+
+
+#: A dorsal level ("D7") is a vertebra beside the cord or an operation on the spine.
+_SPINE_WORK = re.compile(
+    r"\b(?:(?:spinal\s+)?cord|myelopath\w*|vertebrectom\w*|corpectom\w*|spondylectom\w*|laminectom\w*|"
+    r"laminotom\w*|vertebroplast\w*|kyphoplast\w*)\b", re.IGNORECASE)
 
 
 def _primary_spinal_tumour(ps: Story) -> bool:
@@ -325,7 +332,8 @@ def level_mentions(ps: Story) -> list[LevelMention]:
             continue
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
         strong = ctx["disease"].search(s.text)
-        if not (strong or (cancer and ctx["disease_weak"].search(s.text) and not ctx["benign_cause"].search(s.text))):
+        if not (strong or (cancer and (ctx["disease_weak"].search(s.text) or _LEVEL_VERTEBRA.search(s.text))
+                           and not ctx["benign_cause"].search(s.text))):
             continue
         for offset, clause in clauses(s.text):
             if primary_spinal and not re.search(r"metasta", clause, re.IGNORECASE):
@@ -334,6 +342,11 @@ def level_mentions(ps: Story) -> list[LevelMention]:
                 continue
             out.extend(_levels_in(s, offset, offset + len(clause), out))
     return out
+
+
+#: "the T9 vertebra", "the L2-L3 vertebrae": in a cancer patient's story a vertebra named by
+#: its level is the disease's even without a disease word ("cementoplasty of the T9 vertebra")
+_LEVEL_VERTEBRA = re.compile(r"(?<![A-Za-z0-9])(?:C|Th|T|D|L|S)\s?\d{1,2}(?:\s*+[-–]\s*+(?:C|Th|T|D|L|S)?\d{1,2})?+\s+vertebra")
 
 
 def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention]) -> list[LevelMention]:

@@ -115,6 +115,11 @@ _OF_A_METASTASIS = re.compile(
 _UNNAMED_TUMOUR = re.compile(r"(?:neoplasms?|malignan\w*|(?:adeno)?carcinomas?|cancers?|sarcomas?|tumou?rs?)", re.IGNORECASE)
 
 
+_ANY_TUMOUR = re.compile(r"\b(?:neoplas\w*|malignan\w*|\w*carcinom\w*|cancers?|\w*sarcom\w*|tumou?rs?|GISTs?|"
+                         r"lymphom\w*|melanom\w*|myelom\w*|metasta\w*|\w*ectom(?:y|ies)|resect\w*|chemotherap\w*|"
+                         r"radiotherap\w*|irradiat\w*)\b", re.IGNORECASE)
+
+
 def primary_itself(text: str) -> re.Match[str] | None:
     """A mention of the primary tumour itself, named by its kind or organ ("an 8-cm gastric
     GIST", "a diagnosis of thyroid carcinoma", "carcinoma of the breast"), not as the origin of
@@ -133,6 +138,15 @@ def primary_itself(text: str) -> re.Match[str] | None:
                             text[m.end() : m.end() + 50], re.IGNORECASE)):
             continue
         return m
+    return None
+
+
+def known_primary(text: str) -> re.Match[str] | None:
+    """A patient introduced with the primary ("A 64-year-old woman with breast cancer"), not
+    with its absence ("a 46-year-old woman with no history of malignancy")."""
+    for m in terms()["known_primary"].finditer(text):
+        if not context()["negation"].search(m.group(0)):
+            return m
     return None
 
 
@@ -178,7 +192,8 @@ _AT_AGE = re.compile(
     r"\b(?:at\s+(?:the\s+)?age\s+(?:of\s+)?(?P<a1>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
     r"|at\s+(?P<a2>\d{1,3})\s+(?:years?|yrs?)\s+(?:of\s+age|old)"
     r"|aged\s+(?P<a3>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
-    r"|when\s+(?:he|she|the\s+patient)\s+was\s+(?:aged\s+)?(?P<a4>\d{1,3})(?!\s*(?:months?|weeks?|days?)))\b",
+    r"|when\s+(?:he|she|the\s+patient)\s+was\s+(?:aged\s+)?(?P<a4>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
+    r"|at\s+(?P<a5>\d{2})(?=,?\s+(?:he|she)\s+(?:had|was|underwent|received)\b))\b",
     re.IGNORECASE)
 
 
@@ -189,7 +204,7 @@ def age_then(text: str) -> re.Match[str] | None:
 
 
 def _age_value(m: re.Match[str]) -> int:
-    return int(m.group("a1") or m.group("a2") or m.group("a3") or m.group("a4"))
+    return int(m.group("a1") or m.group("a2") or m.group("a3") or m.group("a4") or m.group("a5"))
 
 
 # -- the timeline -----------------------------------------------------------------------------------
@@ -227,9 +242,15 @@ class Timeline:
         self.sentences = story.sentences
         spinal = [s for s in story.spinal]
         treated = [t[1] for t in spinal_treatments(story)]
+        first_found: dict[int, int] = {}
+        for s in spinal:
+            if not s.summary:
+                first_found.setdefault(s.block, s.index)
         first_treated: dict[int, int] = {}
-        for x in treated:
-            if not x.summary:  # a title naming the treatment tells no order of events
+        for x in sorted(treated, key=lambda x: x.index):
+            # a title naming the treatment tells no order of events, and a treatment told
+            # before the spinal finding (the primary's adjuvant chemotherapy) is not its own
+            if not x.summary and x.index >= first_found.get(x.block, x.index):
                 first_treated.setdefault(x.block, x.index)
         #: The sentences stating the spinal metastasis up to the first naming its treatment in
         #: their block (later ones tell the post-operative course).
@@ -253,8 +274,11 @@ class Timeline:
                 if (not same_block or x.block == s.block) and self.is_primary_event(x)]
 
     def history_before(self, s: Sentence) -> bool:
-        """An earlier illness told before ``s`` in its block ("had undergone", "history of ...")."""
+        """An earlier illness of the cancer told before ``s`` in its block ("had undergone
+        gastrectomy", "history of ..."), not an unrelated one ("an old disc herniation had been
+        noted three years before")."""
         return any(x.kept and x.block == s.block and not x.summary and prior_history(x.text)
+                   and (primary_named(x.text) or resects_primary(x.text) or _ANY_TUMOUR.search(x.text))
                    for x in self.sentences[: s.index])
 
     def history_told_after(self, s: Sentence, window: int = 3) -> Sentence | None:
@@ -504,7 +528,7 @@ class Timeline:
                 return x  # ... or "underwent hysterectomy for endometrial carcinoma", then the spine
         # "A 64-year-old woman with breast cancer presented with back pain"
         for x in self.sentences[: first.index + 1]:
-            if x.kept and not x.summary and t["known_primary"].search(x.text) and not t["synchronous"].search(x.text):
+            if x.kept and not x.summary and known_primary(x.text) and not t["synchronous"].search(x.text):
                 return x
         return None
 

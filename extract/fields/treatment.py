@@ -204,6 +204,8 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                 clause = s.text[a:b]
                 if ctx["hypothetical"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue
+                if ctx["not_given_after"].match(s.text[m.end() : m.end() + 300]):
+                    continue  # "radiotherapy was planned, but she declined", "... was deferred and never given"
                 if lab.name == "instrumentation" and _GENE.search(s.text):
                     continue
                 if lab.name == "chemotherapy" and _names_tki(s.text[max(0, m.start() - 25) : m.end() + 40]):

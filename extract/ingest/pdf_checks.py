@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -260,9 +261,67 @@ def _has_eof_marker(path: Path) -> bool:
         return b"%%EOF" in fh.read()
 
 
+# The filter of a Flate-only stream in its dict.
+_FLATE_ONLY = re.compile(rb"/Filter\s*+(?:/FlateDecode|/Fl|\[\s*+(?:/FlateDecode|/Fl)\s*+\])(?![A-Za-z])")
+# Keys of streams that are not a page's content (fonts, images, forms, object and
+# cross-reference streams, colour profiles, metadata): only content streams are checked
+_NOT_CONTENT = re.compile(rb"/(?:Type|Subtype|Length[123]|N|Width|BitsPerComponent)(?![A-Za-z0-9])")
+_DICT_WINDOW = 4096
+
+
+def _stream_data(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """(keyword, start, end) of each stream's data: after ``stream`` and its end of line, up
+    to ``endstream``; found with bytes.find (a PDF is mostly stream data, megabytes that a
+    regular expression would walk in Python's engine)."""
+    pos = 0
+    while (i := data.find(b"stream", pos)) >= 0:
+        pos = i + 6
+        if i and (data[i - 1 : i].isalpha()):
+            continue  # "endstream", "upstream"
+        if data.startswith(b"\r\n", pos):
+            start = pos + 2
+        elif data[pos : pos + 1] in (b"\n", b"\r"):
+            start = pos + 1
+        else:
+            continue
+        end = data.find(b"endstream", start)
+        if end < 0:
+            yield i, start, len(data)
+            return
+        yield i, start, end
+        pos = end + 9
+
+
+def _flate_streams_whole(data: bytes) -> bool:
+    """True when every Flate stream that may be a page's content decodes without an error:
+    zlib, in C, over the raw bytes. A stream that errs, or an encrypted file, whose streams
+    zlib cannot read, sends the file to pdfminer's check of the pages' content streams, which
+    decides."""
+    if b"/Encrypt" in data:
+        return False
+    for keyword, start, end in _stream_data(data):
+        if end == len(data):
+            return False  # no endstream: truncated
+        head = data[max(0, keyword - _DICT_WINDOW) : keyword]
+        head = head[head.rfind(b"obj") + 1 :]  # this object's dictionary
+        if not _FLATE_ONLY.search(head) or _NOT_CONTENT.search(head):
+            continue
+        try:
+            zlib.decompressobj().decompress(data[start:end])
+        except zlib.error:
+            return False
+    return True
+
+
 def _damage_warnings(path: Path, max_pages: int) -> list[str]:
     """Warnings for content streams that do not decode cleanly (pypdfium2 reads past them
-    silently; the text of such a page may be incomplete)."""
+    silently; the text of such a page may be incomplete). A file whose Flate streams all
+    decode (:func:`_flate_streams_whole`, most files) has none; pdfminer checks the others."""
+    try:
+        if _flate_streams_whole(path.read_bytes()):
+            return []
+    except OSError:
+        pass
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser

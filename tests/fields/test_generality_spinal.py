@@ -47,6 +47,22 @@ LEVELS = [
     # traps: a fixation range, disc levels, nerve roots, MRI sequences, negation, the literature
     ("For the T12 metastasis he underwent posterior fixation from T10 to L2.", ["T12"]),
     ("A metastasis of L1 was treated with pedicle screw fixation at T11-L3.", ["L1"]),
+    # issue 10: hardware named by its plate, hooks or wires spans more than the metastasis
+    ("The C5 metastasis was removed by corpectomy and an anterior plate was fixed from C4 to C6.", ["C5"]),
+    ("For the T9 metastasis, laminar hooks and sublaminar wires were placed at T7-T11.", ["T9"]),
+    # issue 10: ordinals of two regions, and a scan's hot spots
+    ("MRI showed a pathological fracture of the twelfth thoracic and first lumbar vertebrae from metastasis.",
+     ["T12", "L1"]),
+    ("In this woman with breast cancer, bone scintigraphy showed hot spots in the lumbar spine (L2-L4).",
+     ["L2", "L3", "L4"]),
+    # issue 10: a vertebra named by its level in a cancer patient's story, without a disease word
+    ("A woman with breast carcinoma underwent percutaneous cementoplasty of the T9 vertebra.", ["T9"]),
+    ("A woman with a sprained ankle had an old wedge deformity of the T9 vertebra.", []),
+    # issue 10: a dorsal level beside the cord or a spinal operation is a vertebra
+    ("CT showed a destructive metastatic lesion of D11 compressing the cord.", ["T11"]),
+    ("The metastasis was removed by corpectomy of D4 and D5.", ["T4", "T5"]),
+    # ... but a tumour spanning levels is the tumour's extent
+    ("MRI showed an epidural metastasis spanning the T6-T8 levels.", ["T6", "T7", "T8"]),
     ("MRI showed no metastasis at L4; the vertebral bodies were intact.", []),
     ("Spinal metastases at T6 were reported by Smith et al. in a similar patient [4].", []),
     ("The T2-weighted images showed a hyperintense metastatic lesion in the liver.", []),

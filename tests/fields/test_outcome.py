@@ -145,3 +145,19 @@ def test_issue_4_phrasings(text: str, status: str | None, months: float) -> None
 def test_issue_10_outcome_and_follow_up(text: str, status: str, months: float | None) -> None:
     assert values(text).get("outcome_status") == status
     assert values(text).get("follow_up_months") == months
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        # issue 10, own words: "without evidence of disease" with a follow-up is no evidence of disease
+        ("A man with renal carcinoma had a T10 metastasis treated by laminectomy. He was followed up for 3 years "
+         "without evidence of disease.", "no evidence of disease", 36),
+        # a duration counted from the spinal metastasis's diagnosis is the follow-up of its treatment
+        ("A man with renal carcinoma had a T10 metastasis treated by laminectomy. He developed lung metastases and "
+         "died 7 months after the diagnosis of spinal metastasis.", "died", 7),
+    ],
+)
+def test_issue_10_follow_up_in_other_words(text: str, status: str | None, months: float | None) -> None:
+    got = values(text)
+    assert (got.get("outcome_status"), got.get("follow_up_months")) == (status, months)

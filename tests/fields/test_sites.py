@@ -266,6 +266,16 @@ def _sites(text: str) -> list[str]:
         # the vertebral tumour's own soft-tissue extension is no soft-tissue metastasis
         ("CT of a 59-year-old man with bladder cancer showed a destructive soft tissue mass in the cervical spine.",
          ["V"]),
+        # a lesion proved benign is no site; compressing the dural sac is no meningeal site (issue 10)
+        ("A 58-year-old woman with breast cancer had a metastasis at L2. A liver lesion was found to be a "
+         "haemangioma on MRI.", ["V"]),
+        ("A 58-year-old woman with breast cancer had a metastasis at L2. The tumour filled the spinal canal and "
+         "compressed the dural sac.", ["V"]),
+        ("A 58-year-old woman with breast cancer had a metastasis at L2. CT showed liver lesions consistent with "
+         "metastases.", ["L", "V"]),
+        # a suspicious lesion is no metastasis unless the text calls it one (issue 10)
+        ("A 61-year-old man with renal cell carcinoma had a metastasis at T10. CT showed a suspicious lesion in the "
+         "liver.", ["V"]),
         # the region an imaging study covers is no site
         ("A 52-year-old woman with breast cancer had a T8 metastasis. CT of the chest, abdomen and pelvis showed two "
          "indeterminate lesions.", ["V"]),

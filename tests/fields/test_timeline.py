@@ -165,3 +165,65 @@ def test_issue_10_an_undescribed_patient_shares_the_series_first_sign() -> None:
     assert len(patients) == 2
     got = {v.field: v.value for v in timing.extract(patients[1])}
     assert got == {"time_to_spinal_metastasis_months": 0.0, "synchronous": True}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a patient introduced without a malignancy is no known primary; the vertebral biopsy
+        # (its finding in a comma list of adjectives) and then the primary's work-up: first sign
+        ("A 58-year-old man with no previous history of cancer presented with weakness of both legs. A back injury "
+         "had been treated four years before. MRI revealed a collapsed T9 with an epidural mass. Decompression was "
+         "performed and histology showed a moderately differentiated, TTF-1 positive adenocarcinoma of the lung.",
+         (0.0, True)),
+        # the primary's adjuvant chemotherapy, told before the spinal finding, is not its treatment:
+        # the finding after it is still read (own18 of the own-words battery, in other words)
+        ("A 59-year-old woman presented with sciatica. At 55 she had undergone a right hemicolectomy for "
+         "adenocarcinoma, followed by adjuvant chemotherapy. MRI showed a metastasis of L5. She received "
+         "radiotherapy.", (48.0, False)),
+        ("A 52-year-old man reported thoracic pain. At 48, he underwent a nephrectomy for renal cell carcinoma. CT "
+         "now showed a lytic lesion of T7.", (48.0, False)),
+    ],
+)
+def test_issue_10_history_that_is_absent_or_told_before_the_finding(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 66-year-old man with a history of a primary tumour of the parotid gland presented with neck pain; MRI "
+        "showed a metastasis of C4.",
+        "A 52-year-old woman with a history of malignancy was admitted with paraparesis. MRI showed a metastatic "
+        "lesion at T8 compressing the cord.",
+        "A 70-year-old man with a known history of metastatic disease developed back pain; CT revealed a lytic L3 "
+        "metastasis.",
+        "A 59-year-old woman presented with neck pain. MRI showed a metastasis of C5. Her past history included a "
+        "left mastectomy for breast carcinoma.",
+    ],
+)
+def test_issue_10_a_history_of_a_tumour_named_by_no_organ_orders_the_events(text: str) -> None:
+    """An earlier tumour named in general words ("a history of a primary tumour", "of
+    malignancy") is earlier history: the spinal metastasis came later (synchronous false)."""
+    assert timing_of(text) == (None, False)
+
+
+def test_issue_10_no_history_of_malignancy_is_no_history() -> None:
+    text = ("A 49-year-old man with no history of malignancy presented with back pain. MRI showed a metastasis of "
+            "L2. Biopsy showed adenocarcinoma, and CT then revealed a mass in the left lung.")
+    assert timing_of(text)[1] is not False
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an interval "post-" the operation
+        ("A 60-year-old man underwent nephrectomy for renal cell carcinoma. Six years post-nephrectomy, MRI "
+         "showed a T10 metastasis.", (72.0, False)),
+        # a follow-up visit counted from the primary's operation
+        ("A 62-year-old man had a rectal GIST resected. At the 3-year follow-up, MRI detected a metastasis at T8.",
+         (36.0, False)),
+    ],
+)
+def test_issue_10_intervals_post_an_operation_and_at_a_follow_up(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected

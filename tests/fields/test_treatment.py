@@ -286,3 +286,19 @@ def test_issue_10_the_clause_of_the_treatment_decides(text: str) -> None:
 def test_issue_10_treatment_of_the_spine_only(text: str, expected: list[str]) -> None:
     got = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
     assert got.get("spinal_treatment") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MRI showed a metastasis of L2 compressing the cauda equina. Laminectomy was performed. Adjuvant "
+        "radiotherapy was planned, but he died of pneumonia before it could start.",
+        "MRI showed a metastasis of L2 compressing the cauda equina. Laminectomy was performed. Radiotherapy to "
+        "the operated levels and restarting chemotherapy were offered, but the patient declined both.",
+        "MRI showed a metastasis of L2 compressing the cauda equina. Laminectomy was performed. Postoperative "
+        "radiotherapy was postponed because the wound broke down, and it was never given.",
+    ],
+)
+def test_issue_10_a_treatment_planned_but_not_given_is_not_the_patients(text: str) -> None:
+    got = values(PatientText.whole(text_document(text)))
+    assert got["spinal_treatment"] == ["decompression"]

@@ -178,3 +178,41 @@ def test_no_pages_after_an_encrypted_file_in_the_same_process() -> None:
         check_pdf(PDFS / "odd_encrypted_pdfminer_aes-256.pdf", 200)
     with pytest.raises(CorruptFileError):
         check_pdf(PDFS / "odd_malformed_ocrmypdf_invalid.pdf", 200)
+
+
+def test_issue12_only_damaged_or_encrypted_files_go_to_pdfminers_stream_check() -> None:
+    """The zlib pre-screen passes every sound corpus PDF (pdfminer is not run on them) and
+    sends the damaged and the encrypted ones on."""
+    from extract.ingest.pdf_checks import _flate_streams_whole
+
+    sent_on = {p.name for p in sorted(CORPUS.rglob("*.pdf")) if not _flate_streams_whole(p.read_bytes())}
+    assert sent_on == {"encrypted.pdf", "truncated.pdf", "odd_corrupted_pdfminer_zen_of_python.pdf",
+                       "odd_encrypted_pdfminer_aes-256.pdf"}
+
+
+def test_issue12_a_content_stream_damaged_in_a_sound_file_is_warned_of(tmp_path: Path) -> None:
+    """Bytes overwritten in the middle of a page's Flate content stream of a real PDF (the
+    seed): the file is still read, with the one-line damage warning."""
+    import re
+    import zlib
+
+    from extract.ingest.pdf_checks import _flate_streams_whole
+
+    data = bytearray((CORPUS / "seed" / "shimizu2018.pdf").read_bytes())
+    for m in re.finditer(rb"obj\s*<<(?:(?!>>).){0,300}?/Filter\s*/FlateDecode(?:(?!>>).){0,300}?>>\s*stream\r?\n", data, re.S):
+        head = m.group(0)
+        if re.search(rb"/(?:Type|Subtype|Length1|N)\b", head):
+            continue
+        start = m.end()
+        end = data.index(b"endstream", start)
+        if len(zlib.decompress(bytes(data[start:end]))) > 2000:  # a page's text
+            mid = (start + end) // 2
+            data[mid : mid + 8] = b"\xff" * 8  # zlib: "incorrect data check"
+            break
+    else:
+        pytest.fail("no content stream found")
+    path = tmp_path / "damaged_seed.pdf"
+    path.write_bytes(bytes(data))
+    assert not _flate_streams_whole(bytes(data))
+    warnings = check_pdf(path, ingest.DEFAULT_MAX_PAGES)
+    assert len(warnings) == 1 and warnings[0].startswith("damaged_seed.pdf: damaged content stream")
