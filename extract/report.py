@@ -42,7 +42,8 @@ class ReportDocument:
     ocr_pages: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
+    """A field's value as the report and the workbench print it ("–", "none", "yes", "12")."""
     if value is None:
         return "–"
     if isinstance(value, list):
@@ -160,7 +161,7 @@ def render_report(documents: list[ReportDocument], gold_rows: list[Row] | None =
 
     env = Environment(loader=PackageLoader("extract", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["show"] = _show
+    env.filters["show"] = show_value
     all_rows = [r for d in documents for r in d.rows]
     context: dict[str, Any] = {
         "summary": {"documents": len(documents), "ok": sum(d.error is None for d in documents),

@@ -22,7 +22,7 @@ from werkzeug.utils import secure_filename
 from extract import review
 from extract.db import Database, current_document, load_documents, open_db, source_pdf
 from extract.record import CLINICAL_FIELDS, LIST_FIELDS
-from extract.report import evidence_in_context
+from extract.report import evidence_in_context, show_value
 from extract.web import forms
 from extract.web.pages import Box, PdfCache, evidence_boxes
 
@@ -83,7 +83,7 @@ def create_app(db_url: str | None = None, *, reviewer: str | None = None,
     CSRFProtect(app)
     app.extensions["case_extract"] = Workbench(database or open_db(db_url),
                                                reviewer or default_reviewer(), PdfCache())
-    app.jinja_env.filters["show"] = _show
+    app.jinja_env.filters["show"] = show_value
     app.jinja_env.globals.update(label=lambda f: FIELD_LABELS.get(f, f), kind=forms.kind,
                                  choices=forms.choices, bounds=forms.bounds)
 
@@ -116,18 +116,6 @@ def create_app(db_url: str | None = None, *, reviewer: str | None = None,
     app.add_url_rule("/documents/<doc_id>/patients/<int:case_index>", view_func=post_patient,
                      methods=["POST"])
     return app
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 # --- pages ----------------------------------------------------------------------------------
