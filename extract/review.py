@@ -431,6 +431,15 @@ def _context(s: Session, doc_id: str, case_index: int | None) -> _Context:
     return _Context(document, case, max(by_index, default=0) + 1)
 
 
+def _in_table(ctx: _Context, doc_id: str, case_index: int) -> ReviewedCase:
+    """The context's patient, who must be in the reviewed table (not removed) to be reviewed."""
+    case = ctx.case
+    assert case is not None
+    if not case.exists:
+        raise ReviewError(f"{doc_id}: patient {case_index} is not in the table ({case.status}); keep it first")
+    return case
+
+
 def _add(s: Session, ctx: _Context, case_index: int, name: str, value: Any, *, reviewer: str,
          note: str | None, evidence: Evidence | None, machine_value: Any) -> ReviewRecord:
     reviewer_name = _clean(reviewer, 200)
@@ -459,10 +468,7 @@ def review_field(db: Database, doc_id: str, case_index: int, name: str, action: 
         raise ReviewError(f"{name}: not a field a reviewer can set")
     with db.session() as s:
         ctx = _context(s, doc_id, case_index)
-        case = ctx.case
-        assert case is not None
-        if not case.exists:
-            raise ReviewError(f"{doc_id}: patient {case_index} is not in the table ({case.status}); keep it first")
+        case = _in_table(ctx, doc_id, case_index)
         shown = getattr(case.current, name)
         shown_ev = case.current.evidence.get(name)
         if action == "accept":
@@ -498,10 +504,7 @@ def accept_rest(db: Database, doc_id: str, case_index: int, *, reviewer: str,
     many. The patient is then complete (see :func:`gold`)."""
     with db.session() as s:
         ctx = _context(s, doc_id, case_index)
-        case = ctx.case
-        assert case is not None
-        if not case.exists:
-            raise ReviewError(f"{doc_id}: patient {case_index} is not in the table ({case.status}); keep it first")
+        case = _in_table(ctx, doc_id, case_index)
         todo = [f for f in CLINICAL_FIELDS if f not in case.reviews]
         for name in todo:
             _add(s, ctx, case_index, name, getattr(case.current, name), reviewer=reviewer,
