@@ -6,6 +6,7 @@ TEST_POSTGRES_URL)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,17 @@ def filled(db_url, corpus, tmp_path) -> tuple[str, Path]:
     return db_url, folder
 
 
+@pytest.fixture
+def database(filled) -> Iterator[db.Database]:
+    """The filled database, opened, and disposed of after the test."""
+    url, _ = filled
+    opened_db = opened(url)
+    try:
+        yield opened_db
+    finally:
+        opened_db.dispose()
+
+
 def opened(url: str) -> db.Database:
     return db.open_db(url)
 
@@ -39,63 +51,48 @@ def one(rows, doc_id: str, case_index: int = 1):
     return next(r for r in rows if r.doc_id == doc_id and r.case_index == case_index)
 
 
-def test_a_correction_sits_beside_the_machine_value_and_the_latest_review_wins(filled):
-    url, _ = filled
-    database = opened(url)
-    try:
-        machine_before = [c.to_json() for c in db.load_cases(database)]
-        assert one(db.load_cases(database), REPORT).age_years == 66
-        review.review_field(database, REPORT, 1, "age_years", "correct", reviewer="ana", value=65,
-                            evidence="66-year-old man", note="typo in the abstract?")
-        review.review_field(database, REPORT, 1, "age_years", "correct", reviewer="ben", value=67)
-        # The machine's rows are untouched; the reviewed table has the latest review.
-        assert [c.to_json() for c in db.load_cases(database)] == machine_before
-        row = one(review.reviewed_cases(database), REPORT)
-        assert row.age_years == 67 and row.reviewed == ["age_years"]
-        assert "age_years" not in row.evidence  # ben gave no words: none are claimed
-        assert row.sex == "male" and row.evidence["sex"].text == "66-year-old man"
-        (case,) = review.document_cases(database, REPORT)
-        latest = case.reviews["age_years"]
-        assert (latest.reviewer, latest.machine_value, latest.value, latest.action) == (
-            "ben", 66, 67, "corrected")
-        with database.session() as s:
-            assert s.query(db.ReviewRecord).count() == 2  # both decisions are kept
-    finally:
-        database.dispose()
+def test_a_correction_sits_beside_the_machine_value_and_the_latest_review_wins(database):
+    machine_before = [c.to_json() for c in db.load_cases(database)]
+    assert one(db.load_cases(database), REPORT).age_years == 66
+    review.review_field(database, REPORT, 1, "age_years", "correct", reviewer="ana", value=65,
+                        evidence="66-year-old man", note="typo in the abstract?")
+    review.review_field(database, REPORT, 1, "age_years", "correct", reviewer="ben", value=67)
+    # The machine's rows are untouched; the reviewed table has the latest review.
+    assert [c.to_json() for c in db.load_cases(database)] == machine_before
+    row = one(review.reviewed_cases(database), REPORT)
+    assert row.age_years == 67 and row.reviewed == ["age_years"]
+    assert "age_years" not in row.evidence  # ben gave no words: none are claimed
+    assert row.sex == "male" and row.evidence["sex"].text == "66-year-old man"
+    (case,) = review.document_cases(database, REPORT)
+    latest = case.reviews["age_years"]
+    assert (latest.reviewer, latest.machine_value, latest.value, latest.action) == (
+        "ben", 66, 67, "corrected")
+    with database.session() as s:
+        assert s.query(db.ReviewRecord).count() == 2  # both decisions are kept
 
 
-def test_accept_copies_the_value_and_its_evidence_and_clear_leaves_null(filled):
-    url, _ = filled
-    database = opened(url)
-    try:
-        accepted = review.review_field(database, REPORT, 1, "primary_site", "accept", reviewer="ana")
-        assert accepted.value == "stomach" and accepted.evidence.text == "gastric GIST"
-        review.review_field(database, REPORT, 1, "tki", "clear", reviewer="ana")
-        row = one(review.reviewed_cases(database), REPORT)
-        assert row.tki == [] and "tki" not in row.evidence
-        assert row.reviewed == ["primary_site", "tki"]
-        (case,) = review.document_cases(database, REPORT)
-        assert case.reviews["primary_site"].action == "accepted"
-        assert case.reviews["tki"].action == "cleared"
-    finally:
-        database.dispose()
+def test_accept_copies_the_value_and_its_evidence_and_clear_leaves_null(database):
+    accepted = review.review_field(database, REPORT, 1, "primary_site", "accept", reviewer="ana")
+    assert accepted.value == "stomach" and accepted.evidence.text == "gastric GIST"
+    review.review_field(database, REPORT, 1, "tki", "clear", reviewer="ana")
+    row = one(review.reviewed_cases(database), REPORT)
+    assert row.tki == [] and "tki" not in row.evidence
+    assert row.reviewed == ["primary_site", "tki"]
+    (case,) = review.document_cases(database, REPORT)
+    assert case.reviews["primary_site"].action == "accepted"
+    assert case.reviews["tki"].action == "cleared"
 
 
-def test_evidence_words_are_found_in_the_stored_text_with_their_page(filled):
-    url, _ = filled
-    database = opened(url)
-    try:
-        doc = db.current_document(database, SEED)
-        got = review.review_field(database, SEED, 1, "follow_up_months", "correct", reviewer="ana",
-                                  value=36, evidence="At  the 36-month\nfollow-up")
-        ev = got.evidence
-        assert doc["text"][ev.start:ev.end] == ev.text == "At the 36-month follow-up"
-        assert ev.page == db.page_of(doc["page_offsets"], ev.start) == 2
-        with pytest.raises(review.ReviewError, match="not in the document's text"):
-            review.review_field(database, SEED, 1, "follow_up_months", "correct", reviewer="ana",
-                                value=36, evidence="words the report never wrote")
-    finally:
-        database.dispose()
+def test_evidence_words_are_found_in_the_stored_text_with_their_page(database):
+    doc = db.current_document(database, SEED)
+    got = review.review_field(database, SEED, 1, "follow_up_months", "correct", reviewer="ana",
+                              value=36, evidence="At  the 36-month\nfollow-up")
+    ev = got.evidence
+    assert doc["text"][ev.start:ev.end] == ev.text == "At the 36-month follow-up"
+    assert ev.page == db.page_of(doc["page_offsets"], ev.start) == 2
+    with pytest.raises(review.ReviewError, match="not in the document's text"):
+        review.review_field(database, SEED, 1, "follow_up_months", "correct", reviewer="ana",
+                            value=36, evidence="words the report never wrote")
 
 
 @pytest.mark.parametrize(("field", "value", "message"), [
@@ -126,31 +123,26 @@ def test_check_value_puts_lists_in_the_vocabularys_order_without_repeats():
     assert review.check_value("age_years", None) is None
 
 
-def test_a_missing_patient_is_added_an_invented_one_removed_and_restored(filled):
-    url, _ = filled
-    database = opened(url)
-    try:
-        machine = [c for c in db.load_cases(database) if c.doc_id == SEED]
-        assert len(machine) == 13
-        new = review.add_patient(database, SEED, reviewer="ana", source="table", reference="[12]")
-        assert new == 14
-        review.review_field(database, SEED, new, "age_years", "correct", reviewer="ana", value=58)
-        review.set_patient(database, SEED, 7, review.REMOVED, reviewer="ana", note="a duplicate")
-        rows = [r for r in review.reviewed_cases(database) if r.doc_id == SEED]
-        assert [r.case_index for r in rows] == [*range(1, 7), *range(8, 15)]
-        added = rows[-1]
-        assert (added.source, added.reference, added.age_years, added.sex) == ("table", "[12]", 58, None)
-        with pytest.raises(review.ReviewError, match="keep it first"):
-            review.review_field(database, SEED, 7, "age_years", "accept", reviewer="ana")
-        review.set_patient(database, SEED, 7, review.KEPT, reviewer="ana")
-        assert len([r for r in review.reviewed_cases(database) if r.doc_id == SEED]) == 14
-        with pytest.raises(review.ReviewError, match="no patient 99"):
-            review.set_patient(database, SEED, 99, review.REMOVED, reviewer="ana")
-        with pytest.raises(review.ReviewError, match="no such document"):
-            review.add_patient(database, "nope", reviewer="ana")
-        assert len(db.load_cases(database)) == 14  # the machine's rows: 13 + 1, as before
-    finally:
-        database.dispose()
+def test_a_missing_patient_is_added_an_invented_one_removed_and_restored(database):
+    machine = [c for c in db.load_cases(database) if c.doc_id == SEED]
+    assert len(machine) == 13
+    new = review.add_patient(database, SEED, reviewer="ana", source="table", reference="[12]")
+    assert new == 14
+    review.review_field(database, SEED, new, "age_years", "correct", reviewer="ana", value=58)
+    review.set_patient(database, SEED, 7, review.REMOVED, reviewer="ana", note="a duplicate")
+    rows = [r for r in review.reviewed_cases(database) if r.doc_id == SEED]
+    assert [r.case_index for r in rows] == [*range(1, 7), *range(8, 15)]
+    added = rows[-1]
+    assert (added.source, added.reference, added.age_years, added.sex) == ("table", "[12]", 58, None)
+    with pytest.raises(review.ReviewError, match="keep it first"):
+        review.review_field(database, SEED, 7, "age_years", "accept", reviewer="ana")
+    review.set_patient(database, SEED, 7, review.KEPT, reviewer="ana")
+    assert len([r for r in review.reviewed_cases(database) if r.doc_id == SEED]) == 14
+    with pytest.raises(review.ReviewError, match="no patient 99"):
+        review.set_patient(database, SEED, 99, review.REMOVED, reviewer="ana")
+    with pytest.raises(review.ReviewError, match="no such document"):
+        review.add_patient(database, "nope", reviewer="ana")
+    assert len(db.load_cases(database)) == 14  # the machine's rows: 13 + 1, as before
 
 
 def test_reviews_survive_a_rerun_on_a_changed_file_and_flag_changed_machine_values(filled, capsys):
