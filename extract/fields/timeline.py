@@ -115,9 +115,9 @@ _OF_A_METASTASIS = re.compile(
 _UNNAMED_TUMOUR = re.compile(r"(?:neoplasms?|malignan\w*|(?:adeno)?carcinomas?|cancers?|sarcomas?|tumou?rs?)", re.IGNORECASE)
 
 
-_ANY_TUMOUR = re.compile(r"\b(?:neoplas\w*|malignan\w*|\w*carcinom\w*|cancers?|\w*sarcom\w*|tumou?rs?|GISTs?|"
-                         r"lymphom\w*|melanom\w*|myelom\w*|metasta\w*|\w*ectom(?:y|ies)|resect\w*|chemotherap\w*|"
-                         r"radiotherap\w*|irradiat\w*)\b", re.IGNORECASE)
+#: A cancer's treatment (the cancer itself is ``context()["cancer"]``).
+_CANCER_TREATMENT = re.compile(r"\b(?:\w*ectom(?:y|ies)|resect\w*|chemotherap\w*|radiotherap\w*|irradiat\w*)\b",
+                               re.IGNORECASE)
 
 
 def primary_itself(text: str) -> re.Match[str] | None:
@@ -278,7 +278,8 @@ class Timeline:
         gastrectomy", "history of ..."), not an unrelated one ("an old disc herniation had been
         noted three years before")."""
         return any(x.kept and x.block == s.block and not x.summary and prior_history(x.text)
-                   and (primary_named(x.text) or resects_primary(x.text) or _ANY_TUMOUR.search(x.text))
+                   and (primary_named(x.text) or resects_primary(x.text) or context()["cancer"].search(x.text)
+                        or _CANCER_TREATMENT.search(x.text))
                    for x in self.sentences[: s.index])
 
     def history_told_after(self, s: Sentence, window: int = 3) -> Sentence | None:
