@@ -332,7 +332,7 @@ def level_mentions(ps: Story) -> list[LevelMention]:
             continue
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
         strong = ctx["disease"].search(s.text)
-        if not (strong or (cancer and (ctx["disease_weak"].search(s.text) or _LEVEL_VERTEBRA.search(s.text))
+        if not (strong or (cancer and (ctx["disease_weak"].search(s.text) or _level_vertebra(s.text))
                            and not ctx["benign_cause"].search(s.text))):
             continue
         for offset, clause in clauses(s.text):
@@ -344,9 +344,10 @@ def level_mentions(ps: Story) -> list[LevelMention]:
     return out
 
 
-#: "the T9 vertebra", "the L2-L3 vertebrae": in a cancer patient's story a vertebra named by
-#: its level is the disease's even without a disease word ("cementoplasty of the T9 vertebra")
-_LEVEL_VERTEBRA = re.compile(r"(?<![A-Za-z0-9])(?:C|Th|T|D|L|S)\s?\d{1,2}(?:\s*+[-–]\s*+(?:C|Th|T|D|L|S)?\d{1,2})?+\s+vertebra")
+def _level_vertebra(text: str) -> bool:
+    """"the T9 vertebra", "the L2-L3 vertebrae": in a cancer patient's story a vertebra named by
+    its level is the disease's even without a disease word ("cementoplasty of the T9 vertebra")."""
+    return any(re.match(r"\s+vertebra", text[m.end() : m.end() + 12]) for m in LEVEL_RE.finditer(text))
 
 
 def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention]) -> list[LevelMention]:
