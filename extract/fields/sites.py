@@ -142,6 +142,8 @@ class SiteRules:
     extragastrointestinal: re.Pattern[str]
     biopsy_trigger: str
     biopsy_result: re.Pattern[str]
+    bone_region_words: re.Pattern[str]
+    bone_context: re.Pattern[str]
 
 
 def _word_set(pattern: str) -> frozenset[str]:
@@ -197,6 +199,8 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         extragastrointestinal=re.compile(data["extragastrointestinal"], re.IGNORECASE),
         biopsy_trigger=data["biopsy_trigger"],
         biopsy_result=re.compile(data["biopsy_result"], re.IGNORECASE),
+        bone_region_words=re.compile(data["bone_region_words"], re.IGNORECASE),
+        bone_context=re.compile(data["bone_context"], re.IGNORECASE),
     )
 
 
@@ -394,6 +398,10 @@ def _site_mentions(sentence: Sentence, terms: tuple[SiteTerm, ...], rules: SiteR
             # the words just before it ("history of"): a window, so a long sentence costs no more per site
             if rules.not_a_site_before.search(sentence.text[max(0, a - 200) : a]):
                 continue
+            if term.value == "B" and rules.bone_region_words.fullmatch(sentence.text[a:b]) \
+                    and not rules.bone_context.search(sentence.text) \
+                    and not any(t.value in ("B", "V") and (x, y) != (a, b) for x, y, t in found):
+                continue  # "a large mass in the pelvis": the region, not its bones
             if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", sentence.text[a:b]):
                 if levels is None:
                     levels = _level_spans(sentence.text)
@@ -539,6 +547,35 @@ def _hypothetical(sentence: Sentence, first: int, rules: SiteRules) -> bool:
     return bool(rules.hypothetical.search(window))
 
 
+def _hedged_between(sentence: Sentence, a: int, b: int, rules: SiteRules) -> bool:
+    """A hedge stands between the site (ending at token ``a``) and its trigger (token ``b``):
+    "an adrenal nodule suspicious for metastasis", "liver lesions possibly metastatic"."""
+    if b - a <= 1:
+        return False
+    toks = sentence.tokens
+    window = sentence.text[toks[a].end - sentence.start:toks[b].start - sentence.start]
+    return bool(rules.hypothetical.search(window))
+
+
+_HEDGE_AFTER = re.compile(r"[\s,(]*+(?:suspicious|suspected|concerning|worrisome|possibly|probably|likely|questionable|"
+                          r"equivocal|indeterminate|presumed|presumably)\b", re.IGNORECASE)
+
+
+def _hedged_after(sentence: Sentence, last: int) -> bool:
+    """A hedge right after the statement qualifies it: "liver lesions suspicious for metastases",
+    "lung nodules, possibly metastatic"."""
+    return bool(_HEDGE_AFTER.match(sentence.text, sentence.tokens[last].end - sentence.start))
+
+
+_ARTICLES = frozenset({"a", "an", "another", "the"})
+
+
+def _new_noun_phrase(sentence: Sentence, a: int, b: int) -> bool:
+    """An article between a site word and the trigger after it starts another noun phrase: the
+    trigger is not the site's ("a mass compressing the bladder and a lesion in T12")."""
+    return any(sentence.tokens[k].lower in _ARTICLES for k in range(a + 1, b))
+
+
 def _connected(sentence: Sentence, a: int, b: int, rules: SiteRules, max_gap: int) -> bool:
     """Tokens strictly between ``a`` and ``b`` hold no barrier and are at most ``max_gap``."""
     if b - a - 1 > max_gap:
@@ -613,12 +650,12 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
         pair: tuple[int, int] | None = None
         # site ... trigger: "hepatic metastases", "liver and bone secondary locations"
         for t in strong:
-            if t > m.end and _connected(sentence, m.end, t, rules, 6):
+            if t > m.end and _connected(sentence, m.end, t, rules, 6) and not _new_noun_phrase(sentence, m.end, t):
                 pair = (m.start, t)
                 break
         if pair is None:
             for t in weak:
-                if t > m.end and _connected(sentence, m.end, t, rules, 2):
+                if t > m.end and _connected(sentence, m.end, t, rules, 2) and not _new_noun_phrase(sentence, m.end, t):
                     pair = (m.start, t)
                     break
         # trigger ... site: "metastasis to the liver", "lesion in the L3 vertebral body"
@@ -662,6 +699,9 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
         first = min(a, m.start)
         if _negated(sentence, first, max(b, m.end), rules) or _hypothetical(sentence, first, rules):
             continue
+        if _hedged_between(sentence, m.end, b, rules) or _hedged_between(sentence, a, m.start, rules) \
+                or _hedged_after(sentence, max(b, m.end)):
+            continue  # "an adrenal nodule suspicious for metastasis", "liver lesions possibly metastatic"
         if _proved_benign(sentence, max(b, m.end)):
             continue
         out.append((m, min(a, b), max(a, b)))
@@ -672,7 +712,8 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
 #: a benign one, not a metastasis
 _BENIGN_AFTER = re.compile(
     r"[^.;]{0,60}?\b(?:(?:was|were)\s+(?:later\s+)?(?:found|proven|proved|shown|confirmed|diagnosed)\s+(?:to\s+be|as)|"
-    r"(?:was|were)\s+(?:a|an)|consistent\s+with|compatible\s+with|represent\w*|due\s+to)\s+(?:(?:a|an|the|simple|typical|small|benign)\s+)*"
+    r"(?:was|were)\s+(?:a|an)|consistent\s+with|compatible\s+with|represent\w*|due\s+to|"
+    r"considered(?:\s+to\s+be)?|regarded\s+as|thought\s+to\s+be|deemed|interpreted\s+as|judged\s+(?:to\s+be|as))\s+(?:(?:a|an|the|simple|typical|small|benign)\s+)*"
     r"(?:h(?:a)?emangiomas?|cysts?|adenomas?|granulomas?|abscess\w*|lipomas?|focal\s+nodular\s+hyperplasia|"
     r"benign\b|inflammat\w*|infection|fibrosis|scar)",
     re.IGNORECASE)

@@ -371,3 +371,32 @@ def test_issue_10_a_run_in_background_heads_its_paragraph_only() -> None:
 )
 def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> None:
     assert _sites(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hedge between the site and its trigger: no metastasis stated (own words beside the
+        # validation-neutral probe "an adrenal nodule suspicious for metastasis")
+        ("A 70-year-old man with lung cancer had a brain metastasis. CT showed a left adrenal nodule suspicious for "
+         "metastasis.", ["BR"]),
+        ("A 64-year-old woman with breast cancer had a T7 metastasis and liver lesions possibly metastatic.", ["V"]),
+        # an organ stated free of tumour is no site, even beside a metastasis
+        ("A 67-year-old man had metastatic renal cell carcinoma of the pancreas resected, and the spleen was free "
+         "of tumor.", ["O"]),
+        ("A 59-year-old woman with colon cancer had a sacral metastasis; the liver was spared.", ["V"]),
+        # an article starts another noun phrase: its trigger is not the site's
+        ("A 62-year-old woman with a gastric GIST had a mass compressing the bladder and a lesion in the T12 "
+         "vertebra.", ["V"]),
+        # 'pelvis' is a bone only where the sentence speaks of bone or the skeleton
+        ("A 55-year-old man with a rectal GIST presented with a large mass in the pelvis. A metastasis was found at "
+         "L4.", ["V"]),
+        ("A 68-year-old man with prostate cancer had lytic lesions of the pelvis and a metastasis at T11.",
+         ["B", "V"]),
+        # a lesion later held benign, in other words than 'found to be'
+        ("A 70-year-old man with a gastric GIST had an L2 metastasis. A nodule in the right lung was considered a "
+         "granuloma.", ["V"]),
+    ],
+)
+def test_issue_10_sites_hedged_spared_or_benign(text: str, expected: list[str]) -> None:
+    assert _sites(text) == expected
