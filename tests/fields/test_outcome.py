@@ -74,6 +74,9 @@ def test_outcome_from_real_sentences(text: str, status: str | None, months: floa
         "An initial workup revealed localized cancer with no evidence of distant metastases.",
         # MACCROBAT 23076693: the margins, not the patient
         "Cystic duct cut margins were free of tumour (figure 2C,D).",
+        # issue 10, own words: an organ, not the patient, free of tumour
+        "Distal pancreatectomy with splenectomy was performed, and the resected spleen was free of tumor.",
+        "At the second operation the remaining liver was entirely free of metastases.",
         # MACCROBAT 28248858: "deceased" of someone else
         "He underwent successful orthotopic LT in November 2011 in our center, and the donor came from voluntary deceased citizen organ donation in China.",
         # MACCROBAT 18258107: a treatment course is not a follow-up
