@@ -369,7 +369,10 @@ class Timeline:
                     clock = (clock or 0.0) + months
                     last = (x, a, b)
         then = age_then(anchor.text)
-        now = self._age_now() if then else None
+        # the age now: the spinal sentence's own ("At the age of 47 she developed ..."), else the
+        # patient's at the presentation
+        now_then = age_then(s.text) if then and s is not anchor else None
+        now = float(_age_value(now_then)) if now_then else self._age_now() if then else None
         if then and now is not None and now > _age_value(then) and not dated_or_framed:
             # the patient's age then and now frame the whole interval ("at the age of 49" in a
             # now 57-year-old): steps between are parts of it

@@ -227,3 +227,24 @@ def test_issue_10_no_history_of_malignancy_is_no_history() -> None:
 )
 def test_issue_10_intervals_post_an_operation_and_at_a_follow_up(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two ages, the later one in the spinal sentence itself
+        ("A woman was diagnosed with breast cancer at age 41 and treated with mastectomy. At the age of 47 she "
+         "developed a metastasis at L1.", (72.0, False)),
+        # the interval named as a noun, however long the events between its ends
+        ("The time from the resection of the primary lung adenocarcinoma to the detection of the T5 vertebral "
+         "metastasis was 26 months. The patient was a 64-year-old man.", (26.0, False)),
+    ],
+)
+def test_issue_10_ages_at_both_ends_and_a_named_interval(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
+
+
+def test_issue_10_the_time_to_death_is_no_interval_to_the_spine() -> None:
+    text = ("A 58-year-old man underwent lobectomy for lung cancer. The time from the decompression of his T9 "
+            "metastasis to his death was 7 months.")
+    assert timing_of(text)[0] != 7.0
