@@ -318,6 +318,13 @@ def _primary(text: str) -> str | None:
         ("Biopsy of the sacral mass showed a GIST; its source remained unclear after a full work-up.", "unknown"),
         # an operation on a metastasis names no primary
         ("A 66-year-old man with GIST underwent resection of liver metastases.", None),
+        # a part of the organ named without an ordinal, and a tumour joined to its organ's wall
+        ("Endoscopy revealed a submucosal tumour in the upper body of the stomach; a GIST was diagnosed after "
+         "wedge resection.", "stomach"),
+        ("CT showed a 10-cm mass in the left upper quadrant in continuity with the gastric wall; biopsy confirmed "
+         "a GIST.", "stomach"),
+        ("At laparotomy a 15-cm tumour attached to the small bowel was removed; it proved to be a GIST.",
+         "small intestine"),
     ],
 )
 def test_issue_10_primary_site_named_apart(text: str, expected: str | None) -> None:
