@@ -807,8 +807,15 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
             if re.search(r"(?i)\b(?:metasta\w*|to)\s+(?:the\s+)?" + organ + r"\W*$", m.group(0)):
                 continue  # "GIST metastatic to the liver"
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
+        # "a high-risk GIST (stomach, 12 cm)"
+        for m in re.finditer(rf"(?:{gist})\s*+\(\s*+{organ}\b", text, re.IGNORECASE):
+            out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         if not gist_doc:
             continue
+        # "the stomach was the primary site", "the jejunum was its origin"
+        for m in re.finditer(rf"{organ}\s+(?:was|is)\s+(?:the|its)\s+(?:(?:primary|original)\s+(?:site|tumou?r|lesion|focus)|"
+                             rf"primary|origin|site\s+of\s+origin)\b", text, re.IGNORECASE):
+            out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "the jejunal primary", "primary tumor of the stomach"
         for m in re.finditer(rf"{organ}\s+primary\b|primary\s+(?:tumou?r|lesion|site)?\s*(?:of|in|at)\s+(?:the\s+)?{organ}", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))

@@ -325,6 +325,10 @@ def _primary(text: str) -> str | None:
          "a GIST.", "stomach"),
         ("At laparotomy a 15-cm tumour attached to the small bowel was removed; it proved to be a GIST.",
          "small intestine"),
+        # the organ as the predicate, in brackets, or as the object of a resection
+        ("A 55-year-old man had metastatic GIST of the spine. The stomach was the primary site.", "stomach"),
+        ("A 45-year-old woman had a high-risk GIST (stomach, 12 cm, 15 mitoses per 50 HPF) removed.", "stomach"),
+        ("A 72-year-old man underwent partial resection of the stomach for a GIST in 2003.", "stomach"),
     ],
 )
 def test_issue_10_primary_site_named_apart(text: str, expected: str | None) -> None:
