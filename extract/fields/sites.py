@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from extract.fields import FieldValue, PatientText, make_evidence
 from extract.fields.patients import title_end
-from extract.fields.story import story_of
+from extract.fields.story import benign_verdict, calls_back_benign, story_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -400,7 +400,8 @@ def _site_mentions(sentence: Sentence, terms: tuple[SiteTerm, ...], rules: SiteR
                 continue
             if term.value == "B" and rules.bone_region_words.fullmatch(sentence.text[a:b]) \
                     and not rules.bone_context.search(sentence.text) \
-                    and not any(t.value in ("B", "V") and (x, y) != (a, b) for x, y, t in found):
+                    and not any(t.value in ("B", "V") and not rules.bone_region_words.fullmatch(sentence.text[x:y])
+                                for x, y, t in found):
                 continue  # "a large mass in the pelvis": the region, not its bones
             if term.value == "V" and re.fullmatch(r"[A-Za-z]+\d.*", sentence.text[a:b]):
                 if levels is None:
@@ -708,23 +709,16 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
     return out
 
 
-#: "... was found to be a haemangioma", "... consistent with a simple cyst": the lesion told is
-#: a benign one, not a metastasis
-_BENIGN_AFTER = re.compile(
-    r"[^.;]{0,60}?\b(?:(?:was|were)\s+(?:later\s+)?(?:found|proven|proved|shown|confirmed|diagnosed)\s+(?:to\s+be|as)|"
-    r"(?:was|were)\s+(?:a|an)|consistent\s+with|compatible\s+with|represent\w*|due\s+to|"
-    r"considered(?:\s+to\s+be)?|regarded\s+as|thought\s+to\s+be|deemed|interpreted\s+as|judged\s+(?:to\s+be|as))\s+(?:(?:a|an|the|simple|typical|small|benign)\s+)*"
-    r"(?:h(?:a)?emangiomas?|cysts?|adenomas?|granulomas?|abscess\w*|lipomas?|focal\s+nodular\s+hyperplasia|"
-    r"benign\b|inflammat\w*|infection|fibrosis|scar)",
-    re.IGNORECASE)
-
-
 def _proved_benign(sentence: Sentence, last: int) -> bool:
-    """The words after a site's statement make its lesion a benign one, with no metastasis
-    named there."""
+    """The words after a site's statement, in its clause, call its lesion benign ("... was found
+    to be a haemangioma", "... consistent with a simple cyst", "... too small to characterise"),
+    with no metastasis named there: the story's verdict (story.benign_verdict)."""
     after = sentence.text[sentence.tokens[min(last, len(sentence.tokens) - 1)].end - sentence.start:]
-    m = _BENIGN_AFTER.match(after)
-    return m is not None and not re.search(r"(?i)metasta|malignan|carcinom", m.group(0))
+    clause, _, rest = re.split(r"\.", after, maxsplit=1)[0].partition(";")
+    if rest and calls_back_benign(rest):
+        return True  # "... was noted; it was too small to characterise"
+    m = benign_verdict(clause)
+    return m is not None and m.start() <= 60 and not re.search(r"(?i)metasta|malignan|carcinom", clause[:m.end()])
 
 
 def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool:
@@ -982,8 +976,12 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         # and literature review")
         title = title_end(document)
         excluded |= _origin_organs([s for s in told if s in own or s.start < title], rules)
+    following = {id(a): b for a, b in zip(told, told[1:])}
     for sentence in own:
         found = _metastasis_in_sentence(sentence, rules, excluded, weak_ok)
+        nxt = following.get(id(sentence))
+        if found and nxt is not None and calls_back_benign(nxt.text):
+            found = found[:-1]  # "... a lesion in the T10 vertebral body. It was reported as indeterminate"
         for mention, a, b in found:
             if mention.value in seen:
                 continue

@@ -320,6 +320,32 @@ def _about_others(clause: str) -> bool:
                                                            and not re.search(r"\b(?:showed|revealed|demonstrated|was|were)\b", clause)))
 
 
+def benign_verdict(text: str) -> re.Match[str] | None:
+    """A benign or indeterminate verdict in ``text`` with no metastasis confirmed there."""
+    ctx = context()
+    if ctx["metastasis_confirmed"].search(text):
+        return None
+    return ctx["benign_verdict"].search(text)
+
+
+def calls_back_benign(text: str) -> bool:
+    """``text`` refers back to the lesion told just before and calls it benign or indeterminate
+    ("It was reported as indeterminate, most likely a haemangioma")."""
+    return bool(context()["refers_back"].search(text)) and benign_verdict(text) is not None
+
+
+def _called_benign_next(ps: Story, s: Sentence) -> bool:
+    """The next sentence of the story calls the lesion of ``s`` benign or indeterminate."""
+    nxt = next((x for x in ps.sentences[s.index + 1 : s.index + 2] if x.kept), None)
+    return nxt is not None and calls_back_benign(nxt.text)
+
+
+def _benign_after(clause: str, pos: int, stops: list[int]) -> bool:
+    """A benign verdict follows ``clause[pos]`` before the next lesion named at ``stops``."""
+    m = benign_verdict(clause[pos:])
+    return m is not None and not any(pos < p < pos + m.start() for p in stops)
+
+
 def level_mentions(ps: Story) -> list[LevelMention]:
     """Vertebral levels named as involved by the patient's metastasis (not fixation ranges,
     nerve roots, sensory levels or MRI sequences; not negated), read clause by clause."""
@@ -340,7 +366,11 @@ def level_mentions(ps: Story) -> list[LevelMention]:
                 continue  # the levels of a chordoma of the spine are its own, not a metastasis
             if _about_others(clause):
                 continue
-            out.extend(_levels_in(s, offset, offset + len(clause), out))
+            found = _levels_in(s, offset, offset + len(clause), out)
+            if found and _called_benign_next(ps, s):
+                continue  # "... a lesion in the T10 vertebral body. It was reported as indeterminate"
+            starts = [lm.start - offset for lm in found]
+            out.extend(lm for lm in found if not _benign_after(clause, lm.end - offset, starts))
     return out
 
 
@@ -402,6 +432,8 @@ def spinal_sentences(ps: Story, mentions: list[LevelMention] | None = None) -> l
             site = ctx["spinal_site"].search(clause)
             if not site or negated(clause, site.start(), 8):
                 continue
+            if benign_verdict(clause[site.end():]) or _called_benign_next(ps, s):
+                continue  # "a lesion in the vertebral body, typical of a haemangioma"
             if primary_spinal and not _metastasis_named(clause):
                 continue
             weak_ok = cancer and not ctx["benign_cause"].search(clause)

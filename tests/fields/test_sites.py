@@ -404,6 +404,14 @@ def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> No
          "L4.", ["V"]),
         ("A 68-year-old man with prostate cancer had lytic lesions of the pelvis and a metastasis at T11.",
          ["B", "V"]),
+        # a lesion the next sentence calls indeterminate, or one too small to characterise
+        ("A 52-year-old woman with a colonic GIST had a sacral metastasis. CT showed a 1-cm lesion in the left "
+         "adrenal gland. It was regarded as an adenoma.", ["V"]),
+        ("A 57-year-old man with a jejunal GIST had a T3 metastasis. A small hypodense focus in the spleen was "
+         "seen; it was too small to be characterized.", ["V"]),
+        # 'pelvis' named twice, once as the region a scan covers, is still no bone
+        ("A 60-year-old man with a gastric GIST: CT of the chest, abdomen and pelvis showed a liver metastasis "
+         "and peritoneal nodules in the pelvis.", ["L", "P"]),
         # a lesion later held benign, in other words than 'found to be'
         ("A 70-year-old man with a gastric GIST had an L2 metastasis. A nodule in the right lung was considered a "
          "granuloma.", ["V"]),

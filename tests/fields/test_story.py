@@ -99,3 +99,32 @@ def test_general_cited_and_journal_sentences_are_not_the_patients(sentence: str)
     text = "Case presentation\nA 60-year-old man presented with back pain. " + sentence
     story = story_of(PatientText.whole(text_document(text)))
     assert not story.sentences[-1].kept
+
+
+def _spinal(text: str) -> int:
+    return len(story_of(PatientText.whole(text_document(text))).spinal)
+
+
+@pytest.mark.parametrize(
+    ("text", "levels", "spinal"),
+    [
+        # a spinal lesion the sentence itself calls benign or indeterminate (own words, beside the
+        # fresh team-written reports that motivated it)
+        ("A 48-year-old woman with breast cancer had an orbital metastasis. Spine MRI showed a round lesion in the "
+         "T9 vertebral body, characteristic of a haemangioma.", [], 0),
+        ("A 66-year-old woman with cervical cancer had lung metastases. A small dense spot in the L2 vertebral body "
+         "was reported as indeterminate; it did not take up tracer.", [], 0),
+        # ... or the next sentence that refers back to it
+        ("A 59-year-old man with colon cancer had liver metastases. MRI found a 6-mm lesion in the T11 vertebral "
+         "body. It was considered a bone island.", [], 0),
+        # a metastasis confirmed despite the doubt stays
+        ("A 61-year-old man with lung cancer had a lesion in the T5 vertebral body that was equivocal on CT. Biopsy "
+         "of T5 confirmed a metastasis of adenocarcinoma.", ["T5"], 1),
+        # the benign verdict is the other lesion's: the first level stays
+        ("A 70-year-old man with prostate cancer had a metastasis at T8 and a lesion at L3 typical of a "
+         "haemangioma.", ["T8"], 1),
+    ],
+)
+def test_issue_10_a_spinal_lesion_called_benign_is_no_metastasis(text: str, levels: list[str], spinal: int) -> None:
+    assert _levels(text) == levels
+    assert (_spinal(text) > 0) == (spinal > 0)
