@@ -432,13 +432,16 @@ def spinal_sentences(ps: Story, mentions: list[LevelMention] | None = None) -> l
             site = ctx["spinal_site"].search(clause)
             if not site or negated(clause, site.start(), 8):
                 continue
+            if ctx["hedge_before"].search(clause[max(0, site.start() - 80):site.start()]):
+                continue  # "raised concern for spinal metastasis"
             if benign_verdict(clause[site.end():]) or _called_benign_next(ps, s):
                 continue  # "a lesion in the vertebral body, typical of a haemangioma"
             if primary_spinal and not _metastasis_named(clause):
                 continue
             weak_ok = cancer and not ctx["benign_cause"].search(clause)
             disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if weak_ok else [])
-            if any(not negated(clause, m.start(), 8) for m in disease) and not re.search(
+            if any(not negated(clause, m.start(), 8) and not ctx["hedge_before"].search(clause[max(0, m.start() - 80):m.start()])
+                   for m in disease) and not re.search(
                     r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)",
                     clause, re.IGNORECASE):
                 out.append(s)

@@ -305,8 +305,13 @@ class Timeline:
                 months = _durations(m)
                 if months is None:
                     continue
-                if key == "ago" and not (primary_named(s.text) or t["primary_event"].search(s.text)):
-                    continue
+                if key == "ago":
+                    # the primary's event in the clause the duration closes ("had been treated for
+                    # breast cancer 8 years earlier"), not another event of its sentence ("..., and
+                    # had been discharged from follow-up one year before")
+                    clause = _clause_of(s.text, m.start(), m.end())
+                    if not (primary_named(clause) or t["primary_event"].search(clause)):
+                        continue
                 found.append((months, m.start(), m.end()))
         if not found:
             return None
@@ -535,6 +540,21 @@ class Timeline:
             if x.kept and not x.summary and known_primary(x.text) and not t["synchronous"].search(x.text):
                 return x
         return None
+
+
+_CLAUSE_START = re.compile(r"[;:,(]|\band\s+(?=(?:had|has|was|were|is|then|later|he|she)\b)", re.IGNORECASE)
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` holding ``text[start:end]``; a fronted phrase ("Two years prior to
+    presentation, he was diagnosed ...") takes the clause after it."""
+    cuts = [m.start() for m in _CLAUSE_START.finditer(text)]
+    lo = max((c for c in cuts if c <= start), default=0)
+    later = [c for c in cuts if c >= end]
+    hi = later[0] if later else len(text)
+    if not text[lo:start].strip(" ,;:("):
+        semi = text.find(";", end)
+        hi = semi if semi >= 0 else len(text)
+    return text[lo:hi]
 
 
 _LATER_CLAUSE = re.compile(

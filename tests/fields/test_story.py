@@ -128,3 +128,32 @@ def _spinal(text: str) -> int:
 def test_issue_10_a_spinal_lesion_called_benign_is_no_metastasis(text: str, levels: list[str], spinal: int) -> None:
     assert _levels(text) == levels
     assert (_spinal(text) > 0) == (spinal > 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a spinal metastasis asked about, not found
+        "A 57-year-old man with a jejunal GIST had liver metastases. His back pain raised the suspicion of spinal "
+        "metastasis in GIST, but MRI showed only a disc protrusion.",
+        # a general statement of rarity in other words than 'rare'
+        "A 60-year-old man with a GIST had a femoral metastasis. Bone metastases of GIST are uncommon, and "
+        "vertebral disease is rarer still.",
+    ],
+)
+def test_issue_10_a_question_or_a_general_statement_is_no_spinal_metastasis(text: str) -> None:
+    assert _spinal(text) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a radiation field and the discs an en bloc resection cut through are no levels
+        ("A 63-year-old man with lung cancer had a T9 metastasis; radiotherapy was given to a field covering T8 to "
+         "T10.", ["T9"]),
+        ("A 55-year-old woman with a gastric GIST had metastases of T4 and T5, which were removed en bloc between "
+         "the T3/4 and T5/6 discs.", ["T4", "T5"]),
+    ],
+)
+def test_issue_10_radiation_fields_and_cut_discs_are_no_levels(text: str, expected: list[str]) -> None:
+    assert _levels(text) == expected

@@ -248,3 +248,23 @@ def test_issue_10_the_time_to_death_is_no_interval_to_the_spine() -> None:
     text = ("A 58-year-old man underwent lobectomy for lung cancer. The time from the decompression of his T9 "
             "metastasis to his death was 7 months.")
     assert timing_of(text)[0] != 7.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a staging scan named with its tracer is still the staging
+        ("A 47-year-old woman was diagnosed with a duodenal GIST. Staging FDG-PET/CT showed two liver metastases "
+         "and a lytic lesion of the C6 vertebral body. After eight months the C6 lesion enlarged.", (0.0, True)),
+        # 'N years before' closes the clause of its own event: a discharge from follow-up is no primary
+        ("A 50-year-old woman had been treated for breast cancer 9 years earlier: mastectomy and chemotherapy "
+         "were given, and she had been discharged from oncological follow-up two years before. MRI now showed "
+         "an L3 metastasis.", (108.0, False)),
+        # ... and a fronted one takes the clause after it, past a date in commas
+        ("A 64-year-old man had sacral pain. Six years earlier, in 2011, he had undergone a low anterior resection "
+         "for a rectal GIST. MRI showed a sacral metastasis.", (72.0, False)),
+    ],
+)
+def test_issue_10_staging_named_with_its_tracer_and_earlier_events_in_their_clause(
+        text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
