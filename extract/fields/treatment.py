@@ -254,6 +254,8 @@ def tki_mentions(ps: Story) -> list[tuple[str, Sentence, int, int]]:
                 if re.search(r"\b(?:refused|declined|considered|recommend\w*|should|would|could)\b",
                              s.text[max(0, m.start() - 50) : m.start()], re.IGNORECASE):
                     continue
+                if ctx["not_given_after"].match(s.text[m.end() : m.end() + 300]):
+                    continue  # "Sunitinib was proposed, but ...", "a switch to ripretinib was being planned"
                 if _TKI_NOT_GIVEN.search(s.text[max(0, m.start() - 30) : m.end() + 50]) \
                         or _TKI_NOT_GIVEN_BEFORE.search(s.text[max(0, m.start() - 60) : m.start()]) \
                         or re.match(r"[\s-]*na[iï]ve\b|[\s-]+era\b", s.text[m.end() :], re.IGNORECASE):

@@ -302,3 +302,48 @@ def test_issue_10_treatment_of_the_spine_only(text: str, expected: list[str]) ->
 def test_issue_10_a_treatment_planned_but_not_given_is_not_the_patients(text: str) -> None:
     got = values(PatientText.whole(text_document(text)))
     assert got["spinal_treatment"] == ["decompression"]
+
+
+def _treated(text: str) -> dict[str, object]:
+    return {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # planned in other words and never given (own words, beside the team-written reports)
+        ("A 55-year-old man with renal cell carcinoma had an L3 metastasis removed by corpectomy. Stereotactic "
+         "radiotherapy had been planned for a positive margin, but the margin was clear and it was not "
+         "administered.", ["corpectomy"]),
+        # what is 'often' done is no treatment of this patient
+        ("A 68-year-old woman with lung cancer had a painful T12 metastasis treated with kyphoplasty; radiotherapy "
+         "was not needed, although it is often combined with cement augmentation.", ["kyphoplasty"]),
+        # radiotherapy to another bone is not the spine's
+        ("A 41-year-old woman with an extragastrointestinal GIST had a metastasis of T6 removed by en bloc "
+         "corpectomy. The lesion of the sternum was treated with radiotherapy of 30 Gy.", ["en bloc corpectomy"]),
+        # a piecemeal corpectomy removes the tumour and decompresses the canal
+        ("A 60-year-old man with a GIST had a C5 metastasis. Through an anterior approach the C5 body was removed "
+         "by corpectomy with excision of the tumour and decompression of the cord, and plate fixation was added.",
+         ["corpectomy", "instrumentation"]),
+        # the epidural part of the tumour removed is a tumour resection
+        ("A 57-year-old woman with breast cancer had an L1 metastasis. A laminectomy of L1 with removal of the "
+         "epidural component was performed.", ["tumor resection", "decompression"]),
+    ],
+)
+def test_issue_10_treatments_not_given_elsewhere_or_part_of_another(text: str, expected: list[str]) -> None:
+    assert _treated(text).get("spinal_treatment") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 62-year-old woman with a gastric GIST on imatinib had a T9 metastasis. Sunitinib was discussed, but she "
+         "chose supportive care.", ["imatinib"]),
+        ("A 58-year-old man with a rectal GIST had an S1 metastasis on imatinib. Regorafenib was unavailable to "
+         "him, and sunitinib was started.", ["imatinib", "sunitinib"]),
+        ("A 66-year-old man with a jejunal GIST took imatinib and sunitinib; a switch to regorafenib was being "
+         "planned.", ["imatinib", "sunitinib"]),
+    ],
+)
+def test_issue_10_a_tki_discussed_unavailable_or_planned_is_not_given(text: str, expected: list[str]) -> None:
+    assert _treated(text).get("tki") == expected
