@@ -167,7 +167,10 @@ def statements(patient: PatientText) -> list[Statement]:
     subject = re.compile(rules["patient_subject"], re.IGNORECASE)
     # Elsewhere (introduction, discussion) a sentence must name the patient.
     told = _told_regions(document)
-    spinal_treated = bool(spinal_treatments(story_of(patient)))
+    story = story_of(patient)
+    spinal_treated = bool(spinal_treatments(story))
+    # the story's sentences that speak of no patient of ours (the literature, medicine in general)
+    not_ours = [story.evidence_span(x, 0, len(x.text)) for x in story.sentences if not x.kept]
     out: list[Statement] = []
     for a, b in patient.ranges:
         for s, e in sentences(text, a, b):
@@ -175,6 +178,8 @@ def statements(patient: PatientText) -> list[Statement]:
             sentence = text[s:e]
             if len(sentence) < 8 or is_literature_sentence(sentence):
                 continue
+            if any(c <= s < d for c, d in not_ours):
+                continue  # "Most guidelines recommend surveillance for at least ten years"
             in_told = any(c <= s < d for c, d in told)
             if not in_told and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.IGNORECASE):
                 continue

@@ -164,3 +164,30 @@ def test_issue_10_outcome_and_follow_up(text: str, status: str, months: float | 
 def test_issue_10_follow_up_in_other_words(text: str, status: str | None, months: float | None) -> None:
     got = values(text)
     assert (got.get("outcome_status"), got.get("follow_up_months")) == (status, months)
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        # the literature's or the guidelines' durations are no follow-up of this patient
+        ("A woman with a gastric GIST had a T9 metastasis irradiated, and she remains alive 15 months later. Most "
+         "guidelines advise surveillance for at least ten years, and some advise lifelong follow-up.", 15),
+        # a predicted survival is no follow-up
+        ("A man with lung cancer had a T9 metastasis decompressed, and he was alive at the last follow-up 14 months "
+         "after surgery. His Tokuhashi score of 7 predicted survival of less than six months.", 14),
+        # how long a drug was taken is no follow-up
+        ("A woman had breast cancer treated with mastectomy and tamoxifen for five years. An L2 metastasis was "
+         "treated with kyphoplasty, and she remained well at follow-up 18 months later.", 18),
+    ],
+)
+def test_issue_10_durations_that_are_no_follow_up(text: str, months: float) -> None:
+    assert values(text).get("follow_up_months") == months
+
+
+def test_issue_10_the_patient_after_a_thing_is_still_the_patient() -> None:
+    """'the spleen was free of tumor' is a thing; 'after the spinal surgery he is free of disease'
+    and 'the first patient was alive with disease' are the patient."""
+    assert values("Two years after the spinal surgery he is free of disease and back at work.")["outcome_status"] \
+        == "no evidence of disease"
+    assert values("Whereas the first patient was alive with disease 22 months after irradiation, the second was "
+                  "lost to follow-up.")["outcome_status"] == "alive with disease"
