@@ -568,6 +568,13 @@ def _hedged_after(sentence: Sentence, last: int) -> bool:
     return bool(_HEDGE_AFTER.match(sentence.text, sentence.tokens[last].end - sentence.start))
 
 
+#: after a weak trigger, in its clause: the lesions are called metastases
+_CALLED_METASTASES = re.compile(
+    r"[^.;]{0,60}?\b(?:consistent\s+with|suggestive\s+of|compatible\s+with|in\s+keeping\s+with|typical\s+of|"
+    r"representing|confirmed\s+as|proven\s+to\s+be)\s+(?:(?:multiple|pulmonary|hepatic|distant|bone|nodal)\s+)?metasta",
+    re.IGNORECASE)
+
+
 _ARTICLES = frozenset({"a", "an", "another", "the"})
 
 
@@ -670,6 +677,14 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
                 if t < m.start and _connected(sentence, t, m.start, rules, 4) and \
                         any(sentence.tokens[k].lower in ("in", "of", "at", "on", "within") for k in range(t + 1, m.start)):
                     pair = (t, m.end)
+                    break
+        # "pulmonary nodules up to 9 mm, consistent with metastases": a weak trigger the clause
+        # then calls metastatic, in any report
+        if pair is None and not weak_ok:
+            for t in _trigger_indices(sentence, rules)[1]:
+                if t > m.end and _connected(sentence, m.end, t, rules, 2) and not _new_noun_phrase(sentence, m.end, t) \
+                        and _CALLED_METASTASES.match(sentence.text, sentence.tokens[t].end - sentence.start):
+                    pair = (m.start, t)
                     break
         # "The biopsy of the chest wall showed HCC": tissue from the site proved the tumour
         if pair is None and _biopsy_proved(sentence, m, rules):
@@ -885,6 +900,7 @@ _ALTERNATIVE_AFTER = re.compile(rf"\s*(?:\([^()]{{0,20}}\))?\)?\s*,(?:\s*{_ITEM}
 _ALTERNATIVE_BEFORE = re.compile(r"\b(?:or|and/or)\s+(?:an?\s+)?(?:\w+\s+)?$", re.IGNORECASE)
 
 
+_DISCUSSION_HEADING = re.compile(r"^[ \t]*(?:\d{1,2}\.?[ \t]*)?(?:discussion|comments?)[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _ROUGH_SENTENCE_END = re.compile(r"(?<!\bal)(?<!\bFig)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)(?<!\bDr)\.\s|\n")
 
 
@@ -896,17 +912,22 @@ def gist_told(text: str, rules: SiteRules | None = None) -> bool:
     rules = rules or load_rules()
     heading = _REFERENCES_HEADING.search(text, len(text) // 3)
     stop = heading.start() if heading else len(text)
+    later = _DISCUSSION_HEADING.search(text)
+    discussion = later.start() if later else len(text)
     for m in rules.gist.finditer(text, 0, stop):
         lo = max(0, m.start() - 600)
-        cuts = [lo + c.end() for c in _ROUGH_SENTENCE_END.finditer(text, lo, m.start())]
+        cuts = [c.end() for c in _ROUGH_SENTENCE_END.finditer(text, lo, m.start())]
         a = cuts[-1] if cuts else lo
         end = _ROUGH_SENTENCE_END.search(text, m.end(), m.end() + 600)
         sentence = text[a:end.start() if end else m.end() + 600]
         if rules.gist_doubt.search(sentence):
             continue
-        # "spinal metastases from GIST are rare", "Smith et al. reported a GIST ...": the
-        # literature, not this report's tumour
-        if statement_kind(sentence, rules) in ("generic", "other"):
+        # "Smith et al. reported a GIST ...": the literature, not this report's tumour; a statement
+        # about GISTs in general says what the report is about where it opens the report (title,
+        # abstract, introduction: "duodenal GISTs rarely spread to bone"), not in its discussion
+        # of other tumours ("spinal metastases from GISTs are rare")
+        kind = statement_kind(sentence, rules)
+        if kind == "other" or (kind == "generic" and m.start() >= discussion):
             continue
         if _ALTERNATIVE_AFTER.match(text, m.end()) or _ALTERNATIVE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
             continue

@@ -404,6 +404,12 @@ def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> No
          "L4.", ["V"]),
         ("A 68-year-old man with prostate cancer had lytic lesions of the pelvis and a metastasis at T11.",
          ["B", "V"]),
+        # weak triggers the clause calls metastases, in a report of another cancer
+        ("A 45-year-old woman with follicular thyroid carcinoma had a sacral metastasis. Chest CT showed multiple "
+         "pulmonary nodules up to 9 mm, consistent with metastases.", ["LU", "V"]),
+        # tissue sampled from a node proved the spread
+        ("A 64-year-old man with lung cancer had an adrenal metastasis. EBUS sampling of a subcarinal node "
+         "demonstrated metastatic carcinoma.", ["LN", "O"]),
         # a lesion the next sentence calls indeterminate, or one too small to characterise
         ("A 52-year-old woman with a colonic GIST had a sacral metastasis. CT showed a 1-cm lesion in the left "
          "adrenal gland. It was regarded as an adenoma.", ["V"]),
