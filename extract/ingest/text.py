@@ -1,4 +1,7 @@
-"""Plain text: one page, Unicode normalised, sections from heading lines.
+"""Plain text: one page, Unicode normalised, sections from heading lines, and tables typed as
+delimited rows (cells between pipes, as in Markdown, or between tabs) taken out of the running
+text into :attr:`Document.tables`, with the "Table N" caption line above them and an
+abbreviation legend line right below, as the PDF and JATS readers keep tables apart.
 
 Files are read as UTF-8 (a byte-order mark is honoured, UTF-16 included); a file that is not
 valid UTF-8 is read as Windows-1252 (which Latin-1 text also decodes as) with a warning.
@@ -7,9 +10,10 @@ valid UTF-8 is read as Windows-1252 (which Latin-1 text also decodes as) with a 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
-from extract.document import Document, Page
+from extract.document import Document, Page, Table
 from extract.errors import CorruptFileError, EmptyFileError, IngestError
 from extract.ingest.normalize import normalize_text
 from extract.ingest.sections import find_sections
@@ -90,18 +94,83 @@ def read_text(path: Path) -> Document:
     return document
 
 
+#: a Markdown separator row ("|---|:---:|")
+_SEPARATOR_ROW = re.compile(r"^\s*+\|?(?:\s*+:?-{3,}:?\s*+\|?)++\s*+$")
+_CAPTION_LINE = re.compile(r"^\s*+(?:supplementary\s+)?table\s+[\w.-]{1,6}\b", re.IGNORECASE)
+#: "L, liver; P, peritoneum; RT, radiotherapy": two or more abbreviations defined in one line
+_LEGEND_LINE = re.compile(r"^(?:\s*+[\w+/*†‡§-]{1,12}\s*+[,=:]\s*+[^;\n]{1,60};){2,}")
+
+
+def _cells(line: str) -> list[str] | None:
+    """The cells of a delimited row: three or more, between pipes or tabs."""
+    if line.count("|") >= 2:
+        parts = line.strip().strip("|").split("|")
+    elif line.count("\t") >= 2:
+        parts = line.strip("\n").split("\t")
+    else:
+        return None
+    cells = [c.strip() for c in parts]
+    return cells if len(cells) >= 3 else None
+
+
+def delimited_tables(text: str) -> tuple[str, list[Table]]:
+    """``text`` without its delimited tables, and the tables: a run of two or more rows with the
+    same number of cells (the first is the header), its caption and legend lines."""
+    lines = text.split("\n")
+    drop: set[int] = set()
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        first = _cells(lines[i])
+        if first is None:
+            i += 1
+            continue
+        j, rows = i + 1, []
+        while j < len(lines):
+            if _SEPARATOR_ROW.match(lines[j]) and lines[j].strip():
+                j += 1
+                continue
+            cells = _cells(lines[j])
+            if cells is None or len(cells) != len(first):
+                break
+            rows.append(cells)
+            j += 1
+        if not rows:
+            i += 1
+            continue
+        caption = None
+        k = i - 1
+        while k >= 0 and not lines[k].strip():
+            k -= 1
+        if k >= 0 and _CAPTION_LINE.match(lines[k]):
+            caption = lines[k].strip()
+            drop.add(k)
+        legend = None
+        if j < len(lines) and _LEGEND_LINE.match(lines[j]):
+            legend = lines[j].strip()
+            drop.add(j)
+        drop.update(range(i, j))
+        tables.append(Table(caption=caption, header=first, rows=rows, legend=legend, page=1))
+        i = j
+    if not tables:
+        return text, []
+    return "\n".join(line for n, line in enumerate(lines) if n not in drop), tables
+
+
 def text_document(text: str, doc_id: str = "text", source_path: str = "<text>") -> Document:
     """A one-page :class:`Document` of ``text`` already in memory (a pasted paragraph, an
-    abstract from an API), normalised and with its sections found, as a ``.txt`` file gives."""
-    text = normalize_text(text)
+    abstract from an API), normalised and with its sections and delimited tables found, as a
+    ``.txt`` file gives."""
+    text, tables = delimited_tables(normalize_text(text))
     return Document(
         doc_id=doc_id,
         source_path=source_path,
         text=text,
         pages=[Page(1, 0, len(text))],
         sections=find_sections(text),
+        tables=tables,
         kind="txt",
     )
 
 
-__all__ = ["decode_text", "read_text", "text_document"]
+__all__ = ["decode_text", "delimited_tables", "read_text", "text_document"]

@@ -8,7 +8,7 @@ import pytest
 
 from extract import ingest
 from extract.ingest.normalize import normalize_char, normalize_text
-from extract.ingest.text import read_text
+from extract.ingest.text import read_text, text_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 
@@ -113,3 +113,53 @@ def test_crlf_line_ends_keep_offsets_consistent(tmp_path: Path) -> None:
         ("Abstract", "Abstract\nA man.\n"),
         ("Discussion", "Discussion\nRare.\n"),
     ]
+
+
+# -- tables typed as delimited rows (own words: a literature table as a text export prints it) ----
+
+_REPORT_WITH_TABLE = """Spinal metastasis of a gastric GIST
+
+Case presentation
+A 61-year-old man had a gastric GIST resected in 2010. In 2015 MRI showed a metastasis at T11, removed by total en bloc spondylectomy.
+
+Table 1. Reported patients with spinal metastasis of GIST
+No. | Author | Age/Sex | Primary | Sites | Level | Treatment
+1 | Arden et al. [4] | 58/F | Stomach | L, V | L2 | RT
+2 | Brook et al. [5] | 47/M | Rectum | V | T8-T9 | Corpectomy
+L, liver; V, vertebra; RT, radiotherapy.
+
+Discussion
+Our patient did well.
+"""
+
+
+def test_delimited_table_leaves_the_text_with_its_caption_and_legend() -> None:
+    doc = text_document(_REPORT_WITH_TABLE)
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert table.caption == "Table 1. Reported patients with spinal metastasis of GIST"
+    assert table.header == ["No.", "Author", "Age/Sex", "Primary", "Sites", "Level", "Treatment"]
+    assert table.rows[1] == ["2", "Brook et al. [5]", "47/M", "Rectum", "V", "T8-T9", "Corpectomy"]
+    assert table.legend == "L, liver; V, vertebra; RT, radiotherapy."
+    assert "|" not in doc.text and "Brook" not in doc.text and "radiotherapy." not in doc.text
+    assert "Our patient did well." in doc.text
+
+
+def test_tab_delimited_rows_are_a_table_and_a_single_pipe_is_not() -> None:
+    doc = text_document("Open Access | Case report\nA\tB\tC\n1\t2\t3\n4\t5\t6\nThe end.")
+    assert [t.rows for t in doc.tables] == [[["1", "2", "3"], ["4", "5", "6"]]]
+    assert doc.text.startswith("Open Access | Case report")
+
+
+def test_delimited_table_rows_are_patients(tmp_path: Path) -> None:
+    """The literature rows of a text report become patient rows, like a PDF's table."""
+    from extract.cases import extract_cases
+
+    path = tmp_path / "report.txt"
+    path.write_text(_REPORT_WITH_TABLE, encoding="utf-8")
+    rows = [r.to_json() for r in extract_cases(read_text(path))]
+    table_rows = [r for r in rows if r["source"] == "table"]
+    assert [(r["age_years"], r["sex"], r["primary_site"], r["spinal_levels"]) for r in table_rows] == [
+        (58.0, "female", "stomach", ["L2"]), (47.0, "male", "rectum", ["T8", "T9"])]
+    narrative = [r for r in rows if r["source"] == "narrative"]
+    assert narrative and narrative[0]["spinal_levels"] == ["T11"]
