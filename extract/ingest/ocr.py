@@ -38,8 +38,11 @@ OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
 OCR_DPI = 300
 #: Tesseract's language pack (Debian: tesseract-ocr-eng).
 OCR_LANGUAGE = "eng"
-#: A word Tesseract is less sure of than this (0-100) is noise in a picture, not text.
+#: A word Tesseract is less sure of than this (0-100) is noise in a picture, not text ...
 MIN_WORD_CONFIDENCE = 20
+#: ... unless it stands in a line of text Tesseract is sure of (the line's median word confidence
+#: at least this): there a word it doubts is a hard word ("Kaposi's", "Graves's"), not noise.
+SURE_LINE_CONFIDENCE = 80
 #: A page's font size as printed, over Tesseract's x_size in points (PDF font boxes are a
 #: little taller than the glyphs Tesseract measures: 10 pt body text has an x_size of 9.1 pt).
 SIZE_PER_X_SIZE = 1.096
@@ -158,6 +161,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
         first = True
         line_words = [w for w in span.iter() if w.get("class") == "ocrx_word"]
         space_px = _word_space(line_words)
+        line_confs = [float(m.group(1)) for w in line_words if (m := _CONF.search(w.get("title", "")))]
+        sure_line = bool(line_confs) and float(np.median(line_confs)) >= SURE_LINE_CONFIDENCE
         for w in line_words:
             chars = [(c.text or "", c.get("title", "")) for c in w.iter() if c.get("class") == "ocrx_cinfo"]
             text = "".join(t for t, _ in chars) if chars else "".join(w.itertext()).strip()
@@ -168,7 +173,7 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             if not text or not wbox:
                 continue
             wx0, wy0, wx1, wy1 = (int(v) for v in wbox.groups())
-            if conf < MIN_WORD_CONFIDENCE:
+            if conf < MIN_WORD_CONFIDENCE and not sure_line:
                 continue
             if grey is not None and np.count_nonzero(grey[wy0 : wy1 + 1, wx0 : wx1 + 1] < 128) < MIN_INK:
                 continue  # a word over blank paper (Tesseract fills a wide gap with a dash)
