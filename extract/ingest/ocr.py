@@ -63,6 +63,10 @@ MIN_INK = 4
 #: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
 SPACE_SHARE = 0.75
+#: A gap in a word's ink at least this share of its size wide between a number and a letter is
+#: the thin space a number and its unit are set apart by ("6.3 cm", "2 mg": read "6.3cm"); the
+#: letters of "5th", "3rd", "20x" stand at most half that from their number.
+NUMBER_GAP = 0.15
 #: Line sizes within these shares below and above the body text's are the body size (capitals
 #: and brackets make Tesseract's estimate of a line high more often than low).
 BODY_SIZE_SLACK = (0.11, 0.16)
@@ -192,9 +196,12 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             baseline_px = ly1 + offset + slope * (lx1 - lx0) / 2
             baseline = baseline_px * scale
             pieces = [(text, wx0, wx1)]
-            if grey is not None and space_px and len(chars) == len(text) > 1:
-                min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px)
-                pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), min_gap, grey)
+            if grey is not None and len(chars) == len(text) > 1:
+                # words run together over a space only where the line's spaces are known
+                min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px) if space_px else float("inf")
+                pieces = _cut_at_spaces(
+                    text, chars, (wx0, wy0, wx1, wy1), (min_gap, NUMBER_GAP * size_px), grey
+                )
             for piece, px0, px1 in pieces:
                 words.append(
                     {
@@ -273,20 +280,26 @@ _X_BBOXES = re.compile(r"x_bboxes (\d{1,6}) \d{1,6} (\d{1,6}) \d{1,6}")
 
 
 def _cut_at_spaces(
-    text: str, chars: list[tuple[str, str]], box: tuple[int, int, int, int], min_gap: float, grey: Any
+    text: str,
+    chars: list[tuple[str, str]],
+    box: tuple[int, int, int, int],
+    min_gaps: tuple[float, float],
+    grey: Any,
 ) -> list[tuple[str, int, int]]:
-    """A word cut where its ink has a gap as wide as a word space (``min_gap`` pixels: "anda"
-    -> "and", "a"): Tesseract's language model sometimes runs two words together over a tight
-    space. Only between two letters (the gaps of digits and of punctuation are too like word
-    spaces: "5 1", "[12]"); the cut falls between the characters on either side of the gap
-    (by their boxes)."""
+    """A word cut where its ink has a gap as wide as a space (``min_gaps``: pixels between two
+    letters, and between a number and a letter): Tesseract's language model sometimes runs two
+    words together over a tight space ("anda" -> "and", "a"), and a number with its unit over a
+    thin one ("6.3cm" -> "6.3", "cm"). Not between digits nor at punctuation (their gaps are
+    too like spaces: "5 1", "[12]"); the cut falls between the characters on either side of the
+    gap (by their boxes)."""
     x0, y0, x1, y1 = box
     # any trace of ink (the faint end of a thin stroke too) is no gap
     patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 208
     if patch.size == 0:
         return [(text, x0, x1)]
     blank = ~patch.any(axis=0)
-    min_gap = max(min_gap, 2.0)
+    letters_gap, number_gap = (max(g, 2.0) for g in min_gaps)
+    least = min(letters_gap, number_gap)
     centres: list[float] = []
     for _t, title in chars:
         m = _X_BBOXES.search(title)
@@ -299,16 +312,13 @@ def _cut_at_spaces(
         if is_blank:
             run += 1
             continue
-        if run >= min_gap and run < i:  # a gap inside the word, not at its edges
+        if run >= least and run < i:  # a gap inside the word, not at its edges
             start, end = x0 + i - run, x0 + i
             index = sum(1 for c in centres if c < (start + end) / 2)
-            if (
-                0 < index < len(text)
-                and text[index - 1].isalpha()
-                and text[index].isalpha()
-                and (not cuts or index > cuts[-1][0])
-            ):
-                cuts.append((index, start, end))
+            if 0 < index < len(text) and (not cuts or index > cuts[-1][0]) and text[index].isalpha():
+                before = text[index - 1]
+                if (before.isalpha() and run >= letters_gap) or (before.isdigit() and run >= number_gap):
+                    cuts.append((index, start, end))
         run = 0
     if not cuts:
         return [(text, x0, x1)]

@@ -304,3 +304,11 @@ def test_issue_14_a_word_tesseract_doubts_in_a_line_it_is_sure_of_is_kept(tmp_pa
     # Tesseract gives "Kaposi's" a confidence of 13 and 0 in lines of 96: a hard word, not noise
     text = _scanned_page_text("PMC4736318", 0, tmp_path)
     assert "disseminated cutaneous Kaposi's sarcoma (KS)" in text
+
+
+@needs_tesseract
+def test_issue_14_a_number_and_its_unit_are_two_words(tmp_path: Path) -> None:
+    # a thin space between number and unit that Tesseract reads as none ("14.5cm.")
+    text = _scanned_page_text("PMC4738733", 0, tmp_path)
+    assert "splenomegaly at 14.5 cm." in text
+    assert not re.search(r"\d(cm|mg|mL)\b", text)
