@@ -116,6 +116,7 @@ def ocr_page(page: Any, number: int, *, dpi: int = OCR_DPI) -> tuple[PageModel, 
     _snap_sizes(model.words)
     _mark_bold(model.words, grey, scale)
     model.lines = ruling_lines(grey, scale)
+    model.images = _photos(hocr, scale)
     confidence = float(np.mean(confidences)) if confidences else 0.0
     return model, OcrPage(number=number, confidence=round(confidence, 1))
 
@@ -220,6 +221,24 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                     }
                 )
     return words, confidences
+
+
+def _photos(hocr: str, scale: float) -> list[Drawing]:
+    """The areas Tesseract found to be pictures (its ``ocr_photo`` blocks), in points, as the
+    images of a born-digital page: the layout drops the words printed inside a figure (panel
+    letters, scale bars) as it does there."""
+    import xml.etree.ElementTree as ET
+
+    out: list[Drawing] = []
+    for e in ET.fromstring(hocr).iter():
+        if e.get("class") != "ocr_photo":
+            continue
+        box = _BBOX.search(e.get("title", ""))
+        if not box:
+            continue
+        x0, y0, x1, y1 = (int(v) * scale for v in box.groups())
+        out.append({"x0": x0, "x1": x1, "top": y0, "bottom": y1, "object_type": "image"})
+    return out
 
 
 # "FIGURE"/"TABLE" set in small capitals, as Tesseract reads them ("FicurE", "TaBLe", "Ficure")

@@ -312,3 +312,12 @@ def test_issue_14_a_number_and_its_unit_are_two_words(tmp_path: Path) -> None:
     text = _scanned_page_text("PMC4738733", 0, tmp_path)
     assert "splenomegaly at 14.5 cm." in text
     assert not re.search(r"\d(cm|mg|mL)\b", text)
+
+
+@needs_tesseract
+@pytest.mark.parametrize(("name", "index"), [("PMC4736318", 1), ("PMC4736393", 2), ("PMC4735921", 1)])
+def test_issue_14_panel_letters_inside_a_figure_are_not_text(name: str, index: int, tmp_path: Path) -> None:
+    # Tesseract's picture areas are the page's images: their panel letters "(b)", "(c) (d)" do
+    # not run into the paragraphs beside them ("trunk. (b) She was also HIV")
+    text = _scanned_page_text(name, index, tmp_path)
+    assert not re.search(r"(?<![\w)])\([a-e]\)", text)
