@@ -220,7 +220,49 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                         "confidence": conf,
                     }
                 )
+    _as_printed(words)  # in Tesseract's reading order: "13.8" ends a line, "x 1000/uL" starts the next
     return words, confidences
+
+
+# a number ("4.3", "101", "(1.0-5.0"), a number with its unit ("4.3 cm"), a number starting a word
+_ENDS_NUMBER = re.compile(r"[0-9](?:[.,][0-9]{1,6})?[)\]]?$")
+_STARTS_NUMBER = re.compile(r"[(\[]?[0-9]")
+# a micro unit read with a Latin letter for its mu ("ug/mL", "wg/mL", "ymol/L", "uL"): u, w and
+# y are no unit prefixes (p, pico, is one, so "pg" is left alone)
+_MICRO_UNIT = re.compile(r"([(]?)[uwy]((?:g|mol|L|m|U|IU)(?:/[A-Za-z]{1,4})?[),.;:]{0,3})")
+_PER_MICROLITRE = re.compile(r"(?<=[0-9A-Za-z]/)[uwy](?=L(?![A-Za-z]))")
+# a citation's bracket read as a brace or parenthesis: "{11]", "(21]"
+_CITATION_OPEN = re.compile(r"[{(](?=[0-9][0-9,–-]{0,20}\])")
+# "l" between digits or brackets, which no word has: "[ll]", "ll-14", "l(a)" are "[11]", "11-14", "1(a)"
+_L_FOR_ONE = re.compile(r"(?:^|(?<=[\[(<>≤≥0-9–-]))l{1,3}(?=[\]),0-9–-]|\([a-z]\)|$)")
+
+
+def _as_printed(line: list[Word]) -> None:
+    """Characters Tesseract's English model misreads in medical text, told by their context in
+    the page's words (in reading order) where that context leaves one reading: the multiplication sign, which it reads
+    "x" ("3.5 x 4 cm", "4.3 cm x 4.0 cm", "6.2 x 10"), mu read as u, w or y before a unit after
+    a number ("12.6 wg/mL", "1000/uL"), a one read as "l" among digits ("[ll]", "l(a)") and a
+    citation's opening bracket read as a brace ("{11]")."""
+    texts = [w["text"] for w in line]
+    for i, text in enumerate(texts):
+        new = text
+        before = texts[i - 1] if i else ""
+        after = texts[i + 1] if i + 1 < len(texts) else ""
+        if text in ("x", "X") and _STARTS_NUMBER.match(after):
+            two_back = texts[i - 2] if i > 1 else ""
+            if _ENDS_NUMBER.search(before) or (before.isalpha() and len(before) <= 3 and _ENDS_NUMBER.search(two_back)):
+                new = "×"
+        elif _ENDS_NUMBER.search(before) and (m := _MICRO_UNIT.fullmatch(text)):
+            new = m.group(1) + "μ" + m.group(2)
+        if "/" in new:
+            new = _PER_MICROLITRE.sub("μ", new)
+        if "l" in new and not new.isalpha():
+            new = _L_FOR_ONE.sub(lambda m: "1" * len(m.group(0)), new)
+        elif new in ("l", "ll") and (_ENDS_NUMBER.search(before) or _STARTS_NUMBER.match(after)):
+            new = "1" * len(new)
+        if "]" in new:
+            new = _CITATION_OPEN.sub("[", new)
+        line[i]["text"] = new
 
 
 def _photos(hocr: str, scale: float) -> list[Drawing]:

@@ -315,9 +315,34 @@ def test_issue_14_a_number_and_its_unit_are_two_words(tmp_path: Path) -> None:
 
 
 @needs_tesseract
+def test_issue_14_multiplication_sign_and_mu_are_read_as_printed(tmp_path: Path) -> None:
+    # "×" read "x", "μ" read "u" or "w": "101 x 1000/wL."
+    text = _scanned_page_text("PMC4738733", 1, tmp_path)
+    assert "platelets of 101 × 1000/μL. The peripheral" in text
+    assert "dropped from 101 × 1000/μL to 56 × 1000/μL despite" in text
+    assert not re.search(r"\d x \d", text) and "/uL" not in text and "/wL" not in text
+
+
+@needs_tesseract
 @pytest.mark.parametrize(("name", "index"), [("PMC4736318", 1), ("PMC4736393", 2), ("PMC4735921", 1)])
 def test_issue_14_panel_letters_inside_a_figure_are_not_text(name: str, index: int, tmp_path: Path) -> None:
     # Tesseract's picture areas are the page's images: their panel letters "(b)", "(c) (d)" do
     # not run into the paragraphs beside them ("trunk. (b) She was also HIV")
     text = _scanned_page_text(name, index, tmp_path)
     assert not re.search(r"(?<![\w)])\([a-e]\)", text)
+
+
+def test_issue_14_ocr_confusions_are_read_as_printed_only_where_unambiguous() -> None:
+    from extract.ingest.ocr import _as_printed
+
+    def read(text: str) -> str:
+        words = [{"text": t} for t in text.split()]
+        _as_printed(words)
+        return " ".join(w["text"] for w in words)
+
+    assert read("measuring 3.5 x 4 cm") == "measuring 3.5 × 4 cm"
+    assert read("4.3 cm x 4.0 cm x 4.5 cm") == "4.3 cm × 4.0 cm × 4.5 cm"
+    assert read("12.6 wg/mL (1.0-5.0 ug/mL) and 43 cells/uL.") == "12.6 μg/mL (1.0-5.0 μg/mL) and 43 cells/μL."
+    assert read("[ll] and ll–14 and Figures l(a) and {11], (<l mm)") == "[11] and 11–14 and Figures 1(a) and [11], (<1 mm)"
+    # no number on both sides, a real prefix (pico), a word: left alone
+    assert read("the x axis, 5 pg/mL, all l will, 20x") == "the x axis, 5 pg/mL, all l will, 20x"
