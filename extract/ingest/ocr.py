@@ -63,6 +63,9 @@ MIN_INK = 4
 #: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
 SPACE_SHARE = 0.75
+#: A quote mark at a word's start at least this share of the next letter's height is no quote
+#: mark (quotes are short marks high on the line) but a part of that letter.
+FALSE_QUOTE_HEIGHT = 0.8
 #: A gap in a word's ink at least this share of its size wide between a number and a letter is
 #: the thin space a number and its unit are set apart by ("6.3 cm", "2 mg": read "6.3cm"); the
 #: letters of "5th", "3rd", "20x" stand at most half that from their number.
@@ -170,6 +173,7 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
         sure_line = bool(line_confs) and float(np.median(line_confs)) >= SURE_LINE_CONFIDENCE
         for w in line_words:
             chars = [(c.text or "", c.get("title", "")) for c in w.iter() if c.get("class") == "ocrx_cinfo"]
+            chars = _no_false_quote(chars)
             text = "".join(t for t, _ in chars) if chars else "".join(w.itertext()).strip()
             wtitle = w.get("title", "")
             wbox = _BBOX.search(wtitle)
@@ -222,6 +226,26 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                 )
     _as_printed(words)  # in Tesseract's reading order: "13.8" ends a line, "x 1000/uL" starts the next
     return words, confidences
+
+
+_X_BOX = re.compile(r"x_bboxes (\d{1,6}) (\d{1,6}) (\d{1,6}) (\d{1,6})")
+
+
+def _char_height(title: str) -> int:
+    m = _X_BOX.search(title)
+    return int(m.group(4)) - int(m.group(2)) if m else 0
+
+
+def _no_false_quote(chars: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A word's characters without a single quote mark Tesseract read at its start where none
+    is (the serif of a "T" at a line's start: "‘The"): a quote mark is a short mark high on the
+    line, so one as tall as the letter after it is a part of that letter. (Double quotes are
+    read right: their marks are two.)"""
+    if len(chars) > 1 and chars[0][0] in ("‘", "'") and chars[1][0].isalpha():
+        mark, letter = _char_height(chars[0][1]), _char_height(chars[1][1])
+        if letter and mark >= FALSE_QUOTE_HEIGHT * letter:
+            return chars[1:]
+    return chars
 
 
 # a number ("4.3", "101", "(1.0-5.0"), a number with its unit ("4.3 cm"), a number starting a word

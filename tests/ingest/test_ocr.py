@@ -324,6 +324,13 @@ def test_issue_14_multiplication_sign_and_mu_are_read_as_printed(tmp_path: Path)
 
 
 @needs_tesseract
+def test_issue_14_a_serif_is_no_opening_quote(tmp_path: Path) -> None:
+    # the serif of a "T" at a line's start was read as a quote mark: "‘The patient's"
+    text = _scanned_page_text("PMC4735920", 0, tmp_path)
+    assert "and naproxen. The patient's coma resolved" in text
+
+
+@needs_tesseract
 @pytest.mark.parametrize(("name", "index"), [("PMC4736318", 1), ("PMC4736393", 2), ("PMC4735921", 1)])
 def test_issue_14_panel_letters_inside_a_figure_are_not_text(name: str, index: int, tmp_path: Path) -> None:
     # Tesseract's picture areas are the page's images: their panel letters "(b)", "(c) (d)" do
