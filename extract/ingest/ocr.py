@@ -63,6 +63,12 @@ MIN_INK = 4
 #: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
 SPACE_SHARE = 0.75
+#: A character's stem: its columns with at least this share of its darkest column's ink. A
+#: one's top leans left of its stem (its ink there this much more left than right, -1 to 1), and
+#: its foot no more than this either way (a capital I's top is even; a bracket's foot leans).
+ONE_STEM, ONE_FLAG, ONE_FOOT = 0.7, 0.6, 0.5
+#: A one is no taller than this share of the capitals before it (an l rises above them).
+ONE_HEIGHT = 1.04
 #: A quote mark at a word's start at least this share of the next letter's height is no quote
 #: mark (quotes are short marks high on the line) but a part of that letter.
 FALSE_QUOTE_HEIGHT = 0.8
@@ -193,6 +199,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                     text, chars = label, []
             confidences.append(conf)
             size_px = line_size or float(wy1 - wy0)
+            if grey is not None and ("I" in text or "]" in text or "l" in text):
+                text = _ones(text, (wx0, wy0, wx1, wy1), grey)
             if grey is not None and "-" in text and len(chars) == len(text):
                 text = _dashes(text, chars, ly1 + offset, size_px, grey)
             size = size_px * scale * SIZE_PER_X_SIZE
@@ -318,6 +326,68 @@ def _label(text: str) -> str | None:
     if not m or text in ("Figure", "Figures", "Table", "Tables", "FIGURE", "TABLE"):
         return None
     return ("Figure" if m.group(1).lower().startswith("fi") else "Table") + m.group(2).lower()
+
+
+# where a one is read as a capital I, an l or a bracket: an acronym's number ("PHAI", "PHA]"
+# for PHA1, "Tl" for T1), an ordinal ("Ist"), a figure's panel ("I(a)")
+_ACRONYM_ONE = re.compile(r"[(]?[A-Z]{1,6}([I\]l])[).,;:]{0,3}")
+_ROMAN = re.compile(r"[IVX]{1,6}")
+_FIRST_ONE = re.compile(r"[(]?(I)(?:st|\([a-z]\))[).,;:]{0,3}")
+
+
+def _ones(text: str, box: tuple[int, int, int, int], grey: Any) -> str:
+    """A one Tesseract read as "I", "l" or "]" where a number stands ("PHAI", "PHA]", "Tl", "Ist",
+    "I(a)"), told by its ink: a one's top bends to the left (its flag), a capital I's serifs
+    reach both ways, and a one stands on a foot even on both sides, a bracket's foot only to
+    the left; an l has a one's flag and foot but stands taller than the capitals before it
+    (a one is as tall as they are: "Tl", "HCl" keep their l). The character is found as a blot of ink counted from the word's end (or start), not by
+    Tesseract's character boxes, which are often a letter off."""
+    from scipy import ndimage
+
+    m = _ACRONYM_ONE.fullmatch(text) or _FIRST_ONE.fullmatch(text)
+    if not m or (m.group(1) == "]" and "[" in text):
+        return text
+    i = m.start(1)
+    if m.group(1) == "l" and _ROMAN.fullmatch(text[:i].lstrip("(")):
+        return text  # "Il": a roman two
+    x0, y0, x1, y1 = box
+    word = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    labels, n = ndimage.label(word)
+    blots = sorted(
+        (sl[1].start, k) for k, sl in enumerate(ndimage.find_objects(labels), 1)
+        if sl is not None and np.count_nonzero(labels[sl] == k) >= MIN_INK
+    )
+    # the blots of the characters on the far side of it: one each, two for a colon's dots
+    if m.re is _ACRONYM_ONE:
+        skip = sum(2 if ch in ":;" else 1 for ch in text[i + 1 :])
+        pick = len(blots) - 1 - skip
+    else:
+        pick = i
+    if not 0 <= pick < len(blots):
+        return text
+    boxes = ndimage.find_objects(labels)
+    k = blots[pick][1]
+    sl = boxes[k - 1]
+    patch = labels[sl] == k
+    h = patch.shape[0]
+    if h < 8:
+        return text
+    if m.group(1) == "l":
+        first = 1 if text.startswith("(") else 0
+        capitals = [boxes[j - 1][0].stop - boxes[j - 1][0].start for _x, j in blots[first:pick]]
+        if not capitals or h > ONE_HEIGHT * max(capitals):
+            return text
+    cols = patch.sum(axis=0)
+    stem = np.nonzero(cols >= ONE_STEM * cols.max())[0]
+    left, right = int(stem.min()), int(stem.max()) + 1
+
+    def lean(band: Any) -> float:
+        lo, hi = int(band[:, :left].sum()), int(band[:, right:].sum())
+        return (lo - hi) / (lo + hi + 1)
+
+    if lean(patch[: max(h // 4, 1)]) >= ONE_FLAG and abs(lean(patch[h - max(h // 5, 1) :])) <= ONE_FOOT:
+        return text[:i] + "1" + text[i + 1 :]
+    return text
 
 
 def _dashes(text: str, chars: list[tuple[str, str]], baseline_px: float, size_px: float, grey: Any) -> str:

@@ -324,6 +324,20 @@ def test_issue_14_multiplication_sign_and_mu_are_read_as_printed(tmp_path: Path)
 
 
 @needs_tesseract
+def test_issue_14_a_one_read_as_capital_i_or_l_is_told_by_its_ink(tmp_path: Path) -> None:
+    # "PHA1", "T1" set in a font whose 1 Tesseract reads "I", "]" or "l"; the 1's flag tells it
+    text = _scanned_page_text("PMC4745294", 0, tmp_path)
+    assert "In contrast, systemic PHA1 has an autosomal recessive (AR) pattern" in text
+    assert "it was found that the hyperkalemia was due to PHA1 rather than CAH." in text
+    assert "PHA1. Two years later" in text  # the stop after it is not taken for its foot
+    assert not re.search(r"PHA[I\]l]", text)
+    # a capital I stays one: its serifs reach both ways
+    assert "In contrast" in text and "(AR)" in text
+    text = _scanned_page_text("PMC4736393", 0, tmp_path)
+    assert "grey matter on T1 weighted images" in text
+
+
+@needs_tesseract
 def test_issue_14_a_serif_is_no_opening_quote(tmp_path: Path) -> None:
     # the serif of a "T" at a line's start was read as a quote mark: "‘The patient's"
     text = _scanned_page_text("PMC4735920", 0, tmp_path)
