@@ -69,6 +69,11 @@ SPACE_SHARE = 0.75
 ONE_STEM, ONE_FLAG, ONE_FOOT = 0.7, 0.6, 0.5
 #: A one is no taller than this share of the capitals before it (an l rises above them).
 ONE_HEIGHT = 1.04
+#: A mark at a word's end, at least this many pixels clear of the letters before it, this tall
+#: (shares of the font's size), its foot this high above the baseline and its top at least this
+#: high, is an apostrophe.
+APOSTROPHE_GAP = 2
+APOSTROPHE_HEIGHT, APOSTROPHE_FOOT, APOSTROPHE_TOP = (0.15, 0.3), (0.5, 0.8), 0.7
 #: A quote mark at a word's start at least this share of the next letter's height is no quote
 #: mark (quotes are short marks high on the line) but a part of that letter.
 FALSE_QUOTE_HEIGHT = 0.8
@@ -201,6 +206,8 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             size_px = line_size or float(wy1 - wy0)
             if grey is not None and ("I" in text or "]" in text or "l" in text):
                 text = _ones(text, (wx0, wy0, wx1, wy1), grey)
+            if grey is not None and text[-1:].isalpha():
+                text = _apostrophe(text, (wx0, wy0, wx1, wy1), ly1 + offset, size_px, grey)
             if grey is not None and "-" in text and len(chars) == len(text):
                 text = _dashes(text, chars, ly1 + offset, size_px, grey)
             size = size_px * scale * SIZE_PER_X_SIZE
@@ -387,6 +394,37 @@ def _ones(text: str, box: tuple[int, int, int, int], grey: Any) -> str:
 
     if lean(patch[: max(h // 4, 1)]) >= ONE_FLAG and abs(lean(patch[h - max(h // 5, 1) :])) <= ONE_FOOT:
         return text[:i] + "1" + text[i + 1 :]
+    return text
+
+
+def _apostrophe(text: str, box: tuple[int, int, int, int], baseline_px: float, size_px: float, grey: Any) -> str:
+    """A word with the apostrophe Tesseract left out at its end ("Graves" for "Graves’"): the
+    word's last blot of ink stands clear of the letters before it, a short mark hanging from
+    the capitals' height with its foot above the small letters' (the ear of an r, the hook of
+    an f, the arm of a T broken off by a thin stroke are shorter or lower)."""
+    from scipy import ndimage
+
+    x0, y0, x1, y1 = box
+    word = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    labels, _n = ndimage.label(word)
+    blots = [
+        (sl, k) for k, sl in enumerate(ndimage.find_objects(labels), 1)
+        if sl is not None and np.count_nonzero(labels[sl] == k) >= MIN_INK
+    ]
+    if len(blots) < 2:
+        return text
+    last, _k = max(blots, key=lambda b: b[0][1].stop)
+    before = max(sl[1].stop for sl, _ in blots if sl is not last)
+    height = (last[0].stop - last[0].start) / size_px
+    foot = (baseline_px - y0 - last[0].stop) / size_px  # above the baseline, in sizes
+    top = (baseline_px - y0 - last[0].start) / size_px
+    if (
+        last[1].start - before >= APOSTROPHE_GAP
+        and APOSTROPHE_HEIGHT[0] <= height <= APOSTROPHE_HEIGHT[1]
+        and APOSTROPHE_FOOT[0] <= foot <= APOSTROPHE_FOOT[1]
+        and top >= APOSTROPHE_TOP
+    ):
+        return text + "’"
     return text
 
 

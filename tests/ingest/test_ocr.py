@@ -298,7 +298,6 @@ def _scanned_page_text(name: str, index: int, tmp_path: Path) -> str:
     return _PAGE_TEXTS[key]
 
 
-
 @needs_tesseract
 def test_issue_14_a_word_tesseract_doubts_in_a_line_it_is_sure_of_is_kept(tmp_path: Path) -> None:
     # Tesseract gives "Kaposi's" a confidence of 13 and 0 in lines of 96: a hard word, not noise
@@ -335,6 +334,13 @@ def test_issue_14_a_one_read_as_capital_i_or_l_is_told_by_its_ink(tmp_path: Path
     assert "In contrast" in text and "(AR)" in text
     text = _scanned_page_text("PMC4736393", 0, tmp_path)
     assert "grey matter on T1 weighted images" in text
+
+
+@needs_tesseract
+def test_issue_14_an_apostrophe_tesseract_left_out_is_read_from_the_ink(tmp_path: Path) -> None:
+    text = _scanned_page_text("PMC4737013", 0, tmp_path)
+    assert "Conclusion. Graves' disease can develop after starting" in text
+    assert "Graves disease" not in text
 
 
 @needs_tesseract
