@@ -38,8 +38,11 @@ OCR_MODES: tuple[str, ...] = ("auto", "always", "never")
 OCR_DPI = 300
 #: Tesseract's language pack (Debian: tesseract-ocr-eng).
 OCR_LANGUAGE = "eng"
-#: A word Tesseract is less sure of than this (0-100) is noise in a picture, not text.
+#: A word Tesseract is less sure of than this (0-100) is noise in a picture, not text ...
 MIN_WORD_CONFIDENCE = 20
+#: ... unless it stands in a line of text Tesseract is sure of (the line's median word confidence
+#: at least this): there a word it doubts is a hard word ("Kaposi's", "Graves's"), not noise.
+SURE_LINE_CONFIDENCE = 80
 #: A page's font size as printed, over Tesseract's x_size in points (PDF font boxes are a
 #: little taller than the glyphs Tesseract measures: 10 pt body text has an x_size of 9.1 pt).
 SIZE_PER_X_SIZE = 1.096
@@ -60,6 +63,24 @@ MIN_INK = 4
 #: usual word space, is a word space Tesseract missed.
 WORD_GAP = 0.2
 SPACE_SHARE = 0.75
+#: A character's stem: its columns with at least this share of its darkest column's ink. A
+#: one's top leans left of its stem (its ink there this much more left than right, -1 to 1), and
+#: its foot no more than this either way (a capital I's top is even; a bracket's foot leans).
+ONE_STEM, ONE_FLAG, ONE_FOOT = 0.7, 0.6, 0.5
+#: A one is no taller than this share of the capitals before it (an l rises above them).
+ONE_HEIGHT = 1.04
+#: A mark at a word's end, at least this many pixels clear of the letters before it, this tall
+#: (shares of the font's size), its foot this high above the baseline and its top at least this
+#: high, is an apostrophe.
+APOSTROPHE_GAP = 2
+APOSTROPHE_HEIGHT, APOSTROPHE_FOOT, APOSTROPHE_TOP = (0.15, 0.3), (0.5, 0.8), 0.7
+#: A quote mark at a word's start at least this share of the next letter's height is no quote
+#: mark (quotes are short marks high on the line) but a part of that letter.
+FALSE_QUOTE_HEIGHT = 0.8
+#: A gap in a word's ink at least this share of its size wide between a number and a letter is
+#: the thin space a number and its unit are set apart by ("6.3 cm", "2 mg": read "6.3cm"); the
+#: letters of "5th", "3rd", "20x" stand at most half that from their number.
+NUMBER_GAP = 0.15
 #: Line sizes within these shares below and above the body text's are the body size (capitals
 #: and brackets make Tesseract's estimate of a line high more often than low).
 BODY_SIZE_SLACK = (0.11, 0.16)
@@ -109,6 +130,7 @@ def ocr_page(page: Any, number: int, *, dpi: int = OCR_DPI) -> tuple[PageModel, 
     _snap_sizes(model.words)
     _mark_bold(model.words, grey, scale)
     model.lines = ruling_lines(grey, scale)
+    model.images = _photos(hocr, scale)
     confidence = float(np.mean(confidences)) if confidences else 0.0
     return model, OcrPage(number=number, confidence=round(confidence, 1))
 
@@ -158,8 +180,11 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
         first = True
         line_words = [w for w in span.iter() if w.get("class") == "ocrx_word"]
         space_px = _word_space(line_words)
+        line_confs = [float(m.group(1)) for w in line_words if (m := _CONF.search(w.get("title", "")))]
+        sure_line = bool(line_confs) and float(np.median(line_confs)) >= SURE_LINE_CONFIDENCE
         for w in line_words:
             chars = [(c.text or "", c.get("title", "")) for c in w.iter() if c.get("class") == "ocrx_cinfo"]
+            chars = _no_false_quote(chars)
             text = "".join(t for t, _ in chars) if chars else "".join(w.itertext()).strip()
             wtitle = w.get("title", "")
             wbox = _BBOX.search(wtitle)
@@ -168,7 +193,7 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             if not text or not wbox:
                 continue
             wx0, wy0, wx1, wy1 = (int(v) for v in wbox.groups())
-            if conf < MIN_WORD_CONFIDENCE:
+            if conf < MIN_WORD_CONFIDENCE and not sure_line:
                 continue
             if grey is not None and np.count_nonzero(grey[wy0 : wy1 + 1, wx0 : wx1 + 1] < 128) < MIN_INK:
                 continue  # a word over blank paper (Tesseract fills a wide gap with a dash)
@@ -179,6 +204,10 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                     text, chars = label, []
             confidences.append(conf)
             size_px = line_size or float(wy1 - wy0)
+            if grey is not None and ("I" in text or "]" in text or "l" in text):
+                text = _ones(text, (wx0, wy0, wx1, wy1), grey)
+            if grey is not None and text[-1:].isalpha():
+                text = _apostrophe(text, (wx0, wy0, wx1, wy1), ly1 + offset, size_px, grey)
             if grey is not None and "-" in text and len(chars) == len(text):
                 text = _dashes(text, chars, ly1 + offset, size_px, grey)
             size = size_px * scale * SIZE_PER_X_SIZE
@@ -187,9 +216,12 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
             baseline_px = ly1 + offset + slope * (lx1 - lx0) / 2
             baseline = baseline_px * scale
             pieces = [(text, wx0, wx1)]
-            if grey is not None and space_px and len(chars) == len(text) > 1:
-                min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px)
-                pieces = _cut_at_spaces(text, chars, (wx0, wy0, wx1, wy1), min_gap, grey)
+            if grey is not None and len(chars) == len(text) > 1:
+                # words run together over a space only where the line's spaces are known
+                min_gap = max(WORD_GAP * size_px, SPACE_SHARE * space_px) if space_px else float("inf")
+                pieces = _cut_at_spaces(
+                    text, chars, (wx0, wy0, wx1, wy1), (min_gap, NUMBER_GAP * size_px), grey
+                )
             for piece, px0, px1 in pieces:
                 words.append(
                     {
@@ -207,7 +239,87 @@ def _hocr_words(hocr: str, scale: float, grey: Any = None) -> tuple[list[Word], 
                         "confidence": conf,
                     }
                 )
+    _as_printed(words)  # in Tesseract's reading order: "13.8" ends a line, "x 1000/uL" starts the next
     return words, confidences
+
+
+_X_BOX = re.compile(r"x_bboxes (\d{1,6}) (\d{1,6}) (\d{1,6}) (\d{1,6})")
+
+
+def _char_height(title: str) -> int:
+    m = _X_BOX.search(title)
+    return int(m.group(4)) - int(m.group(2)) if m else 0
+
+
+def _no_false_quote(chars: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A word's characters without a single quote mark Tesseract read at its start where none
+    is (the serif of a "T" at a line's start: "‘The"): a quote mark is a short mark high on the
+    line, so one as tall as the letter after it is a part of that letter. (Double quotes are
+    read right: their marks are two.)"""
+    if len(chars) > 1 and chars[0][0] in ("‘", "'") and chars[1][0].isalpha():
+        mark, letter = _char_height(chars[0][1]), _char_height(chars[1][1])
+        if letter and mark >= FALSE_QUOTE_HEIGHT * letter:
+            return chars[1:]
+    return chars
+
+
+# a number ("4.3", "101", "(1.0-5.0"), a number with its unit ("4.3 cm"), a number starting a word
+_ENDS_NUMBER = re.compile(r"[0-9](?:[.,][0-9]{1,6})?[)\]]?$")
+_STARTS_NUMBER = re.compile(r"[(\[]?[0-9]")
+# a micro unit read with a Latin letter for its mu ("ug/mL", "wg/mL", "ymol/L", "uL"): u, w and
+# y are no unit prefixes (p, pico, is one, so "pg" is left alone)
+_MICRO_UNIT = re.compile(r"([(]?)[uwy]((?:g|mol|L|m|U|IU)(?:/[A-Za-z]{1,4})?[),.;:]{0,3})")
+_PER_MICROLITRE = re.compile(r"(?<=[0-9A-Za-z]/)[uwy](?=L(?![A-Za-z]))")
+# a citation's bracket read as a brace or parenthesis: "{11]", "(21]"
+_CITATION_OPEN = re.compile(r"[{(](?=[0-9][0-9,–-]{0,20}\])")
+# "l" between digits or brackets, which no word has: "[ll]", "ll-14", "l(a)" are "[11]", "11-14", "1(a)"
+_L_FOR_ONE = re.compile(r"(?:^|(?<=[\[(<>≤≥0-9–-]))l{1,3}(?=[\]),0-9–-]|\([a-z]\)|$)")
+
+
+def _as_printed(line: list[Word]) -> None:
+    """Characters Tesseract's English model misreads in medical text, told by their context in
+    the page's words (in reading order) where that context leaves one reading: the multiplication sign, which it reads
+    "x" ("3.5 x 4 cm", "4.3 cm x 4.0 cm", "6.2 x 10"), mu read as u, w or y before a unit after
+    a number ("12.6 wg/mL", "1000/uL"), a one read as "l" among digits ("[ll]", "l(a)") and a
+    citation's opening bracket read as a brace ("{11]")."""
+    texts = [w["text"] for w in line]
+    for i, text in enumerate(texts):
+        new = text
+        before = texts[i - 1] if i else ""
+        after = texts[i + 1] if i + 1 < len(texts) else ""
+        if text in ("x", "X") and _STARTS_NUMBER.match(after):
+            two_back = texts[i - 2] if i > 1 else ""
+            if _ENDS_NUMBER.search(before) or (before.isalpha() and len(before) <= 3 and _ENDS_NUMBER.search(two_back)):
+                new = "×"
+        elif _ENDS_NUMBER.search(before) and (m := _MICRO_UNIT.fullmatch(text)):
+            new = m.group(1) + "μ" + m.group(2)
+        if "/" in new:
+            new = _PER_MICROLITRE.sub("μ", new)
+        if "l" in new and not new.isalpha():
+            new = _L_FOR_ONE.sub(lambda m: "1" * len(m.group(0)), new)
+        elif new in ("l", "ll") and (_ENDS_NUMBER.search(before) or _STARTS_NUMBER.match(after)):
+            new = "1" * len(new)
+        if "]" in new:
+            new = _CITATION_OPEN.sub("[", new)
+        line[i]["text"] = new
+
+
+def _photos(hocr: str, scale: float) -> list[Drawing]:
+    """The areas Tesseract found to be pictures (its ``ocr_photo`` blocks), in points, as the
+    images of a born-digital page: the layout drops the words printed inside a figure (panel
+    letters, scale bars) as it does there."""
+    import xml.etree.ElementTree as ET
+
+    out: list[Drawing] = []
+    for e in ET.fromstring(hocr).iter():
+        if e.get("class") != "ocr_photo":
+            continue
+        box = _BBOX.search(e.get("title", ""))
+        if not box:
+            continue
+        x0, y0, x1, y1 = (int(v) * scale for v in box.groups())
+        out.append({"x0": x0, "x1": x1, "top": y0, "bottom": y1, "object_type": "image"})
+    return out
 
 
 # "FIGURE"/"TABLE" set in small capitals, as Tesseract reads them ("FicurE", "TaBLe", "Ficure")
@@ -221,6 +333,99 @@ def _label(text: str) -> str | None:
     if not m or text in ("Figure", "Figures", "Table", "Tables", "FIGURE", "TABLE"):
         return None
     return ("Figure" if m.group(1).lower().startswith("fi") else "Table") + m.group(2).lower()
+
+
+# where a one is read as a capital I, an l or a bracket: an acronym's number ("PHAI", "PHA]"
+# for PHA1, "Tl" for T1), an ordinal ("Ist"), a figure's panel ("I(a)")
+_ACRONYM_ONE = re.compile(r"[(]?[A-Z]{1,6}([I\]l])[).,;:]{0,3}")
+_ROMAN = re.compile(r"[IVX]{1,6}")
+_FIRST_ONE = re.compile(r"[(]?(I)(?:st|\([a-z]\))[).,;:]{0,3}")
+
+
+def _ones(text: str, box: tuple[int, int, int, int], grey: Any) -> str:
+    """A one Tesseract read as "I", "l" or "]" where a number stands ("PHAI", "PHA]", "Tl", "Ist",
+    "I(a)"), told by its ink: a one's top bends to the left (its flag), a capital I's serifs
+    reach both ways, and a one stands on a foot even on both sides, a bracket's foot only to
+    the left; an l has a one's flag and foot but stands taller than the capitals before it
+    (a one is as tall as they are: "Tl", "HCl" keep their l). The character is found as a blot of ink counted from the word's end (or start), not by
+    Tesseract's character boxes, which are often a letter off."""
+    from scipy import ndimage
+
+    m = _ACRONYM_ONE.fullmatch(text) or _FIRST_ONE.fullmatch(text)
+    if not m or (m.group(1) == "]" and "[" in text):
+        return text
+    i = m.start(1)
+    if m.group(1) == "l" and _ROMAN.fullmatch(text[:i].lstrip("(")):
+        return text  # "Il": a roman two
+    x0, y0, x1, y1 = box
+    word = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    labels, n = ndimage.label(word)
+    blots = sorted(
+        (sl[1].start, k) for k, sl in enumerate(ndimage.find_objects(labels), 1)
+        if sl is not None and np.count_nonzero(labels[sl] == k) >= MIN_INK
+    )
+    # the blots of the characters on the far side of it: one each, two for a colon's dots
+    if m.re is _ACRONYM_ONE:
+        skip = sum(2 if ch in ":;" else 1 for ch in text[i + 1 :])
+        pick = len(blots) - 1 - skip
+    else:
+        pick = i
+    if not 0 <= pick < len(blots):
+        return text
+    boxes = ndimage.find_objects(labels)
+    k = blots[pick][1]
+    sl = boxes[k - 1]
+    patch = labels[sl] == k
+    h = patch.shape[0]
+    if h < 8:
+        return text
+    if m.group(1) == "l":
+        first = 1 if text.startswith("(") else 0
+        capitals = [boxes[j - 1][0].stop - boxes[j - 1][0].start for _x, j in blots[first:pick]]
+        if not capitals or h > ONE_HEIGHT * max(capitals):
+            return text
+    cols = patch.sum(axis=0)
+    stem = np.nonzero(cols >= ONE_STEM * cols.max())[0]
+    left, right = int(stem.min()), int(stem.max()) + 1
+
+    def lean(band: Any) -> float:
+        lo, hi = int(band[:, :left].sum()), int(band[:, right:].sum())
+        return (lo - hi) / (lo + hi + 1)
+
+    if lean(patch[: max(h // 4, 1)]) >= ONE_FLAG and abs(lean(patch[h - max(h // 5, 1) :])) <= ONE_FOOT:
+        return text[:i] + "1" + text[i + 1 :]
+    return text
+
+
+def _apostrophe(text: str, box: tuple[int, int, int, int], baseline_px: float, size_px: float, grey: Any) -> str:
+    """A word with the apostrophe Tesseract left out at its end ("Graves" for "Graves’"): the
+    word's last blot of ink stands clear of the letters before it, a short mark hanging from
+    the capitals' height with its foot above the small letters' (the ear of an r, the hook of
+    an f, the arm of a T broken off by a thin stroke are shorter or lower)."""
+    from scipy import ndimage
+
+    x0, y0, x1, y1 = box
+    word = grey[y0 : y1 + 1, x0 : x1 + 1] < 128
+    labels, _n = ndimage.label(word)
+    blots = [
+        (sl, k) for k, sl in enumerate(ndimage.find_objects(labels), 1)
+        if sl is not None and np.count_nonzero(labels[sl] == k) >= MIN_INK
+    ]
+    if len(blots) < 2:
+        return text
+    last, _k = max(blots, key=lambda b: b[0][1].stop)
+    before = max(sl[1].stop for sl, _ in blots if sl is not last)
+    height = (last[0].stop - last[0].start) / size_px
+    foot = (baseline_px - y0 - last[0].stop) / size_px  # above the baseline, in sizes
+    top = (baseline_px - y0 - last[0].start) / size_px
+    if (
+        last[1].start - before >= APOSTROPHE_GAP
+        and APOSTROPHE_HEIGHT[0] <= height <= APOSTROPHE_HEIGHT[1]
+        and APOSTROPHE_FOOT[0] <= foot <= APOSTROPHE_FOOT[1]
+        and top >= APOSTROPHE_TOP
+    ):
+        return text + "’"
+    return text
 
 
 def _dashes(text: str, chars: list[tuple[str, str]], baseline_px: float, size_px: float, grey: Any) -> str:
@@ -268,20 +473,26 @@ _X_BBOXES = re.compile(r"x_bboxes (\d{1,6}) \d{1,6} (\d{1,6}) \d{1,6}")
 
 
 def _cut_at_spaces(
-    text: str, chars: list[tuple[str, str]], box: tuple[int, int, int, int], min_gap: float, grey: Any
+    text: str,
+    chars: list[tuple[str, str]],
+    box: tuple[int, int, int, int],
+    min_gaps: tuple[float, float],
+    grey: Any,
 ) -> list[tuple[str, int, int]]:
-    """A word cut where its ink has a gap as wide as a word space (``min_gap`` pixels: "anda"
-    -> "and", "a"): Tesseract's language model sometimes runs two words together over a tight
-    space. Only between two letters (the gaps of digits and of punctuation are too like word
-    spaces: "5 1", "[12]"); the cut falls between the characters on either side of the gap
-    (by their boxes)."""
+    """A word cut where its ink has a gap as wide as a space (``min_gaps``: pixels between two
+    letters, and between a number and a letter): Tesseract's language model sometimes runs two
+    words together over a tight space ("anda" -> "and", "a"), and a number with its unit over a
+    thin one ("6.3cm" -> "6.3", "cm"). Not between digits nor at punctuation (their gaps are
+    too like spaces: "5 1", "[12]"); the cut falls between the characters on either side of the
+    gap (by their boxes)."""
     x0, y0, x1, y1 = box
     # any trace of ink (the faint end of a thin stroke too) is no gap
     patch = grey[y0 : y1 + 1, x0 : x1 + 1] < 208
     if patch.size == 0:
         return [(text, x0, x1)]
     blank = ~patch.any(axis=0)
-    min_gap = max(min_gap, 2.0)
+    letters_gap, number_gap = (max(g, 2.0) for g in min_gaps)
+    least = min(letters_gap, number_gap)
     centres: list[float] = []
     for _t, title in chars:
         m = _X_BBOXES.search(title)
@@ -294,16 +505,13 @@ def _cut_at_spaces(
         if is_blank:
             run += 1
             continue
-        if run >= min_gap and run < i:  # a gap inside the word, not at its edges
+        if run >= least and run < i:  # a gap inside the word, not at its edges
             start, end = x0 + i - run, x0 + i
             index = sum(1 for c in centres if c < (start + end) / 2)
-            if (
-                0 < index < len(text)
-                and text[index - 1].isalpha()
-                and text[index].isalpha()
-                and (not cuts or index > cuts[-1][0])
-            ):
-                cuts.append((index, start, end))
+            if 0 < index < len(text) and (not cuts or index > cuts[-1][0]) and text[index].isalpha():
+                before = text[index - 1]
+                if (before.isalpha() and run >= letters_gap) or (before.isdigit() and run >= number_gap):
+                    cuts.append((index, start, end))
         run = 0
     if not cuts:
         return [(text, x0, x1)]

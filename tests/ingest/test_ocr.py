@@ -265,3 +265,111 @@ def test_issue_14_a_poor_hidden_ocr_layer_is_read_again(tmp_path: Path) -> None:
     doc = ingest.read(path)
     assert [p.number for p in doc.ocr_pages] == [1]
     assert "gastrointestinal stromal tumor" in doc.text
+
+
+# -- what OCR misreads, read as printed (issue 14: "paragraphs whole" on the scans) -------------
+
+_PAGE_TEXTS: dict[tuple[str, int], str] = {}
+_STRAIGHT_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def _scanned_page_text(name: str, index: int, tmp_path: Path) -> str:
+    """The text read by OCR from a 200 dpi scan of one page of a corpus PDF (made and read once
+    a session), whitespace and quotes as ``make reading`` compares them."""
+    import unicodedata
+
+    import pypdfium2 as pdfium
+
+    key = (name, index)
+    if key not in _PAGE_TEXTS:
+        source = pdfium.PdfDocument(str(CORPUS / "pdfs" / f"{name}.pdf"))
+        page = pdfium.PdfDocument.new()
+        try:
+            page.import_pages(source, [index])
+            one = tmp_path / f"{name}-{index}.pdf"
+            page.save(str(one))
+        finally:
+            page.close()
+            source.close()
+        doc = ingest.read(scan_pdf(one, tmp_path / f"{name}-{index}.scan.pdf", dpi=200))
+        assert [p.number for p in doc.ocr_pages] == [1]
+        text = unicodedata.normalize("NFKC", doc.text).translate(_STRAIGHT_QUOTES)
+        _PAGE_TEXTS[key] = " ".join(text.split())
+    return _PAGE_TEXTS[key]
+
+
+@needs_tesseract
+def test_issue_14_a_word_tesseract_doubts_in_a_line_it_is_sure_of_is_kept(tmp_path: Path) -> None:
+    # Tesseract gives "Kaposi's" a confidence of 13 and 0 in lines of 96: a hard word, not noise
+    text = _scanned_page_text("PMC4736318", 0, tmp_path)
+    assert "disseminated cutaneous Kaposi's sarcoma (KS)" in text
+
+
+@needs_tesseract
+def test_issue_14_a_number_and_its_unit_are_two_words(tmp_path: Path) -> None:
+    # a thin space between number and unit that Tesseract reads as none ("14.5cm.")
+    text = _scanned_page_text("PMC4738733", 0, tmp_path)
+    assert "splenomegaly at 14.5 cm." in text
+    assert not re.search(r"\d(cm|mg|mL)\b", text)
+
+
+@needs_tesseract
+def test_issue_14_multiplication_sign_and_mu_are_read_as_printed(tmp_path: Path) -> None:
+    # "×" read "x", "μ" read "u" or "w": "101 x 1000/wL."
+    text = _scanned_page_text("PMC4738733", 1, tmp_path)
+    assert "platelets of 101 × 1000/μL. The peripheral" in text
+    assert "dropped from 101 × 1000/μL to 56 × 1000/μL despite" in text
+    assert not re.search(r"\d x \d", text) and "/uL" not in text and "/wL" not in text
+
+
+@needs_tesseract
+def test_issue_14_a_one_read_as_capital_i_or_l_is_told_by_its_ink(tmp_path: Path) -> None:
+    # "PHA1", "T1" set in a font whose 1 Tesseract reads "I", "]" or "l"; the 1's flag tells it
+    text = _scanned_page_text("PMC4745294", 0, tmp_path)
+    assert "In contrast, systemic PHA1 has an autosomal recessive (AR) pattern" in text
+    assert "it was found that the hyperkalemia was due to PHA1 rather than CAH." in text
+    assert "PHA1. Two years later" in text  # the stop after it is not taken for its foot
+    assert not re.search(r"PHA[I\]l]", text)
+    # a capital I stays one: its serifs reach both ways
+    assert "In contrast" in text and "(AR)" in text
+    text = _scanned_page_text("PMC4736393", 0, tmp_path)
+    assert "grey matter on T1 weighted images" in text
+
+
+@needs_tesseract
+def test_issue_14_an_apostrophe_tesseract_left_out_is_read_from_the_ink(tmp_path: Path) -> None:
+    text = _scanned_page_text("PMC4737013", 0, tmp_path)
+    assert "Conclusion. Graves' disease can develop after starting" in text
+    assert "Graves disease" not in text
+
+
+@needs_tesseract
+def test_issue_14_a_serif_is_no_opening_quote(tmp_path: Path) -> None:
+    # the serif of a "T" at a line's start was read as a quote mark: "‘The patient's"
+    text = _scanned_page_text("PMC4735920", 0, tmp_path)
+    assert "and naproxen. The patient's coma resolved" in text
+
+
+@needs_tesseract
+@pytest.mark.parametrize(("name", "index"), [("PMC4736318", 1), ("PMC4736393", 2), ("PMC4735921", 1)])
+def test_issue_14_panel_letters_inside_a_figure_are_not_text(name: str, index: int, tmp_path: Path) -> None:
+    # Tesseract's picture areas are the page's images: their panel letters "(b)", "(c) (d)" do
+    # not run into the paragraphs beside them ("trunk. (b) She was also HIV")
+    text = _scanned_page_text(name, index, tmp_path)
+    assert not re.search(r"(?<![\w)])\([a-e]\)", text)
+
+
+def test_issue_14_ocr_confusions_are_read_as_printed_only_where_unambiguous() -> None:
+    from extract.ingest.ocr import _as_printed
+
+    def read(text: str) -> str:
+        words = [{"text": t} for t in text.split()]
+        _as_printed(words)
+        return " ".join(w["text"] for w in words)
+
+    assert read("measuring 3.5 x 4 cm") == "measuring 3.5 × 4 cm"
+    assert read("4.3 cm x 4.0 cm x 4.5 cm") == "4.3 cm × 4.0 cm × 4.5 cm"
+    assert read("12.6 wg/mL (1.0-5.0 ug/mL) and 43 cells/uL.") == "12.6 μg/mL (1.0-5.0 μg/mL) and 43 cells/μL."
+    assert read("[ll] and ll–14 and Figures l(a) and {11], (<l mm)") == "[11] and 11–14 and Figures 1(a) and [11], (<1 mm)"
+    # no number on both sides, a real prefix (pico), a word: left alone
+    assert read("the x axis, 5 pg/mL, all l will, 20x") == "the x axis, 5 pg/mL, all l will, 20x"
