@@ -201,24 +201,38 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
 
 
 def _group_rows(words: list[Word]) -> list[list[Word]]:
-    # 1. tight rows: about one size, one baseline, not overlapping
+    # 1. tight rows: about one size, one baseline, not overlapping (a word joins the first of
+    # the last eight rows, newest first, that takes it; none past a row it lies too far below)
     rows: list[_Row] = []
-    for line, w in sorted(((baseline(w), w) for w in words), key=lambda lw: (lw[0], lw[1]["x0"])):
+    lines = [float(w["bottom"] if (v := w.get("baseline")) is None else v) for w in words]
+    for i in sorted(range(len(words)), key=lambda i: (lines[i], words[i]["x0"])):
+        w = words[i]
+        line = lines[i]
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
         placed: _Row | None = None
-        for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
+        n = len(rows)
+        for k in range(n - 1, max(n - 8, -1), -1):
             row = rows[k]
             rsize = row.size
-            tol = 0.15 * min(size, rsize)
-            if line - row.base > tol:
+            small, large = (size, rsize) if size < rsize else (rsize, size)
+            tol = 0.15 * small
+            shift = line - row.base
+            if shift > tol:
                 break
-            if abs(line - row.base) <= tol and min(size, rsize) >= 0.85 * max(size, rsize):
-                limit = _overlap(size, rsize)
-                x0, x1 = w["x0"], w["x1"]
+            if -shift <= tol and small >= 0.85 * large:
+                limit = 0.2 * small  # _overlap(size, rsize)
+                if limit < 0.5:
+                    limit = 0.5
+                x0 = w["x0"]
                 # (a word right of every word of the row overlaps none of them)
-                if row.right - x0 <= limit or not any(
-                    min(m["x1"], x1) - max(m["x0"], x0) > limit for m in row.words
-                ):
+                if row.right - x0 <= limit:
+                    placed = row
+                    break
+                x1 = w["x1"]
+                for m in row.words:
+                    if min(m["x1"], x1) - max(m["x0"], x0) > limit:
+                        break
+                else:
                     placed = row
                     break
         if placed is not None:
@@ -241,9 +255,9 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                 stray.join(w)
         if stray is not None:
             kept.append(stray)
-    out = [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
-    out.sort(key=lambda r: min(w["top"] for w in r))
-    return out
+    # (a kept row's top is the highest top of its words)
+    kept.sort(key=lambda r: r.top)
+    return [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
 
 
 def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
@@ -376,39 +390,52 @@ def join_words(words: list[Word]) -> str:
             k = min(max(int((centre - host["x0"]) / width), 0), len(text) - 1)
             texts[id(host)] = text[: k + 1] + a["text"] + text[k + 1 :]
         words = [{**w, "text": texts[id(w)]} for w in words]
-    parts: list[str] = []
-    prev: Word | None = None
-    for w in words:
-        if prev is not None:
-            gap = w["x0"] - prev["x1"]
-            size = min(w.get("size", 10.0), prev.get("size", 10.0))
-            # a space the source saw after the word (see extract.ingest.page) is a space
-            if gap > 0.12 * size or (prev.get("space_after") and gap > -0.1 * size):
-                parts.append(" ")
+    if not words:
+        return ""
+    first = words[0]
+    parts = [first["text"]]
+    prev_size, prev_x1, prev_space = first.get("size", 10.0), first["x1"], first.get("space_after")
+    for w in words[1:]:
+        size = w.get("size", 10.0)
+        small = size if size < prev_size else prev_size
+        gap = w["x0"] - prev_x1
+        # a space the source saw after the word (see extract.ingest.page) is a space
+        if gap > 0.12 * small or (prev_space and gap > -0.1 * small):
+            parts.append(" ")
         parts.append(w["text"])
-        prev = w
+        prev_size, prev_x1, prev_space = size, w["x1"], w.get("space_after")
     return normalise("".join(parts)).strip()
 
 
 def _line_from_words(words: list[Word], page: int, column: int) -> Line:
-    sizes = [w.get("size", 10.0) for w in words]
-    rounded = [round(v, 1) for v in sizes]
-    nchars = [len(w["text"]) for w in words]
+    rounded: list[float] = []
     # the size of the line is the size of most of its characters (superscripts are few)
-    size_count: Counter[float] = Counter()
-    bold_chars = 0
-    for w, r, n in zip(words, rounded, nchars):
-        size_count[r] += n
+    size_count: dict[float, int] = {}
+    bold_chars = chars = 0
+    for w in words:
+        n = len(w["text"])
+        r = round(w.get("size", 10.0), 1)
+        rounded.append(r)
+        size_count[r] = size_count.get(r, 0) + n
+        chars += n
         if is_bold_font(w.get("fontname", "")):
             bold_chars += n
-    size = size_count.most_common(1)[0][0] if size_count else (median(sizes) if sizes else 10.0)
+    # (the first of the commonest, as Counter.most_common(1) gives it)
+    size = (
+        max(size_count, key=size_count.__getitem__)
+        if size_count
+        else (median([w.get("size", 10.0) for w in words]) if words else 10.0)
+    )
     main = [w for w, r in zip(words, rounded) if r >= size - 0.5] or words
     raw_last = words[-1]["text"]
     pieces: list[list[Word]] = [[words[0]]]
-    for a, b in pairwise(words):
-        if b["x0"] - a["x1"] > 2 * size:
+    wide = 2 * size
+    prev_x1 = words[0]["x1"]
+    for b in words[1:]:
+        if b["x0"] - prev_x1 > wide:
             pieces.append([])
         pieces[-1].append(b)
+        prev_x1 = b["x1"]
     text = join_words(words)
     return Line(
         page=page,
@@ -417,7 +444,7 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
         top=min(w["top"] for w in main),
         bottom=max(w["bottom"] for w in main),
         size=size,
-        bold=bold_chars > 0.6 * sum(nchars),
+        bold=bold_chars > 0.6 * chars,
         text=text,
         column=column,
         ends_soft_hyphen=raw_last.endswith("\u00ad"),

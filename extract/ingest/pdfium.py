@@ -174,7 +174,8 @@ class _Chars:
             start = same + 1
         return out
 
-    def font(self, index: int, view: Matrix) -> _Font:
+    def font(self, index: int, view: Matrix) -> tuple[float, str, bool, Matrix, float]:
+        """(size as shown, name, upright, matrix, size set) of the character's font."""
         calls, handle = self.calls, self.handle
         m = self._matrix
         m[:] = [0.0] * 6
@@ -188,8 +189,7 @@ class _Chars:
         upright = a * d > 0 and b * c <= 0  # pdfminer's test
         # the size pdfminer gives: the height of the character's box
         size = set_size * (abs(d) if upright and b == 0 else math.hypot(c, d))
-        return _Font(size=size, fontname=name.value.decode("utf-8", "replace"), upright=upright,
-                     matrix=matrix, set_size=set_size)
+        return size, name.value.decode("utf-8", "replace"), upright, matrix, set_size
 
     def origin(self, index: int) -> tuple[float, float] | None:
         """The character's origin on its baseline (PDF space), or None."""
@@ -254,23 +254,28 @@ def page_words(
     _, first, inverse = np.unique(object_of, return_index=True, return_inverse=True)
     fonts: list[_Font] = []
     key_of: dict[tuple[float, str, bool], int] = {}
-    key_by_object = np.full(len(first), -1, dtype=np.int64)
-    line_by_object = np.zeros(len(first))
+    firsts = first.tolist()
+    has_object = object_of[first].tolist()
+    key_list = [-1] * len(firsts)
+    line_list = [0.0] * len(firsts)
     a, b, c, d, e, f = view
     for u in np.argsort(first, kind="stable").tolist():  # in the order PDFium meets them
-        i = int(first[u])
-        if not object_of[i]:
+        i = firsts[u]
+        if not has_object[u]:
             continue  # no box for this character
-        font = chars.font(i, view)
-        fkey = (round(font.size, 4), font.fontname, font.upright)
+        size, fontname, upright, matrix, set_size = chars.font(i, view)
+        fkey = (round(size, 4), fontname, upright)
         k = key_of.get(fkey)
         if k is None:
             k = key_of[fkey] = len(fonts)
-            fonts.append(font)
-        key_by_object[u] = k
+            fonts.append(_Font(size=size, fontname=fontname, upright=upright, matrix=matrix,
+                               set_size=set_size))
+        key_list[u] = k
         xy = chars.origin(i)
         if xy is not None:
-            line_by_object[u] = page_top - (b * xy[0] + d * xy[1] + f)
+            line_list[u] = page_top - (b * xy[0] + d * xy[1] + f)
+    key_by_object = np.array(key_list, dtype=np.int64)
+    line_by_object = np.array(line_list, dtype=np.float64)
     keys = key_by_object[inverse]
     present = np.flatnonzero(keys >= 0)
     if not len(present):
@@ -428,19 +433,20 @@ def page_words(
     wbottom = np.maximum.reduceat(sbottom, starts).tolist()
     wkey = skey[starts].tolist()
     wbase = baseline[seq[starts]].tolist()
-    bounds = [*starts.tolist(), len(seq)]
-    words: list[Word] = []
-    for j in range(len(starts)):
-        f = fonts[wkey[j]]
-        word = ordered_text[bounds[j] : bounds[j + 1]]
-        if surrogates:
-            word = word.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-        words.append({
-            "text": word,
-            "x0": wx0[j], "x1": wx1[j], "top": wtop[j], "bottom": wbottom[j],
-            "baseline": wbase[j], "size": f.size, "fontname": f.fontname, "upright": True,
-            "space_after": spaces_after[j],
-        })
+    bounds = starts.tolist()
+    texts = [ordered_text[i:j] for i, j in zip(bounds, [*bounds[1:], len(seq)])]
+    if surrogates:
+        texts = [t.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace") for t in texts]
+    font_size = [f.size for f in fonts]
+    font_name = [f.fontname for f in fonts]
+    words: list[Word] = [
+        {
+            "text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "baseline": base,
+            "size": font_size[k], "fontname": font_name[k], "upright": True, "space_after": after,
+        }
+        for text, x0, x1, top, bottom, base, k, after
+        in zip(texts, wx0, wx1, wtop, wbottom, wbase, wkey, spaces_after)
+    ]
     return words, sideways
 
 
