@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from operator import attrgetter, itemgetter
 from statistics import median
 from typing import Any
 
@@ -211,7 +212,7 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
         placed: _Row | None = None
         n = len(rows)
-        for k in range(n - 1, max(n - 8, -1), -1):
+        for k in range(n - 1, n - 8 if n > 7 else -1, -1):
             row = rows[k]
             rsize = row.size
             small, large = (size, rsize) if size < rsize else (rsize, size)
@@ -235,18 +236,40 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                 else:
                     placed = row
                     break
-        if placed is not None:
-            placed.add(w, line)
-        else:
+        if placed is None:
             rows.append(_Row(line, size, w, line))
+            continue
+        # the row's facts for _near_rows
+        placed.words.append(w)
+        if w["top"] < placed.top:
+            placed.top = w["top"]
+        if w["x1"] > placed.right:
+            placed.right = w["x1"]
+        bottom = w["bottom"]
+        if bottom < placed.low:
+            placed.low = bottom
+        if bottom > placed.high:
+            placed.high = bottom
+        if line < placed.lines[0]:
+            placed.lines[0] = line
+        if line > placed.lines[1]:
+            placed.lines[1] = line
+        size = w.get("size", 10.0)
+        if size > placed.big:
+            placed.big = size
     # 2. rows with many words host the stray words of the others
     rows.sort(key=lambda r: (-len(r.words), -r.size))
     kept: list[_Row] = []
     for row in rows:
-        stray: _Row | None = None
         near = _near_rows(row, kept)
+        if not near:
+            # no row can host a word of it: the row is kept as it is (its first word's base,
+            # size and bottom, its highest top: what a kept row is asked)
+            kept.append(row)
+            continue
+        stray: _Row | None = None
         for w in row.words:
-            host = _host_row(w, near) if near else None
+            host = _host_row(w, near)
             if host is not None:
                 host.join(w)
             elif stray is None:
@@ -256,8 +279,13 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
         if stray is not None:
             kept.append(stray)
     # (a kept row's top is the highest top of its words)
-    kept.sort(key=lambda r: r.top)
-    return [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
+    kept.sort(key=_TOP)
+    return [sorted(r.words, key=_X0) for r in kept]
+
+
+_TOP = attrgetter("top")
+_X0 = itemgetter("x0")
+_TEXT = itemgetter("text")
 
 
 def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
@@ -267,7 +295,7 @@ def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
     top, bottom, low = row.top, row.high, row.low
     reach = 0.35 * row.big
     first, last = row.lines[0] - reach, row.lines[1] + reach
-    accents = any(w["text"] in _SPACING_ACCENTS for w in row.words)
+    accents = any(map(_SPACING_ACCENTS.__contains__, map(_TEXT, row.words)))
     return [
         r
         for r in kept
@@ -301,26 +329,6 @@ class _Row:
         self.words.append(w)
         if w["top"] < self.top:
             self.top = w["top"]
-
-    def add(self, w: Word, line: float | None = None) -> None:
-        self.words.append(w)
-        if w["top"] < self.top:
-            self.top = w["top"]
-        if w["x1"] > self.right:
-            self.right = w["x1"]
-        bottom = w["bottom"]
-        if bottom < self.low:
-            self.low = bottom
-        if bottom > self.high:
-            self.high = bottom
-        line = baseline(w) if line is None else line
-        if line < self.lines[0]:
-            self.lines[0] = line
-        if line > self.lines[1]:
-            self.lines[1] = line
-        size = w.get("size", 10.0)
-        if size > self.big:
-            self.big = size
 
 
 def _overlap(size: float, other: float) -> float:
@@ -361,7 +369,8 @@ def _host_row(w: Word, rows: list[_Row]) -> _Row | None:
         else:
             # a word of the row's size whose baseline is a little off (another font)
             shift = abs(line - r.base)
-            if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
+            small, large = (size, rsize) if size < rsize else (rsize, size)
+            if shift > 0.35 * small or small < 0.85 * large:
                 continue
             gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row)
             limit = _overlap(size, rsize)

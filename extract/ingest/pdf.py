@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ def read_pdf(path: Path, *, max_pages: int, ocr: OcrMode = "auto") -> Document:
             scanned = {p.number for p in reader.ocr_pages}
             snap_sizes([m for m in models if m.number in scanned])
         for model in models:
-            chars += sum(len(w["text"]) for w in model.words)
+            chars += sum(map(len, map(itemgetter("text"), model.words)))
             chars += sum(1 for c in model.sideways if c["text"].strip())
             try:
                 pages.append(read_page(model))
@@ -224,14 +225,11 @@ def plumber_pages(path: Path, warnings: list[str]) -> Iterator[PageModel]:
 
 def read_page(page: PageModel) -> _PageRead:
     """A page model's lines in reading order and its tables (the layout analysis)."""
+    width, height = page.width, page.height
     words = [
         w
         for w in page.words
-        if w["text"].strip()
-        and w["x1"] > 0
-        and w["x0"] < page.width
-        and w["bottom"] > 0
-        and w["top"] < page.height
+        if w["text"].strip() and w["x1"] > 0 and w["x0"] < width and w["bottom"] > 0 and w["top"] < height
     ]
     sizes: Counter[float] = Counter()
     for w in words:
@@ -341,8 +339,7 @@ class Hyphenation:
         self.bound_prefixes = set(conf["bound_prefixes"])
         self.word_endings = tuple(conf["word_endings"])
         self.suffix_starts = tuple(sorted(conf["suffix_starts"], key=len, reverse=True))
-        self.words: Counter[str] = Counter()
-        self.compounds: Counter[str] = Counter()
+        kept: list[str] = []
         after_break = False
         for line in lines:
             tokens = _TOKEN.findall(line.text)
@@ -353,14 +350,15 @@ class Hyphenation:
             if breaks and tokens:
                 tokens = tokens[:-1]
             after_break = breaks
-            for tok in tokens:
-                low = tok.lower()
-                if "-" in low:
-                    self.compounds[low] += 1
-                    for part in low.split("-"):
-                        self.words[part] += 1
-                else:
-                    self.words[low] += 1
+            kept.extend(tokens)
+        # (a token is letters, apostrophes and hyphens: lowercased one by one or all at once,
+        # the same)
+        lows = " ".join(kept).lower().split(" ") if kept else []
+        compounds = [low for low in lows if "-" in low]
+        self.compounds: Counter[str] = Counter(compounds)
+        self.words: Counter[str] = Counter(low for low in lows if "-" not in low)
+        for low in compounds:
+            self.words.update(low.split("-"))
 
     def _known(self, word: str) -> bool:
         """A word of this document (or its plural / singular)."""

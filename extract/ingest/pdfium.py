@@ -84,6 +84,16 @@ class _Calls:
         self.font_info = bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
         #: (textpage, int index) -> double
         self.font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
+        #: (FPDF_PAGEOBJECT path) -> int
+        self.count_segments = bare(raw.FPDFPath_CountSegments, i)
+        #: (FPDF_PAGEOBJECT path, int index) -> FPDF_PATHSEGMENT (None for none)
+        self.path_segment = bare(raw.FPDFPath_GetPathSegment, vp)
+        #: (FPDF_PATHSEGMENT, float* x, float* y) -> bool
+        self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i)
+        #: (FPDF_PATHSEGMENT) -> int
+        self.segment_type = bare(raw.FPDFPathSegment_GetType, i)
+        #: (FPDF_PATHSEGMENT) -> bool
+        self.segment_close = bare(raw.FPDFPathSegment_GetClose, i)
 
 
 @cache
@@ -498,21 +508,22 @@ def _box(points: list[tuple[float, float]], page_top: float) -> Drawing:
 
 def _path_shapes(obj: Any, ctm: Matrix) -> list[tuple[str, list[tuple[float, float]]]]:
     """A path's subpaths as pdfminer sees them: (shape, points), shape a string of m, l, c, h."""
-    import pypdfium2.raw as raw
-
     m = _mult(_matrix(obj), ctm)
     a, b, c, d, e, f = m
-    x, y = ctypes.c_float(), ctypes.c_float()
+    calls = _calls()
+    path = ctypes.c_void_p(_handle(obj))
+    xy = (ctypes.c_float * 2)()  # (a point a segment fails to give is the one before)
+    xy_refs = ctypes.byref(xy), ctypes.byref(xy, 4)
     shapes: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
-        px, py = x.value, y.value
+    for i in range(calls.count_segments(path)):
+        seg = ctypes.c_void_p(calls.path_segment(path, i))
+        calls.segment_point(seg, *xy_refs)
+        px, py = xy[0], xy[1]
         point = (a * px + c * py + e, b * px + d * py + f)
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = calls.segment_type(seg)
         if kind == _SEG_MOVETO:
             if shape:
                 shapes.append(("".join(shape), pts))
@@ -526,7 +537,7 @@ def _path_shapes(obj: Any, ctm: Matrix) -> list[tuple[str, list[tuple[float, flo
         else:
             shape.append("l")
             pts.append(point)
-        if raw.FPDFPathSegment_GetClose(seg) and pts:
+        if calls.segment_close(seg) and pts:
             shape.append("h")
             pts.append(pts[0])
     if shape:

@@ -357,7 +357,8 @@ def _grid_tables(
         ]
         if not inside:
             continue
-        cells = [[_cell_text(cell, inside) for cell in row.cells] for row in t.rows]
+        centres = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in inside]
+        cells = [[_cell_text(cell, inside, centres) for cell in row.cells] for row in t.rows]
         if len(cells) < 2 or max(len(r) for r in cells) < 2:
             continue
         filled = sum(1 for r in cells for c in r if c)
@@ -379,16 +380,16 @@ def _grid_tables(
     return out
 
 
-def _cell_text(cell: tuple[float, float, float, float] | None, words: list[Word]) -> str:
-    """The words whose centre lies in ``cell``, line by line."""
+def _cell_text(
+    cell: tuple[float, float, float, float] | None,
+    words: list[Word],
+    centres: list[tuple[float, float]],
+) -> str:
+    """The words whose centre (``centres``, one for each word) lies in ``cell``, line by line."""
     if cell is None:
         return ""
     x0, top, x1, bottom = cell
-    mine = [
-        w
-        for w in words
-        if x0 <= (w["x0"] + w["x1"]) / 2 < x1 and top <= (w["top"] + w["bottom"]) / 2 < bottom
-    ]
+    mine = [w for w, (cx, cy) in zip(words, centres) if x0 <= cx < x1 and top <= cy < bottom]
     return " ".join(join_words(row) for row in words_to_rows(mine)).strip()
 
 
