@@ -12,6 +12,7 @@ General layout rules only (no page geometry is hard-coded):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -417,10 +418,15 @@ def join_words(words: list[Word]) -> str:
 
 
 def _line_from_words(words: list[Word], page: int, column: int) -> Line:
+    first = words[0]
     rounded: list[float] = []
     # the size of the line is the size of most of its characters (superscripts are few)
     size_count: dict[float, int] = {}
     bold_chars = chars = 0
+    # the top and bottom of all the words, and the widest gap between two of them
+    top, bottom = first["top"], first["bottom"]
+    widest = -math.inf
+    prev_x1 = first["x1"]
     for w in words:
         n = len(w["text"])
         r = round(w.get("size", 10.0), 1)
@@ -429,35 +435,49 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
         chars += n
         if is_bold_font(w.get("fontname", "")):
             bold_chars += n
+        if w["top"] < top:
+            top = w["top"]
+        if w["bottom"] > bottom:
+            bottom = w["bottom"]
+        if w["x0"] - prev_x1 > widest and w is not first:
+            widest = w["x0"] - prev_x1
+        prev_x1 = w["x1"]
     # (the first of the commonest, as Counter.most_common(1) gives it)
     size = (
         max(size_count, key=size_count.__getitem__)
         if size_count
         else (median([w.get("size", 10.0) for w in words]) if words else 10.0)
     )
-    main = [w for w, r in zip(words, rounded) if r >= size - 0.5] or words
-    raw_last = words[-1]["text"]
-    pieces: list[list[Word]] = [[words[0]]]
-    wide = 2 * size
-    prev_x1 = words[0]["x1"]
-    for b in words[1:]:
-        if b["x0"] - prev_x1 > wide:
-            pieces.append([])
-        pieces[-1].append(b)
-        prev_x1 = b["x1"]
+    # the top and bottom of the words in the line's size (not of its superscripts)
+    least = size - 0.5
+    if not all(r >= least for r in rounded):
+        main = [w for w, r in zip(words, rounded) if r >= least] or words
+        top = min(w["top"] for w in main)
+        bottom = max(w["bottom"] for w in main)
     text = join_words(words)
+    pieces = (text,)
+    wide = 2 * size
+    if widest > wide:  # cut at wide gaps
+        cut: list[list[Word]] = [[first]]
+        prev_x1 = first["x1"]
+        for w in words[1:]:
+            if w["x0"] - prev_x1 > wide:
+                cut.append([])
+            cut[-1].append(w)
+            prev_x1 = w["x1"]
+        pieces = tuple(join_words(p) for p in cut)
     return Line(
         page=page,
-        x0=words[0]["x0"],
+        x0=first["x0"],
         x1=words[-1]["x1"],
-        top=min(w["top"] for w in main),
-        bottom=max(w["bottom"] for w in main),
+        top=top,
+        bottom=bottom,
         size=size,
         bold=bold_chars > 0.6 * chars,
         text=text,
         column=column,
-        ends_soft_hyphen=raw_last.endswith("\u00ad"),
-        pieces=(text,) if len(pieces) == 1 else tuple(join_words(p) for p in pieces),
+        ends_soft_hyphen=words[-1]["text"].endswith("\u00ad"),
+        pieces=pieces,
     )
 
 

@@ -48,6 +48,9 @@ _SPACES = np.array(
      0x2028, 0x2029, 0x202F, 0x205F, 0x3000],
     dtype=np.uint32,
 )
+# the same as a table by code point (every code past its end is no space)
+_IS_SPACE = np.zeros(int(_SPACES.max()) + 2, dtype=bool)
+_IS_SPACE[_SPACES] = True
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -253,7 +256,7 @@ def page_words(
     # PDFium marks a hyphen at a line end (FPDFText_IsHyphen) by replacing it: U+FFFE in its
     # text, 0x02 from GetUnicode; the PDF printed a hyphen there
     codes[(codes == 0xFFFE) | (codes == 2)] = ord("-")
-    space_all = np.isin(codes, _SPACES)
+    space_all = _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)]
     # a box for every character but the spaces (which make no words)
     rect, boxed = chars.boxes(np.flatnonzero(~space_all).tolist(), n)
     object_of = chars.text_objects(n)
