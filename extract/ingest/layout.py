@@ -231,8 +231,14 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                     placed = row
                     break
                 x1 = w["x1"]
+                if x1 - x0 <= limit:  # (then it overlaps no word by more than the limit)
+                    placed = row
+                    break
                 for m in row.words:
-                    if min(m["x1"], x1) - max(m["x0"], x0) > limit:
+                    # min(m["x1"], x1) - max(m["x0"], x0) > limit: each of the four differences
+                    # is (rounding keeps the order of differences)
+                    mx1 = m["x1"]
+                    if mx1 - x0 > limit and x1 - m["x0"] > limit and mx1 - m["x0"] > limit:
                         break
                 else:
                     placed = row
@@ -373,9 +379,17 @@ def _host_row(w: Word, rows: list[_Row]) -> _Row | None:
             small, large = (size, rsize) if size < rsize else (rsize, size)
             if shift > 0.35 * small or small < 0.85 * large:
                 continue
-            gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row)
+            # gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row), in a loop
+            gap = math.inf
+            for k, v in enumerate(row):
+                left, right = x0 - v["x1"], v["x0"] - x1
+                g = right if right > left else left
+                if g < gap or not k:
+                    gap = g
+            if gap > 0.8 * rsize:
+                continue
             limit = _overlap(size, rsize)
-            if gap > 0.8 * rsize or any(min(v["x1"], x1) - max(v["x0"], x0) > limit for v in row):
+            if any(min(v["x1"], x1) - max(v["x0"], x0) > limit for v in row):
                 continue
             score = shift + gap
         if score < best_score:
@@ -455,7 +469,7 @@ def _line_from_words(words: list[Word], page: int, column: int) -> Line:
         top = min(w["top"] for w in main)
         bottom = max(w["bottom"] for w in main)
     text = join_words(words)
-    pieces = (text,)
+    pieces: tuple[str, ...] = (text,)
     wide = 2 * size
     if widest > wide:  # cut at wide gaps
         cut: list[list[Word]] = [[first]]
@@ -500,7 +514,7 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
     steps = [0] * (n + 1)  # +1 where a span starts covering, -1 past where it ends
     row_spans: list[list[tuple[float, float]]] = []
     for row in rows:
-        size = max(w.get("size", 10.0) for w in row)
+        size = max([w.get("size", 10.0) for w in row])
         min_gap = max(4.0, 0.5 * size)
         # the spans this row covers: words plus the narrow gaps between them
         start = row[0]["x0"]
@@ -508,7 +522,8 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         spans = []
         for w in row[1:]:
             if w["x0"] - end < min_gap:
-                end = max(end, w["x1"])
+                if w["x1"] > end:
+                    end = w["x1"]
             else:
                 spans.append((start, end))
                 start, end = w["x0"], w["x1"]

@@ -54,6 +54,7 @@ _IS_SPACE[_SPACES] = True
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_ZEROS: Matrix = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 class _Calls:
@@ -191,9 +192,9 @@ class _Chars:
         """(size as shown, name, upright, matrix, size set) of the character's font."""
         calls, handle = self.calls, self.handle
         m = self._matrix
-        m[:] = [0.0] * 6
-        calls.matrix(handle, index, self._matrix_ref)
-        matrix: Matrix = _mult((m[0], m[1], m[2], m[3], m[4], m[5]), view)
+        # (a matrix PDFium does not give is zeros)
+        got = calls.matrix(handle, index, self._matrix_ref)
+        matrix: Matrix = _mult((m[0], m[1], m[2], m[3], m[4], m[5]) if got else _ZEROS, view)
         name = self._name
         name[0] = b"\0"  # left empty when the name does not fit
         calls.font_info(handle, index, name, self._name_size, self._flags_ref)

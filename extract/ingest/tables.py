@@ -204,11 +204,12 @@ def _continues_row(previous: list[str], texts: list[str]) -> bool:
 def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTable]:
     """Tables on ``page`` that have a ``Table N`` caption above their rules, or a ruled grid."""
     found: list[FoundTable] = []
-    if not any(w["text"][:2] in ("Ta", "TA") for w in words):
-        found.extend(_grid_tables(page, words, body_size, found))  # no "Table N" caption
+    rules = _rules(page)
+    if not rules or not any(w["text"][:2] in ("Ta", "TA") for w in words):
+        # no "Table N" caption, or no rule under one
+        found.extend(_grid_tables(page, words, body_size, found))
         return found
     rows = words_to_rows(words)
-    rules = _rules(page)
     verticals = _verticals(page)
     captions = _caption_rows(rows)
     for k, (ri, wi, label) in enumerate(captions):
