@@ -207,7 +207,8 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
     # the last eight rows, newest first, that takes it; none past a row it lies too far below)
     rows: list[_Row] = []
     lines = [float(w["bottom"] if (v := w.get("baseline")) is None else v) for w in words]
-    for i in sorted(range(len(words)), key=lambda i: (lines[i], words[i]["x0"])):
+    at = [(line, w["x0"]) for line, w in zip(lines, words)]
+    for i in sorted(range(len(words)), key=at.__getitem__):
         w = words[i]
         line = lines[i]
         size = w.get("size", w["bottom"] - w["top"]) or 1.0
@@ -572,8 +573,14 @@ def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple
         return [(0, row)]
     g0, g1 = gutter
     mid = (g0 + g1) / 2
-    left = [w for w in row if (w["x0"] + w["x1"]) / 2 < mid]
-    right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= mid]
+    left: list[Word] = []
+    right: list[Word] = []
+    for w in row:
+        centre = (w["x0"] + w["x1"]) / 2
+        if centre < mid:
+            left.append(w)
+        elif centre >= mid:
+            right.append(w)
     if not left:
         if right[0]["x0"] < g0 - 2:
             return [(0, right)]

@@ -37,6 +37,7 @@ from extract.ingest.layout import (
     Block,
     Line,
     Metrics,
+    Word,
     document_metrics,
     ends_sentence,
     lines_to_blocks,
@@ -226,15 +227,15 @@ def plumber_pages(path: Path, warnings: list[str]) -> Iterator[PageModel]:
 def read_page(page: PageModel) -> _PageRead:
     """A page model's lines in reading order and its tables (the layout analysis)."""
     width, height = page.width, page.height
-    words = [
-        w
-        for w in page.words
-        if w["text"].strip() and w["x1"] > 0 and w["x0"] < width and w["bottom"] > 0 and w["top"] < height
-    ]
-    sizes: Counter[float] = Counter()
-    for w in words:
-        sizes[round(w["size"], 1)] += len(w["text"])
-    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    words: list[Word] = []
+    sizes: dict[float, int] = {}  # characters by size
+    for w in page.words:
+        if w["text"].strip() and w["x1"] > 0 and w["x0"] < width and w["bottom"] > 0 and w["top"] < height:
+            words.append(w)
+            size = round(w["size"], 1)
+            sizes[size] = sizes.get(size, 0) + len(w["text"])
+    # (the first of the commonest, as Counter.most_common(1) gives it)
+    body_size = max(sizes, key=sizes.__getitem__) if sizes else 10.0
     tables = find_tables(page, words, body_size) if words else []
     # a landscape table printed sideways: read it on the page turned upright
     turned = rotated_words(page, WORD_OPTIONS)
@@ -327,6 +328,19 @@ def _set_apart(line: Line, p: _PageRead, zone: str) -> bool:
 # -- hyphenation ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+_STEM = re.compile(r"([A-Za-z0-9αβγδκ'’-]*)-$")
+_STEM_WINDOW = 64
+
+
+def _stem(left: str) -> re.Match[str] | None:
+    """``_STEM.search(left)`` (the word a line-end hyphen ends), searched in the end of
+    ``left`` (a paragraph so far) first: a match that does not start at the window's edge
+    is the one the whole text gives."""
+    start = max(0, len(left) - _STEM_WINDOW)
+    m = _STEM.search(left, start)
+    if m is not None and m.start() == start and start > 0:
+        m = _STEM.search(left)
+    return m
 
 
 class Hyphenation:
@@ -370,7 +384,7 @@ class Hyphenation:
 
     def join(self, left: str, right: str) -> str:
         """``left`` ends with "-" (a line end); the text that joins it to ``right``."""
-        stem_m = re.search(r"([A-Za-z0-9αβγδκ'’-]*)-$", left)
+        stem_m = _stem(left)
         cont_m = re.match(r"([A-Za-z0-9'’-]+)", right)
         if not stem_m or not cont_m or not stem_m.group(1):
             return left + right
