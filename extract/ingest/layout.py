@@ -211,13 +211,16 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
     for i in sorted(range(len(words)), key=at.__getitem__):
         w = words[i]
         line = lines[i]
-        size = w.get("size", w["bottom"] - w["top"]) or 1.0
+        size = (w["size"] if "size" in w else w["bottom"] - w["top"]) or 1.0
         placed: _Row | None = None
         n = len(rows)
         for k in range(n - 1, n - 8 if n > 7 else -1, -1):
             row = rows[k]
             rsize = row.size
-            small, large = (size, rsize) if size < rsize else (rsize, size)
+            if size < rsize:
+                small, large = size, rsize
+            else:
+                small, large = rsize, size
             tol = 0.15 * small
             shift = line - row.base
             if shift > tol:
