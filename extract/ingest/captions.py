@@ -115,9 +115,11 @@ def vector_figures(page: Any, min_parts: int = 8) -> list[Box]:
     ]
 
 
-def _prose_inside(box: Box, words: list[Word]) -> bool:
-    """A framed text box (many words in long rows) is not a figure."""
-    inside = [w for w in words if _inside(w, box)]
+def _prose_inside(box: Box, words: list[Word], centres: list[tuple[float, float]]) -> bool:
+    """A framed text box (many words in long rows) is not a figure (``centres``: the words'
+    centres)."""
+    x0, top, x1, bottom = box
+    inside = [w for w, (cx, cy) in zip(words, centres) if x0 <= cx <= x1 and top <= cy <= bottom]
     if len(inside) < 40:
         return False
     from extract.ingest.layout import words_to_rows
@@ -164,9 +166,18 @@ def drop_figure_text(page: Any, words: list[Word], body_size: float = 10.0) -> l
     """Words outside figures: text inside images, panel letters at their edges, and text
     inside a drawn box that holds an image or looks like a figure placeholder."""
     images = figure_regions(page)
+    drawn = drawn_boxes(page)
+    drawings = vector_figures(page)
+    if not images and not drawn and not drawings:
+        return words
+    # (the centre of each word, as _inside takes it)
+    centres = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in words]
     # a drawn box is a figure frame when the words inside it are few (labels, not prose)
-    boxes = [b for b in drawn_boxes(page) if sum(1 for v in words if _inside(v, b)) < 40]
-    charts = [b for b in vector_figures(page) if not _prose_inside(b, words)]
+    boxes = [
+        b for b in drawn
+        if sum(1 for cx, cy in centres if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]) < 40
+    ]
+    charts = [b for b in drawings if not _prose_inside(b, words, centres)]
     if not images and not boxes and not charts:
         return words
     labels: set[int] = set()
@@ -190,8 +201,8 @@ def drop_figure_text(page: Any, words: list[Word], body_size: float = 10.0) -> l
     x1 = max(b[2] for b in regions) + 40
     bottom = max(b[3] for b in regions) + 40
     keep = []
-    for w in words:
-        if not _inside(w, (x0, top, x1, bottom)):
+    for w, (cx, cy) in zip(words, centres):
+        if not (x0 <= cx <= x1 and top <= cy <= bottom):
             keep.append(w)  # far from every figure (the tests below reach 40 points out)
             continue
         if (

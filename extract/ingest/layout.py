@@ -12,12 +12,14 @@ General layout rules only (no page geometry is hard-coded):
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, pairwise
+from operator import attrgetter, itemgetter
 from statistics import median
 from typing import Any
 
@@ -201,38 +203,84 @@ def words_to_rows(words: list[Word]) -> list[list[Word]]:
 
 
 def _group_rows(words: list[Word]) -> list[list[Word]]:
-    # 1. tight rows: about one size, one baseline, not overlapping
+    # 1. tight rows: about one size, one baseline, not overlapping (a word joins the first of
+    # the last eight rows, newest first, that takes it; none past a row it lies too far below)
     rows: list[_Row] = []
-    for line, w in sorted(((baseline(w), w) for w in words), key=lambda lw: (lw[0], lw[1]["x0"])):
-        size = w.get("size", w["bottom"] - w["top"]) or 1.0
+    lines = [float(w["bottom"] if (v := w.get("baseline")) is None else v) for w in words]
+    at = [(line, w["x0"]) for line, w in zip(lines, words)]
+    for i in sorted(range(len(words)), key=at.__getitem__):
+        w = words[i]
+        line = lines[i]
+        size = (w["size"] if "size" in w else w["bottom"] - w["top"]) or 1.0
         placed: _Row | None = None
-        for k in range(len(rows) - 1, max(len(rows) - 8, -1), -1):
+        n = len(rows)
+        for k in range(n - 1, n - 8 if n > 7 else -1, -1):
             row = rows[k]
             rsize = row.size
-            tol = 0.15 * min(size, rsize)
-            if line - row.base > tol:
+            if size < rsize:
+                small, large = size, rsize
+            else:
+                small, large = rsize, size
+            tol = 0.15 * small
+            shift = line - row.base
+            if shift > tol:
                 break
-            if abs(line - row.base) <= tol and min(size, rsize) >= 0.85 * max(size, rsize):
-                limit = _overlap(size, rsize)
-                x0, x1 = w["x0"], w["x1"]
+            if -shift <= tol and small >= 0.85 * large:
+                limit = 0.2 * small  # _overlap(size, rsize)
+                if limit < 0.5:
+                    limit = 0.5
+                x0 = w["x0"]
                 # (a word right of every word of the row overlaps none of them)
-                if row.right - x0 <= limit or not any(
-                    min(m["x1"], x1) - max(m["x0"], x0) > limit for m in row.words
-                ):
+                if row.right - x0 <= limit:
                     placed = row
                     break
-        if placed is not None:
-            placed.add(w, line)
-        else:
+                x1 = w["x1"]
+                if x1 - x0 <= limit:  # (then it overlaps no word by more than the limit)
+                    placed = row
+                    break
+                for m in row.words:
+                    # min(m["x1"], x1) - max(m["x0"], x0) > limit: each of the four differences
+                    # is (rounding keeps the order of differences)
+                    mx1 = m["x1"]
+                    if mx1 - x0 > limit and x1 - m["x0"] > limit and mx1 - m["x0"] > limit:
+                        break
+                else:
+                    placed = row
+                    break
+        if placed is None:
             rows.append(_Row(line, size, w, line))
+            continue
+        # the row's facts for _near_rows
+        placed.words.append(w)
+        if w["top"] < placed.top:
+            placed.top = w["top"]
+        if w["x1"] > placed.right:
+            placed.right = w["x1"]
+        bottom = w["bottom"]
+        if bottom < placed.low:
+            placed.low = bottom
+        if bottom > placed.high:
+            placed.high = bottom
+        if line < placed.lines[0]:
+            placed.lines[0] = line
+        if line > placed.lines[1]:
+            placed.lines[1] = line
+        size = w.get("size", 10.0)
+        if size > placed.big:
+            placed.big = size
     # 2. rows with many words host the stray words of the others
     rows.sort(key=lambda r: (-len(r.words), -r.size))
     kept: list[_Row] = []
     for row in rows:
-        stray: _Row | None = None
         near = _near_rows(row, kept)
+        if not near:
+            # no row can host a word of it: the row is kept as it is (its first word's base,
+            # size and bottom, its highest top: what a kept row is asked)
+            kept.append(row)
+            continue
+        stray: _Row | None = None
         for w in row.words:
-            host = _host_row(w, near) if near else None
+            host = _host_row(w, near)
             if host is not None:
                 host.join(w)
             elif stray is None:
@@ -241,9 +289,14 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
                 stray.join(w)
         if stray is not None:
             kept.append(stray)
-    out = [sorted(r.words, key=lambda w: w["x0"]) for r in kept]
-    out.sort(key=lambda r: min(w["top"] for w in r))
-    return out
+    # (a kept row's top is the highest top of its words)
+    kept.sort(key=_TOP)
+    return [sorted(r.words, key=_X0) for r in kept]
+
+
+_TOP = attrgetter("top")
+_X0 = itemgetter("x0")
+_TEXT = itemgetter("text")
 
 
 def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
@@ -253,7 +306,7 @@ def _near_rows(row: _Row, kept: list[_Row]) -> list[_Row]:
     top, bottom, low = row.top, row.high, row.low
     reach = 0.35 * row.big
     first, last = row.lines[0] - reach, row.lines[1] + reach
-    accents = any(w["text"] in _SPACING_ACCENTS for w in row.words)
+    accents = any(map(_SPACING_ACCENTS.__contains__, map(_TEXT, row.words)))
     return [
         r
         for r in kept
@@ -287,26 +340,6 @@ class _Row:
         self.words.append(w)
         if w["top"] < self.top:
             self.top = w["top"]
-
-    def add(self, w: Word, line: float | None = None) -> None:
-        self.words.append(w)
-        if w["top"] < self.top:
-            self.top = w["top"]
-        if w["x1"] > self.right:
-            self.right = w["x1"]
-        bottom = w["bottom"]
-        if bottom < self.low:
-            self.low = bottom
-        if bottom > self.high:
-            self.high = bottom
-        line = baseline(w) if line is None else line
-        if line < self.lines[0]:
-            self.lines[0] = line
-        if line > self.lines[1]:
-            self.lines[1] = line
-        size = w.get("size", 10.0)
-        if size > self.big:
-            self.big = size
 
 
 def _overlap(size: float, other: float) -> float:
@@ -347,11 +380,20 @@ def _host_row(w: Word, rows: list[_Row]) -> _Row | None:
         else:
             # a word of the row's size whose baseline is a little off (another font)
             shift = abs(line - r.base)
-            if shift > 0.35 * min(size, rsize) or min(size, rsize) < 0.85 * max(size, rsize):
+            small, large = (size, rsize) if size < rsize else (rsize, size)
+            if shift > 0.35 * small or small < 0.85 * large:
                 continue
-            gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row)
+            # gap = min(max(x0 - v["x1"], v["x0"] - x1) for v in row), in a loop
+            gap = math.inf
+            for k, v in enumerate(row):
+                left, right = x0 - v["x1"], v["x0"] - x1
+                g = right if right > left else left
+                if g < gap or not k:
+                    gap = g
+            if gap > 0.8 * rsize:
+                continue
             limit = _overlap(size, rsize)
-            if gap > 0.8 * rsize or any(min(v["x1"], x1) - max(v["x0"], x0) > limit for v in row):
+            if any(min(v["x1"], x1) - max(v["x0"], x0) > limit for v in row):
                 continue
             score = shift + gap
         if score < best_score:
@@ -376,52 +418,84 @@ def join_words(words: list[Word]) -> str:
             k = min(max(int((centre - host["x0"]) / width), 0), len(text) - 1)
             texts[id(host)] = text[: k + 1] + a["text"] + text[k + 1 :]
         words = [{**w, "text": texts[id(w)]} for w in words]
-    parts: list[str] = []
-    prev: Word | None = None
-    for w in words:
-        if prev is not None:
-            gap = w["x0"] - prev["x1"]
-            size = min(w.get("size", 10.0), prev.get("size", 10.0))
-            # a space the source saw after the word (see extract.ingest.page) is a space
-            if gap > 0.12 * size or (prev.get("space_after") and gap > -0.1 * size):
-                parts.append(" ")
+    if not words:
+        return ""
+    first = words[0]
+    parts = [first["text"]]
+    prev_size, prev_x1, prev_space = first.get("size", 10.0), first["x1"], first.get("space_after")
+    for w in words[1:]:
+        size = w.get("size", 10.0)
+        small = size if size < prev_size else prev_size
+        gap = w["x0"] - prev_x1
+        # a space the source saw after the word (see extract.ingest.page) is a space
+        if gap > 0.12 * small or (prev_space and gap > -0.1 * small):
+            parts.append(" ")
         parts.append(w["text"])
-        prev = w
+        prev_size, prev_x1, prev_space = size, w["x1"], w.get("space_after")
     return normalise("".join(parts)).strip()
 
 
 def _line_from_words(words: list[Word], page: int, column: int) -> Line:
-    sizes = [w.get("size", 10.0) for w in words]
-    rounded = [round(v, 1) for v in sizes]
-    nchars = [len(w["text"]) for w in words]
+    first = words[0]
+    rounded: list[float] = []
     # the size of the line is the size of most of its characters (superscripts are few)
-    size_count: Counter[float] = Counter()
-    bold_chars = 0
-    for w, r, n in zip(words, rounded, nchars):
-        size_count[r] += n
+    size_count: dict[float, int] = {}
+    bold_chars = chars = 0
+    # the top and bottom of all the words, and the widest gap between two of them
+    top, bottom = first["top"], first["bottom"]
+    widest = -math.inf
+    prev_x1 = first["x1"]
+    for w in words:
+        n = len(w["text"])
+        r = round(w.get("size", 10.0), 1)
+        rounded.append(r)
+        size_count[r] = size_count.get(r, 0) + n
+        chars += n
         if is_bold_font(w.get("fontname", "")):
             bold_chars += n
-    size = size_count.most_common(1)[0][0] if size_count else (median(sizes) if sizes else 10.0)
-    main = [w for w, r in zip(words, rounded) if r >= size - 0.5] or words
-    raw_last = words[-1]["text"]
-    pieces: list[list[Word]] = [[words[0]]]
-    for a, b in pairwise(words):
-        if b["x0"] - a["x1"] > 2 * size:
-            pieces.append([])
-        pieces[-1].append(b)
+        if w["top"] < top:
+            top = w["top"]
+        if w["bottom"] > bottom:
+            bottom = w["bottom"]
+        if w["x0"] - prev_x1 > widest and w is not first:
+            widest = w["x0"] - prev_x1
+        prev_x1 = w["x1"]
+    # (the first of the commonest, as Counter.most_common(1) gives it)
+    size = (
+        max(size_count, key=size_count.__getitem__)
+        if size_count
+        else (median([w.get("size", 10.0) for w in words]) if words else 10.0)
+    )
+    # the top and bottom of the words in the line's size (not of its superscripts)
+    least = size - 0.5
+    if not all(r >= least for r in rounded):
+        main = [w for w, r in zip(words, rounded) if r >= least] or words
+        top = min(w["top"] for w in main)
+        bottom = max(w["bottom"] for w in main)
     text = join_words(words)
+    pieces: tuple[str, ...] = (text,)
+    wide = 2 * size
+    if widest > wide:  # cut at wide gaps
+        cut: list[list[Word]] = [[first]]
+        prev_x1 = first["x1"]
+        for w in words[1:]:
+            if w["x0"] - prev_x1 > wide:
+                cut.append([])
+            cut[-1].append(w)
+            prev_x1 = w["x1"]
+        pieces = tuple(join_words(p) for p in cut)
     return Line(
         page=page,
-        x0=words[0]["x0"],
+        x0=first["x0"],
         x1=words[-1]["x1"],
-        top=min(w["top"] for w in main),
-        bottom=max(w["bottom"] for w in main),
+        top=top,
+        bottom=bottom,
         size=size,
-        bold=bold_chars > 0.6 * sum(nchars),
+        bold=bold_chars > 0.6 * chars,
         text=text,
         column=column,
-        ends_soft_hyphen=raw_last.endswith("\u00ad"),
-        pieces=(text,) if len(pieces) == 1 else tuple(join_words(p) for p in pieces),
+        ends_soft_hyphen=words[-1]["text"].endswith("\u00ad"),
+        pieces=pieces,
     )
 
 
@@ -444,7 +518,7 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
     steps = [0] * (n + 1)  # +1 where a span starts covering, -1 past where it ends
     row_spans: list[list[tuple[float, float]]] = []
     for row in rows:
-        size = max(w.get("size", 10.0) for w in row)
+        size = max([w.get("size", 10.0) for w in row])
         min_gap = max(4.0, 0.5 * size)
         # the spans this row covers: words plus the narrow gaps between them
         start = row[0]["x0"]
@@ -452,7 +526,8 @@ def find_gutter(rows: list[list[Word]], x_min: float, x_max: float) -> tuple[flo
         spans = []
         for w in row[1:]:
             if w["x0"] - end < min_gap:
-                end = max(end, w["x1"])
+                if w["x1"] > end:
+                    end = w["x1"]
             else:
                 spans.append((start, end))
                 start, end = w["x0"], w["x1"]
@@ -501,8 +576,14 @@ def split_row(row: list[Word], gutter: tuple[float, float] | None) -> list[tuple
         return [(0, row)]
     g0, g1 = gutter
     mid = (g0 + g1) / 2
-    left = [w for w in row if (w["x0"] + w["x1"]) / 2 < mid]
-    right = [w for w in row if (w["x0"] + w["x1"]) / 2 >= mid]
+    left: list[Word] = []
+    right: list[Word] = []
+    for w in row:
+        centre = (w["x0"] + w["x1"]) / 2
+        if centre < mid:
+            left.append(w)
+        elif centre >= mid:
+            right.append(w)
     if not left:
         if right[0]["x0"] < g0 - 2:
             return [(0, right)]

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from extract.ingest.layout import (
     Block,
     Line,
     Metrics,
+    Word,
     document_metrics,
     ends_sentence,
     lines_to_blocks,
@@ -102,7 +104,7 @@ def read_pdf(path: Path, *, max_pages: int, ocr: OcrMode = "auto") -> Document:
             scanned = {p.number for p in reader.ocr_pages}
             snap_sizes([m for m in models if m.number in scanned])
         for model in models:
-            chars += sum(len(w["text"]) for w in model.words)
+            chars += sum(map(len, map(itemgetter("text"), model.words)))
             chars += sum(1 for c in model.sideways if c["text"].strip())
             try:
                 pages.append(read_page(model))
@@ -224,19 +226,16 @@ def plumber_pages(path: Path, warnings: list[str]) -> Iterator[PageModel]:
 
 def read_page(page: PageModel) -> _PageRead:
     """A page model's lines in reading order and its tables (the layout analysis)."""
-    words = [
-        w
-        for w in page.words
-        if w["text"].strip()
-        and w["x1"] > 0
-        and w["x0"] < page.width
-        and w["bottom"] > 0
-        and w["top"] < page.height
-    ]
-    sizes: Counter[float] = Counter()
-    for w in words:
-        sizes[round(w["size"], 1)] += len(w["text"])
-    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    width, height = page.width, page.height
+    words: list[Word] = []
+    sizes: dict[float, int] = {}  # characters by size
+    for w in page.words:
+        if w["text"].strip() and w["x1"] > 0 and w["x0"] < width and w["bottom"] > 0 and w["top"] < height:
+            words.append(w)
+            size = round(w["size"], 1)
+            sizes[size] = sizes.get(size, 0) + len(w["text"])
+    # (the first of the commonest, as Counter.most_common(1) gives it)
+    body_size = max(sizes, key=sizes.__getitem__) if sizes else 10.0
     tables = find_tables(page, words, body_size) if words else []
     # a landscape table printed sideways: read it on the page turned upright
     turned = rotated_words(page, WORD_OPTIONS)
@@ -329,6 +328,19 @@ def _set_apart(line: Line, p: _PageRead, zone: str) -> bool:
 # -- hyphenation ---------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+_STEM = re.compile(r"([A-Za-z0-9αβγδκ'’-]*)-$")
+_STEM_WINDOW = 64
+
+
+def _stem(left: str) -> re.Match[str] | None:
+    """``_STEM.search(left)`` (the word a line-end hyphen ends), searched in the end of
+    ``left`` (a paragraph so far) first: a match that does not start at the window's edge
+    is the one the whole text gives."""
+    start = max(0, len(left) - _STEM_WINDOW)
+    m = _STEM.search(left, start)
+    if m is not None and m.start() == start and start > 0:
+        m = _STEM.search(left)
+    return m
 
 
 class Hyphenation:
@@ -341,8 +353,7 @@ class Hyphenation:
         self.bound_prefixes = set(conf["bound_prefixes"])
         self.word_endings = tuple(conf["word_endings"])
         self.suffix_starts = tuple(sorted(conf["suffix_starts"], key=len, reverse=True))
-        self.words: Counter[str] = Counter()
-        self.compounds: Counter[str] = Counter()
+        kept: list[str] = []
         after_break = False
         for line in lines:
             tokens = _TOKEN.findall(line.text)
@@ -353,14 +364,15 @@ class Hyphenation:
             if breaks and tokens:
                 tokens = tokens[:-1]
             after_break = breaks
-            for tok in tokens:
-                low = tok.lower()
-                if "-" in low:
-                    self.compounds[low] += 1
-                    for part in low.split("-"):
-                        self.words[part] += 1
-                else:
-                    self.words[low] += 1
+            kept.extend(tokens)
+        # (a token is letters, apostrophes and hyphens: lowercased one by one or all at once,
+        # the same)
+        lows = " ".join(kept).lower().split(" ") if kept else []
+        compounds = [low for low in lows if "-" in low]
+        self.compounds: Counter[str] = Counter(compounds)
+        self.words: Counter[str] = Counter(low for low in lows if "-" not in low)
+        for low in compounds:
+            self.words.update(low.split("-"))
 
     def _known(self, word: str) -> bool:
         """A word of this document (or its plural / singular)."""
@@ -372,7 +384,7 @@ class Hyphenation:
 
     def join(self, left: str, right: str) -> str:
         """``left`` ends with "-" (a line end); the text that joins it to ``right``."""
-        stem_m = re.search(r"([A-Za-z0-9αβγδκ'’-]*)-$", left)
+        stem_m = _stem(left)
         cont_m = re.match(r"([A-Za-z0-9'’-]+)", right)
         if not stem_m or not cont_m or not stem_m.group(1):
             return left + right

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import ctypes
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -47,40 +48,61 @@ _SPACES = np.array(
      0x2028, 0x2029, 0x202F, 0x205F, 0x3000],
     dtype=np.uint32,
 )
+# the same as a table by code point (every code past its end is no space)
+_IS_SPACE = np.zeros(int(_SPACES.max()) + 2, dtype=bool)
+_IS_SPACE[_SPACES] = True
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_ZEROS: Matrix = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
-@dataclass
 class _Calls:
-    """PDFium functions called once per character, with plain C types (no ctypes objects made
-    per call: a handle is an int, a box is written into a buffer at an address)."""
+    """PDFium functions called once per character (or per text object), as bare function
+    pointers: no argument types are declared, so ctypes converts nothing per call (a handle or
+    address is passed as a ctypes object made once, an index as a plain int), about half the
+    cost of a call with declared types. Each call names its arguments' C types in a comment."""
 
-    loose_box: Callable[[int, int, int], int]
-    text_object: Callable[[int, int], int | None]  # None for no object
-    unicode: Callable[[int, int], int]
-    origin: Callable[[int, int, int, int], int]
-    ink_box: Callable[[int, int, int, int, int, int], int]
+    def __init__(self) -> None:
+        import pypdfium2.raw as raw
+
+        def bare(fn: Any, restype: Any) -> Any:
+            address = ctypes.cast(fn, ctypes.c_void_p).value
+            assert address is not None
+            return ctypes.CFUNCTYPE(restype)(address)
+
+        i, vp = ctypes.c_int, ctypes.c_void_p
+        #: (textpage, int index, FS_RECTF*) -> bool
+        self.loose_box = bare(raw.FPDFText_GetLooseCharBox, i)
+        #: (textpage, int index) -> FPDF_PAGEOBJECT (None for none)
+        self.text_object = bare(raw.FPDFText_GetTextObject, vp)
+        #: (textpage, int index) -> unsigned int
+        self.unicode = bare(raw.FPDFText_GetUnicode, ctypes.c_uint)
+        #: (textpage, int index, double* x, double* y) -> bool
+        self.origin = bare(raw.FPDFText_GetCharOrigin, i)
+        #: (textpage, int index, double* left, double* right, double* bottom, double* top) -> bool
+        self.ink_box = bare(raw.FPDFText_GetCharBox, i)
+        #: (textpage, int index, FS_MATRIX*) -> bool
+        self.matrix = bare(raw.FPDFText_GetMatrix, i)
+        #: (textpage, int index, void* buffer, unsigned long length, int* flags) -> unsigned long
+        self.font_info = bare(raw.FPDFText_GetFontInfo, ctypes.c_ulong)
+        #: (textpage, int index) -> double
+        self.font_size = bare(raw.FPDFText_GetFontSize, ctypes.c_double)
+        #: (FPDF_PAGEOBJECT path) -> int
+        self.count_segments = bare(raw.FPDFPath_CountSegments, i)
+        #: (FPDF_PAGEOBJECT path, int index) -> FPDF_PATHSEGMENT (None for none)
+        self.path_segment = bare(raw.FPDFPath_GetPathSegment, vp)
+        #: (FPDF_PATHSEGMENT, float* x, float* y) -> bool
+        self.segment_point = bare(raw.FPDFPathSegment_GetPoint, i)
+        #: (FPDF_PATHSEGMENT) -> int
+        self.segment_type = bare(raw.FPDFPathSegment_GetType, i)
+        #: (FPDF_PATHSEGMENT) -> bool
+        self.segment_close = bare(raw.FPDFPathSegment_GetClose, i)
 
 
 @cache
 def _calls() -> _Calls:
-    import pypdfium2.raw as raw
-
-    def address(fn: Any) -> int:
-        value = ctypes.cast(fn, ctypes.c_void_p).value
-        assert value is not None
-        return value
-
-    vp, i, ui = ctypes.c_void_p, ctypes.c_int, ctypes.c_uint
-    return _Calls(
-        loose_box=ctypes.CFUNCTYPE(i, vp, i, vp)(address(raw.FPDFText_GetLooseCharBox)),
-        text_object=ctypes.CFUNCTYPE(vp, vp, i)(address(raw.FPDFText_GetTextObject)),
-        unicode=ctypes.CFUNCTYPE(ui, vp, i)(address(raw.FPDFText_GetUnicode)),
-        origin=ctypes.CFUNCTYPE(i, vp, i, vp, vp)(address(raw.FPDFText_GetCharOrigin)),
-        ink_box=ctypes.CFUNCTYPE(i, vp, i, vp, vp, vp, vp)(address(raw.FPDFText_GetCharBox)),
-    )
+    return _Calls()
 
 
 def _handle(obj: Any) -> int:
@@ -99,72 +121,108 @@ class _Font:
     set_size: float = 1.0  # the size the PDF sets (Tf); ``size`` is what the page shows
 
 
-def _font_of(textpage: Any, index: int, view: Matrix) -> _Font:
-    import pypdfium2.raw as raw
+class _Chars:
+    """The characters of one text page, read through :class:`_Calls` (the handle and the
+    buffers PDFium writes into are made once a page)."""
 
-    m = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage, index, m)
-    matrix: Matrix = _mult((m.a, m.b, m.c, m.d, m.e, m.f), view)
-    buf = ctypes.create_string_buffer(256)
-    flags = ctypes.c_int()
-    raw.FPDFText_GetFontInfo(textpage, index, buf, 256, flags)
-    set_size = float(raw.FPDFText_GetFontSize(textpage, index))
-    a, b, c, d = matrix[:4]
-    upright = a * d > 0 and b * c <= 0  # pdfminer's test
-    # the size pdfminer gives: the height of the character's box
-    size = set_size * (abs(d) if upright and b == 0 else math.hypot(c, d))
-    return _Font(size=size, fontname=buf.value.decode("utf-8", "replace"), upright=upright,
-                 matrix=matrix, set_size=set_size)
+    def __init__(self, textpage: Any) -> None:
+        self.calls = _calls()
+        self.handle = ctypes.c_void_p(_handle(textpage.raw))
+        self._matrix = (ctypes.c_float * 6)()  # FS_MATRIX: a, b, c, d, e, f
+        self._name = ctypes.create_string_buffer(256)
+        self._name_size = ctypes.c_ulong(256)
+        self._flags = ctypes.c_int()
+        self._xy = (ctypes.c_double * 2)()
+        self._ink = (ctypes.c_double * 4)()  # left, right, bottom, top
+        self._matrix_ref = ctypes.byref(self._matrix)
+        self._flags_ref = ctypes.byref(self._flags)
+        self._xy_refs = ctypes.byref(self._xy), ctypes.byref(self._xy, 8)
+        self._ink_refs = tuple(ctypes.byref(self._ink, 8 * k) for k in range(4))
 
+    def boxes(self, chars: list[int], n: int) -> tuple[Any, Any]:
+        """(PDFium's loose box of each of ``chars``: left, top, right, bottom in an (n, 4)
+        array (zeros for the others), whether PDFium gave it)."""
+        boxes = (ctypes.c_float * (4 * n))()
+        got = list(map(self.calls.loose_box, repeat(self.handle), chars,
+                       map(ctypes.byref, repeat(boxes), [16 * i for i in chars])))
+        boxed = np.ones(n, dtype=bool)
+        boxed[chars] = np.array(got, dtype=bool)
+        return np.frombuffer(memoryview(boxes), dtype=np.float32).reshape(n, 4).astype(np.float64), boxed
 
-def _text_objects(text_object: Callable[[int, int], int | None], handle: int, n: int) -> Any:
-    """The text object of each character (0 for none). The characters of one object are
-    consecutive in PDFium's order (one Tj or TJ at a time), so each run is found by galloping
-    and bisecting: a few calls per run instead of one per character. (A space PDFium adds
-    inside a run, which may have no object, gets the run's: spaces make no words.)"""
-    out = np.zeros(n, dtype=np.uint64)
-    start = 0
-    while start < n:
-        obj = text_object(handle, start) or 0
-        if not obj:  # a character without an object (PDFium's own line end): alone
-            start += 1
-            continue
-        same, step = start, 1  # same: the last index known to be in this run
-        while True:
-            k = same + step
-            if k >= n:
-                other = n
-                break
-            if (text_object(handle, k) or 0) != obj:
-                other = k
-                break
-            same, step = k, step * 2
-        while other - same > 1:
-            mid = (same + other) // 2
-            if (text_object(handle, mid) or 0) == obj:
-                same = mid
-            else:
-                other = mid
-        out[start : same + 1] = obj
-        start = same + 1
-    return out
+    def unicode(self, n: int) -> Any:
+        """The code of each character, one call each (PDFium's text, in one piece, may leave
+        some out)."""
+        return np.array(list(map(self.calls.unicode, repeat(self.handle), range(n))), dtype=np.uint32)
 
-
-def _overhang(textpage: Any, chars: Any, right: Any, view: Matrix) -> Any:
-    """For each character: whether its glyph's ink reaches the right end of its box (then the
-    box is the ink, past the advance), from PDFium's tight box."""
-    out = np.zeros(len(chars), dtype=bool)
-    if view != _IDENTITY:
-        out[:] = True  # the boxes of a turned page are turned: trust PDFium's spaces
+    def text_objects(self, n: int) -> Any:
+        """The text object of each character (0 for none). The characters of one object are
+        consecutive in PDFium's order (one Tj or TJ at a time), so each run is found by
+        galloping and bisecting: a few calls per run instead of one per character. (A space
+        PDFium adds inside a run, which may have no object, gets the run's: spaces make no
+        words.)"""
+        text_object, handle = self.calls.text_object, self.handle
+        out = np.zeros(n, dtype=np.uint64)
+        start = 0
+        while start < n:
+            obj = text_object(handle, start) or 0
+            if not obj:  # a character without an object (PDFium's own line end): alone
+                start += 1
+                continue
+            same, step = start, 1  # same: the last index known to be in this run
+            while True:
+                k = same + step
+                if k >= n:
+                    other = n
+                    break
+                if (text_object(handle, k) or 0) != obj:
+                    other = k
+                    break
+                same, step = k, step * 2
+            while other - same > 1:
+                mid = (same + other) // 2
+                if (text_object(handle, mid) or 0) == obj:
+                    same = mid
+                else:
+                    other = mid
+            out[start : same + 1] = obj
+            start = same + 1
         return out
-    calls = _calls()
-    handle = _handle(textpage.raw)
-    ink = (ctypes.c_double * 4)()  # left, right, bottom, top
-    at = ctypes.addressof(ink)
-    for j, i in enumerate(np.asarray(chars).tolist()):
-        if calls.ink_box(handle, i, at, at + 8, at + 16, at + 24):
-            out[j] = ink[1] >= right[i] - 0.05
-    return out
+
+    def font(self, index: int, view: Matrix) -> tuple[float, str, bool, Matrix, float]:
+        """(size as shown, name, upright, matrix, size set) of the character's font."""
+        calls, handle = self.calls, self.handle
+        m = self._matrix
+        # (a matrix PDFium does not give is zeros)
+        got = calls.matrix(handle, index, self._matrix_ref)
+        matrix: Matrix = _mult((m[0], m[1], m[2], m[3], m[4], m[5]) if got else _ZEROS, view)
+        name = self._name
+        name[0] = b"\0"  # left empty when the name does not fit
+        calls.font_info(handle, index, name, self._name_size, self._flags_ref)
+        set_size = float(calls.font_size(handle, index))
+        a, b, c, d = matrix[:4]
+        upright = a * d > 0 and b * c <= 0  # pdfminer's test
+        # the size pdfminer gives: the height of the character's box
+        size = set_size * (abs(d) if upright and b == 0 else math.hypot(c, d))
+        return size, name.value.decode("utf-8", "replace"), upright, matrix, set_size
+
+    def origin(self, index: int) -> tuple[float, float] | None:
+        """The character's origin on its baseline (PDF space), or None."""
+        if not self.calls.origin(self.handle, index, *self._xy_refs):
+            return None
+        return self._xy[0], self._xy[1]
+
+    def overhang(self, chars: Any, right: Any, view: Matrix) -> Any:
+        """For each character: whether its glyph's ink reaches the right end of its box (then
+        the box is the ink, past the advance), from PDFium's tight box."""
+        out = np.zeros(len(chars), dtype=bool)
+        if view != _IDENTITY:
+            out[:] = True  # the boxes of a turned page are turned: trust PDFium's spaces
+            return out
+        ink_box, handle, refs, ink = self.calls.ink_box, self.handle, self._ink_refs, self._ink
+        for j, i in enumerate(np.asarray(chars).tolist()):
+            if ink_box(handle, i, *refs):
+                out[j] = ink[1] >= right[i] - 0.05
+        return out
 
 
 def _alnum(codes: Any) -> Any:
@@ -183,53 +241,59 @@ def page_words(
 ) -> tuple[list[Word], list[Word]]:
     """(upright words, sideways characters) of a PDFium text page; ``view`` turns PDF space
     as the page is shown (its /Rotate), and ``page_top`` is then the y of its top edge."""
-    calls = _calls()
-    handle = _handle(textpage.raw)
+    chars = _Chars(textpage)
     n = textpage.count_chars()
     if n <= 0:
         return [], []
-    boxes = (ctypes.c_float * (4 * n))()
-    base = ctypes.addressof(boxes)
-    box = calls.loose_box
-    boxed = np.array([box(handle, i, base + 16 * i) for i in range(n)], dtype=bool)
-    object_of = _text_objects(calls.text_object, handle, n)
-    object_of[~boxed] = 0
     text = textpage.get_text_range()
-    if len(text) != n:  # PDFium left a character out of its text (or added one): ask each
-        uni = calls.unicode
-        text = "".join(chr(uni(handle, i)) for i in range(n))
+    if len(text) == n:
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    elif len(units := text.encode("utf-16-le", "surrogatepass")) == 2 * n:
+        # a character beyond the BMP (a mathematical italic μ) is two characters of PDFium's,
+        # its UTF-16 halves, and one of its text
+        codes = np.frombuffer(units, dtype=np.uint16).astype(np.uint32)
+    else:  # PDFium left a character out of its text (or added one): ask each
+        codes = chars.unicode(n)
     # PDFium marks a hyphen at a line end (FPDFText_IsHyphen) by replacing it: U+FFFE in its
     # text, 0x02 from GetUnicode; the PDF printed a hyphen there
-    text = text.replace("\ufffe", "-").replace("\x02", "-")
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes[(codes == 0xFFFE) | (codes == 2)] = ord("-")
+    space_all = _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)]
+    # a box for every character but the spaces (which make no words)
+    rect, boxed = chars.boxes(np.flatnonzero(~space_all).tolist(), n)
+    object_of = chars.text_objects(n)
+    object_of[~boxed] = 0
 
     # one font (size, name, orientation) and one baseline per text object (the characters of
     # one upright Tj or TJ stand on one line)
     _, first, inverse = np.unique(object_of, return_index=True, return_inverse=True)
     fonts: list[_Font] = []
     key_of: dict[tuple[float, str, bool], int] = {}
-    key_by_object = np.full(len(first), -1, dtype=np.int64)
-    line_by_object = np.zeros(len(first))
-    origin = ctypes.c_double(), ctypes.c_double()
+    firsts = first.tolist()
+    has_object = object_of[first].tolist()
+    key_list = [-1] * len(firsts)
+    line_list = [0.0] * len(firsts)
     a, b, c, d, e, f = view
     for u in np.argsort(first, kind="stable").tolist():  # in the order PDFium meets them
-        i = int(first[u])
-        if not object_of[i]:
+        i = firsts[u]
+        if not has_object[u]:
             continue  # no box for this character
-        font = _font_of(textpage.raw, i, view)
-        fkey = (round(font.size, 4), font.fontname, font.upright)
+        size, fontname, upright, matrix, set_size = chars.font(i, view)
+        fkey = (round(size, 4), fontname, upright)
         k = key_of.get(fkey)
         if k is None:
             k = key_of[fkey] = len(fonts)
-            fonts.append(font)
-        key_by_object[u] = k
-        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
-            line_by_object[u] = page_top - (b * origin[0].value + d * origin[1].value + f)
+            fonts.append(_Font(size=size, fontname=fontname, upright=upright, matrix=matrix,
+                               set_size=set_size))
+        key_list[u] = k
+        xy = chars.origin(i)
+        if xy is not None:
+            line_list[u] = page_top - (b * xy[0] + d * xy[1] + f)
+    key_by_object = np.array(key_list, dtype=np.int64)
+    line_by_object = np.array(line_list, dtype=np.float64)
     keys = key_by_object[inverse]
     present = np.flatnonzero(keys >= 0)
     if not len(present):
         return [], []
-    rect = np.frombuffer(boxes, dtype=np.float32).reshape(n, 4).astype(np.float64)
     if view != _IDENTITY:  # a turned page: its boxes as shown
         a, b, c, d, e, f = view
         xs = (rect[:, 0], rect[:, 2])
@@ -247,15 +311,15 @@ def page_words(
     # letters beside it; a font that gives no ascent and descent is the ink alone): the font's
     # descent is where the highest of its characters' boxes ends, and not above the baseline
     size_of_char = np.array([f.size for f in fonts])[np.maximum(keys, 0)]
-    space_all = np.isin(codes, _SPACES)
     upright_char = (keys >= 0) & np.array([f.upright for f in fonts])[np.maximum(keys, 0)]
     upright_char &= ~space_all
     baseline = line_by_object[inverse]
     # and from its origin on (for a font without metrics PDFium's box is the ink, shorter
     # than the font size and starting right of the origin: "30" and "%" would stand apart)
     for i in np.flatnonzero(upright_char & (bottom_all - top_all < 0.8 * size_of_char)).tolist():
-        if calls.origin(handle, i, ctypes.addressof(origin[0]), ctypes.addressof(origin[1])):
-            x0_all[i] = min(x0_all[i], a * origin[0].value + c * origin[1].value + e)
+        xy = chars.origin(i)
+        if xy is not None:
+            x0_all[i] = min(x0_all[i], a * xy[0] + c * xy[1] + e)
     below = np.full(len(fonts), np.inf)
     np.minimum.at(below, keys[upright_char], (bottom_all - baseline)[upright_char])
     below = np.clip(np.where(np.isfinite(below), below, 0.0), 0.0, None)
@@ -268,7 +332,8 @@ def page_words(
     turned = present[~upright_key[keys[present]]]
     for i in turned.tolist():
         f = fonts[keys[i]]
-        if text[i].isspace():
+        char = chr(codes[i])
+        if char.isspace():
             # a space after a character: PDFium's word break, in the box of that character
             # (so that it sorts right after it) and as the space of the word it ends
             if sideways and sideways[-1]["text"] != " " and not sideways[-1]["space_after"]:
@@ -276,7 +341,7 @@ def page_words(
                 sideways.append({**sideways[-1], "text": " ", "space_after": False})
             continue
         sideways.append({
-            "text": text[i], "x0": float(x0_all[i]), "x1": float(x1_all[i]),
+            "text": char, "x0": float(x0_all[i]), "x1": float(x1_all[i]),
             "top": float(top_all[i]), "bottom": float(bottom_all[i]), "size": f.size,
             "fontname": f.fontname, "upright": False, "matrix": f.matrix, "space_after": False,
         })
@@ -322,7 +387,7 @@ def page_words(
         & (sline[1:] == sline[:-1])
         & (sx0[1:] - sx1[:-1] <= MIN_GAP * size_key[skey[:-1]])
     )
-    space_before[touching + 1] = _overhang(textpage, seq[touching], x1_all, view)
+    space_before[touching + 1] = chars.overhang(seq[touching], x1_all, view)
     # a character of another font drawn between two of this font on their baseline (a quote in
     # a font of its own: "researcher’s") parts them, as it ends pdfminer's run of one font
     base = baseline[idx]
@@ -369,8 +434,8 @@ def page_words(
     # glyphs that touch: a space only after an overhanging letter of the same font (a
     # ligature of another font fills its box with ink, and is no overhang)
     touching = np.flatnonzero(space_after & (step <= MIN_GAP * size_a))
-    space_after[touching] = (keys[b[touching]] == keys[a[touching]]) & _overhang(
-        textpage, a[touching], x1_all, view
+    space_after[touching] = (keys[b[touching]] == keys[a[touching]]) & chars.overhang(
+        a[touching], x1_all, view
     )
     spaces_after = space_after.tolist()
     ordered_text = codes[seq].astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
@@ -382,19 +447,20 @@ def page_words(
     wbottom = np.maximum.reduceat(sbottom, starts).tolist()
     wkey = skey[starts].tolist()
     wbase = baseline[seq[starts]].tolist()
-    bounds = [*starts.tolist(), len(seq)]
-    words: list[Word] = []
-    for j in range(len(starts)):
-        f = fonts[wkey[j]]
-        word = ordered_text[bounds[j] : bounds[j + 1]]
-        if surrogates:
-            word = word.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-        words.append({
-            "text": word,
-            "x0": wx0[j], "x1": wx1[j], "top": wtop[j], "bottom": wbottom[j],
-            "baseline": wbase[j], "size": f.size, "fontname": f.fontname, "upright": True,
-            "space_after": spaces_after[j],
-        })
+    bounds = starts.tolist()
+    texts = [ordered_text[i:j] for i, j in zip(bounds, [*bounds[1:], len(seq)])]
+    if surrogates:
+        texts = [t.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace") for t in texts]
+    font_size = [f.size for f in fonts]
+    font_name = [f.fontname for f in fonts]
+    words: list[Word] = [
+        {
+            "text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom, "baseline": base,
+            "size": font_size[k], "fontname": font_name[k], "upright": True, "space_after": after,
+        }
+        for text, x0, x1, top, bottom, base, k, after
+        in zip(texts, wx0, wx1, wtop, wbottom, wbase, wkey, spaces_after)
+    ]
     return words, sideways
 
 
@@ -446,21 +512,22 @@ def _box(points: list[tuple[float, float]], page_top: float) -> Drawing:
 
 def _path_shapes(obj: Any, ctm: Matrix) -> list[tuple[str, list[tuple[float, float]]]]:
     """A path's subpaths as pdfminer sees them: (shape, points), shape a string of m, l, c, h."""
-    import pypdfium2.raw as raw
-
     m = _mult(_matrix(obj), ctm)
     a, b, c, d, e, f = m
-    x, y = ctypes.c_float(), ctypes.c_float()
+    calls = _calls()
+    path = ctypes.c_void_p(_handle(obj))
+    xy = (ctypes.c_float * 2)()  # (a point a segment fails to give is the one before)
+    xy_refs = ctypes.byref(xy), ctypes.byref(xy, 4)
     shapes: list[tuple[str, list[tuple[float, float]]]] = []
     shape: list[str] = []
     pts: list[tuple[float, float]] = []
     bezier = 0
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
-        px, py = x.value, y.value
+    for i in range(calls.count_segments(path)):
+        seg = ctypes.c_void_p(calls.path_segment(path, i))
+        calls.segment_point(seg, *xy_refs)
+        px, py = xy[0], xy[1]
         point = (a * px + c * py + e, b * px + d * py + f)
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = calls.segment_type(seg)
         if kind == _SEG_MOVETO:
             if shape:
                 shapes.append(("".join(shape), pts))
@@ -474,7 +541,7 @@ def _path_shapes(obj: Any, ctm: Matrix) -> list[tuple[str, list[tuple[float, flo
         else:
             shape.append("l")
             pts.append(point)
-        if raw.FPDFPathSegment_GetClose(seg) and pts:
+        if calls.segment_close(seg) and pts:
             shape.append("h")
             pts.append(pts[0])
     if shape:

@@ -204,11 +204,12 @@ def _continues_row(previous: list[str], texts: list[str]) -> bool:
 def find_tables(page: Any, words: list[Word], body_size: float) -> list[FoundTable]:
     """Tables on ``page`` that have a ``Table N`` caption above their rules, or a ruled grid."""
     found: list[FoundTable] = []
-    if not any(w["text"][:2] in ("Ta", "TA") for w in words):
-        found.extend(_grid_tables(page, words, body_size, found))  # no "Table N" caption
+    rules = _rules(page)
+    if not rules or not any(w["text"][:2] in ("Ta", "TA") for w in words):
+        # no "Table N" caption, or no rule under one
+        found.extend(_grid_tables(page, words, body_size, found))
         return found
     rows = words_to_rows(words)
-    rules = _rules(page)
     verticals = _verticals(page)
     captions = _caption_rows(rows)
     for k, (ri, wi, label) in enumerate(captions):
@@ -357,7 +358,8 @@ def _grid_tables(
         ]
         if not inside:
             continue
-        cells = [[_cell_text(cell, inside) for cell in row.cells] for row in t.rows]
+        centres = [((w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for w in inside]
+        cells = [[_cell_text(cell, inside, centres) for cell in row.cells] for row in t.rows]
         if len(cells) < 2 or max(len(r) for r in cells) < 2:
             continue
         filled = sum(1 for r in cells for c in r if c)
@@ -379,16 +381,16 @@ def _grid_tables(
     return out
 
 
-def _cell_text(cell: tuple[float, float, float, float] | None, words: list[Word]) -> str:
-    """The words whose centre lies in ``cell``, line by line."""
+def _cell_text(
+    cell: tuple[float, float, float, float] | None,
+    words: list[Word],
+    centres: list[tuple[float, float]],
+) -> str:
+    """The words whose centre (``centres``, one for each word) lies in ``cell``, line by line."""
     if cell is None:
         return ""
     x0, top, x1, bottom = cell
-    mine = [
-        w
-        for w in words
-        if x0 <= (w["x0"] + w["x1"]) / 2 < x1 and top <= (w["top"] + w["bottom"]) / 2 < bottom
-    ]
+    mine = [w for w, (cx, cy) in zip(words, centres) if x0 <= cx < x1 and top <= cy < bottom]
     return " ".join(join_words(row) for row in words_to_rows(mine)).strip()
 
 
