@@ -143,6 +143,7 @@ class SiteRules:
     biopsy_trigger: str
     biopsy_result: re.Pattern[str]
     bone_region_words: re.Pattern[str]
+    egist_organs: str
     bone_context: re.Pattern[str]
 
 
@@ -200,6 +201,7 @@ def load_rules(path: str | Path = RESOURCES) -> SiteRules:
         biopsy_trigger=data["biopsy_trigger"],
         biopsy_result=re.compile(data["biopsy_result"], re.IGNORECASE),
         bone_region_words=re.compile(data["bone_region_words"], re.IGNORECASE),
+        egist_organs=data["egist_organs"],
         bone_context=re.compile(data["bone_context"], re.IGNORECASE),
     )
 
@@ -806,6 +808,15 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
     gist = rules.gist.pattern
     for term in rules.primary_sites:
         if term.extragastrointestinal_only and not egist:
+            # an organ outside the gut named as the GIST's origin is an extragastrointestinal GIST
+            # even where the word is not used ("a GIST arising from the pancreas", "a primary GIST
+            # of the liver"); a GIST merely "in" or "of" the liver or pelvis may be a metastasis
+            organ = f"(?:{term.pattern.pattern})"
+            origin = (rf"(?:{gist})[\s,]+(?:(?:which|that)\s+)?(?:(?:had|has)\s+)?(?:arising|arose|arisen|originating|originated|derived|developing|developed|stemming)\s+"
+                      rf"(?:from|in|within)\s+(?:the\s+)?{organ}|\bprimary\s+(?:(?:[\w-]+\s+){{0,2}})?(?:{gist})\s+(?:of|in)\s+(?:the\s+)?{organ}|"
+                      rf"(?:{gist})\s+(?:of|in)\s+(?:the\s+)?(?:{rules.egist_organs})\b")
+            for m in re.finditer(origin, text, re.IGNORECASE):
+                out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
             continue
         organ = f"(?:{term.pattern.pattern})"
         # "rectal GIST", "jejunal gastrointestinal stromal tumor", "small intestine GIST"

@@ -325,6 +325,14 @@ def _primary(text: str) -> str | None:
          "a GIST.", "stomach"),
         ("At laparotomy a 15-cm tumour attached to the small bowel was removed; it proved to be a GIST.",
          "small intestine"),
+        # an organ outside the gut named as the origin is an extragastrointestinal GIST without the word
+        ("A 55-year-old man had a GIST arising from the pancreas, resected by distal pancreatectomy.", "other"),
+        ("A 66-year-old man had a primary GIST of the liver.", "other"),
+        ("A 63-year-old man was diagnosed with a GIST of the prostate.", "other"),
+        # ... but a GIST 'in the liver' may be its metastasis
+        ("A 60-year-old woman with metastatic disease had a GIST in the liver.", None),
+        # a part named before the organ
+        ("A 47-year-old man underwent resection of a GIST of the greater omentum.", "omentum"),
         # the organ as the predicate, in brackets, or as the object of a resection
         ("A 55-year-old man had metastatic GIST of the spine. The stomach was the primary site.", "stomach"),
         ("A 45-year-old woman had a high-risk GIST (stomach, 12 cm, 15 mitoses per 50 HPF) removed.", "stomach"),
