@@ -214,8 +214,8 @@ _RESECTION = re.compile(r"\b\w+ectom(?:y|ies)\b|\b(?:low\s+anterior|abdominoperi
                         r"partial|subtotal|total|radical|curative|complete|laparoscopic|transanal|en\s+bloc)\s+resection\b",
                         re.IGNORECASE)
 _TUMOUR_REMOVED = re.compile(
-    r"\b(?:tumou?r|mass|lesion|neoplasm)\b[^.;]{0,120}?\b(?:resected|excised|removed|extirpated)\b"
-    r"|\b(?:resection|excision|removal)\s+of\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:tumou?r|mass|lesion|neoplasm)\b",
+    r"\b(?:tumou?r|mass|lesion|neoplasm|GISTs?|carcinoma|cancer|sarcoma|melanoma)\b[^.;]{0,120}?\b(?:resected|excised|removed|extirpated)\b"
+    r"|\b(?:resection|excision|removal)\s+of\s+(?:the\s+|an?\s+)?(?:[\w-]+\s+){0,3}?(?:tumou?r|mass|lesion|neoplasm|GISTs?|carcinoma|cancer|sarcoma|melanoma)\b",
     re.IGNORECASE)
 _NOT_THE_PRIMARY = re.compile(
     r"\b(?:lamin\w*|hemilamin\w*|corp\w*|vertebr\w*|spondyl\w*|\w*disc\w*|facet\w*|costotransvers\w*|pedicul\w*"
@@ -331,8 +331,10 @@ class Timeline:
         dated events, intervals anchored to the primary, relative steps, or the patient's age
         then and now. The clock is set by a date or an anchored interval and moved by steps."""
         anchors = self.primary_events_before(s) or self.primary_events_before(s, same_block=False)
-        if not anchors and self.is_primary_event(s) and (len(dates(s.text)) > 1 or age_then(s.text)):
-            anchors = [s]  # the primary's date (or age) and the presentation's in the spinal sentence
+        if not anchors and self.is_primary_event(s) and (len(dates(s.text)) > 1 or age_then(s.text) or self._step_after_event(s)):
+            # the primary's date (or age) and the presentation's in the spinal sentence, or a step
+            # after its event there ("a carcinoma removed; the T9 metastasis appeared 30 months later")
+            anchors = [s]
         if not anchors:
             return None
         anchor = anchors[0]
@@ -385,6 +387,10 @@ class Timeline:
         if clock is None or last is None:
             return None
         return Finding(round(clock, 1), clock == 0, last[0], last[1], last[2])
+
+    def _step_after_event(self, s: Sentence) -> bool:
+        event = terms()["primary_event"].search(s.text)
+        return event is not None and any(a > event.start() for _, a, _ in relative_steps(s.text))
 
     def _age_now(self) -> float | None:
         """The patient's age at the presentation the report is about ("A 57-year-old woman")."""

@@ -268,3 +268,18 @@ def test_issue_10_the_time_to_death_is_no_interval_to_the_spine() -> None:
 def test_issue_10_staging_named_with_its_tracer_and_earlier_events_in_their_clause(
         text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a latency, and a GIST named as what was resected (not 'tumour')
+        ("A 62-year-old man had a gastric GIST resected. After a latency of 3 years, MRI showed a metastasis at "
+         "L2.", (36.0, False)),
+        # the step after the primary's event in the spinal sentence itself
+        ("A 64-year-old man had a renal cell carcinoma removed; the spinal metastasis at T9 appeared 30 months "
+         "later.", (30.0, False)),
+    ],
+)
+def test_issue_10_a_latency_and_a_step_in_the_primarys_own_sentence(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
