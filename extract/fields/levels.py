@@ -78,7 +78,7 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
 
 SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
 COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
-MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intensity|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
+MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intens|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
 
 
 def _level(prefix: str, number: str) -> str | None:

@@ -63,6 +63,8 @@ _LABEL = re.compile(r"^\s*([A-Z][A-Za-z ]{2,40}?)\s*:\s*|^\s*(" + _HEADING_WORDS
 
 
 _OUR_CASE = re.compile(r"\b(?:our|the\s+present|this)\s+(?:patient|case)\b|\bwe\s+(?:present|report|describe)", re.IGNORECASE)
+_LITERATURE = re.compile(r"\b(?:reported|described|published|reports|literature|series|for\s+instance|"
+                         r"among\s+them|authors?)\b", re.IGNORECASE)
 _CITATION = re.compile(r"\[\s*\d|\(\s*\d{1,3}(?:\s*[,–-]\s*\d{1,3})*\s*\)|\bet\s+al\b|\bref(?:erence)?s?\.?\s*\d", re.IGNORECASE)
 
 
@@ -196,8 +198,10 @@ def _tell(patient: PatientText) -> Story:
             _OUR_CASE.search(chunk) and any(_OUR_CASE.search(c) and not ctx["other_patient"].search(c)
                                             for _, c in clauses(chunk)))
         generic = (bool(ctx["generic"].search(chunk)) and not strong) or others
-        if kind == "other" and strong and not _OUR_CASE.search(chunk) and _CITATION.search(chunk):
-            generic = True  # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5]."
+        if kind == "other" and strong and not _OUR_CASE.search(chunk) and (_CITATION.search(chunk) or _LITERATURE.search(chunk)):
+            # Discussion: "A 55-year-old woman developed a T8 metastasis ... [5].", "several
+            # reports have described vertebral deposits, for instance in a 24-year-old man ..."
+            generic = True
         start = flat.offset(pos)
         if kind == "other":
             narrative = bool(re.search(r"(?<!\bhas )(?<!\bhave )" + ctx["narrative"].pattern, chunk, re.IGNORECASE))

@@ -157,3 +157,26 @@ def test_issue_10_a_question_or_a_general_statement_is_no_spinal_metastasis(text
 )
 def test_issue_10_radiation_fields_and_cut_discs_are_no_levels(text: str, expected: list[str]) -> None:
     assert _levels(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the literature's patients told with an indefinite age in the discussion (own words, beside
+        # the second team-written set)
+        ("A 40-year-old man with a testicular tumour had an L1 metastasis.\nDiscussion\nSpinal deposits of germ cell "
+         "tumours are unusual; published examples include a 29-year-old man with T11 and T12 metastases.", ["L1"]),
+        ("A 52-year-old woman with ovarian cancer had a C5 metastasis.\nDiscussion\nMorrow and Pike reported a "
+         "64-year-old woman with L2 metastases.", ["C5"]),
+        # a lesion with the look of a haemangioma, an MRI weighting, degenerate discs in a list, levels
+        # said free of disease, and the arteries of a level are no metastasis levels
+        ("A 45-year-old man with lung cancer had a T9 metastasis. A T1- and T2-hyperintense focus in the T4 "
+         "vertebral body had the appearance of a haemangioma.", ["T9"]),
+        ("A 57-year-old woman with breast cancer had an L1 metastasis; disc degeneration was seen at L3–L4 and "
+         "L4–L5.", ["L1"]),
+        ("A 66-year-old man with renal cancer had a T7 metastasis; the T6 and T8 vertebrae were free of disease, and "
+         "the feeders from the left T7 and T8 segmental arteries were embolised.", ["T7"]),
+    ],
+)
+def test_issue_10_literature_patients_and_benign_levels_in_other_words(text: str, expected: list[str]) -> None:
+    assert _levels(text) == expected
