@@ -493,8 +493,12 @@ class Timeline:
         (the primary found after the spinal lesion), which counts only when no sentence tells an
         earlier history of the primary."""
         inferred: Finding | None = None
+        rounded: Finding | None = None
         for s in self.spinal:
             found = self.anchored(s)
+            if found and _APPROXIMATE.search(s.text[max(0, found.start - 25) : found.start]) and not rounded:
+                rounded = found  # "more than five years after": a later exact figure wins
+                continue
             if found:
                 return found
             if s.summary:  # the title states an interval or a first sign, never a timeline
@@ -515,6 +519,8 @@ class Timeline:
             if found:
                 return found
             inferred = inferred or self.found_at_presentation(s)
+        if rounded is not None:
+            return rounded
         if inferred is not None and not self.history_anywhere():
             return inferred
         return None
@@ -549,6 +555,11 @@ class Timeline:
 
 
 _CLAUSE_START = re.compile(r"[;:,(]|\band\s+(?=(?:had|has|was|were|is|then|later|he|she)\b)", re.IGNORECASE)
+
+#: before a duration: a rounded figure ("more than five years after the resection")
+_APPROXIMATE = re.compile(r"\b(?:more\s+than|over|nearly|almost|about|approximately|around|roughly|at\s+least|some|>)\s*+$",
+                          re.IGNORECASE)
+
 
 def _clause_of(text: str, start: int, end: int) -> str:
     """The clause of ``text`` holding ``text[start:end]``; a fronted phrase ("Two years prior to

@@ -180,3 +180,18 @@ def test_issue_10_radiation_fields_and_cut_discs_are_no_levels(text: str, expect
 )
 def test_issue_10_literature_patients_and_benign_levels_in_other_words(text: str, expected: list[str]) -> None:
     assert _levels(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # uptake projecting over the sacrum, later explained by physiology
+        "A 44-year-old woman with thyroid cancer had lung metastases. The scan showed a focus projecting over the "
+        "sacrum. MRI showed that the focus was due to physiological bowel activity.",
+        # uptake at degenerate facet joints
+        "A 61-year-old man with a tonsil carcinoma had a rib metastasis. Bone scintigraphy showed moderate uptake at "
+        "the L4–L5 facet joints.",
+    ],
+)
+def test_issue_10_uptake_over_the_spine_or_at_its_joints_is_no_metastasis(text: str) -> None:
+    assert _spinal(text) == 0 and _levels(text) == []

@@ -283,3 +283,10 @@ def test_issue_10_staging_named_with_its_tracer_and_earlier_events_in_their_clau
 )
 def test_issue_10_a_latency_and_a_step_in_the_primarys_own_sentence(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+def test_issue_10_a_rounded_interval_gives_way_to_exact_dates() -> None:
+    text = ("Sacral metastasis more than five years after resection of a gastric GIST\n"
+            "A 58-year-old man underwent gastrectomy for a GIST in March 2014. In November 2019 MRI showed a "
+            "metastasis of the sacrum.")
+    assert timing_of(text) == (68.0, False)
