@@ -983,11 +983,15 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
 
 
 def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
-                     primary: str | None = None) -> list[FieldValue]:
-    """One FieldValue per code (first evidence of each), codes in order of first mention."""
+                     primary: str | None = None, primary_words: str = "") -> list[FieldValue]:
+    """One FieldValue per code (first evidence of each), codes in order of first mention.
+    ``primary_words``: the words that name the primary ("a GIST of the pancreas"): the organs
+    they name are its own, no metastasis sites."""
     rules = rules or load_rules()
     document = patient.document
     excluded = {_PRIMARY_ORGAN_CODE_ORGAN[primary]} if primary in _PRIMARY_ORGAN_CODE_ORGAN else set()
+    if primary == "other":  # an extragastrointestinal GIST's organ
+        excluded |= {t.organ for t in rules.metastasis_sites if t.value == "O" and t.pattern.search(primary_words)}
     seen: dict[str, FieldValue] = {}
     # "a mass in the buttock" reads as a metastasis only in a report about a GIST; elsewhere
     # an organ's mass is as likely the primary tumour.
@@ -1063,8 +1067,8 @@ def _part_of_spinal_lesion(sentence: Sentence, mention: SiteMention, mentions: l
                      for k, w in enumerate(between))
         if not listed:
             return True
-    if mention.value == "ST" and _LOCAL_EXTENSION.search(sentence.text) and any(m.value == "V" for m in mentions):
-        return True
+    if mention.value == "ST" and _LOCAL_EXTENSION.search(sentence.text) and any(m.value in ("V", "B") for m in mentions):
+        return True  # "a lesion of the seventh rib with a soft-tissue component": the bone lesion's own
     return False
 
 
@@ -1106,7 +1110,8 @@ def extract(patient: PatientText) -> list[FieldValue]:
     primary = primary_site(patient, rules)
     if primary is not None:
         out.append(primary)
-    out.extend(metastasis_sites(patient, rules, primary.value if primary else None))
+    out.extend(metastasis_sites(patient, rules, primary.value if primary else None,
+                                primary.evidence.text if primary and primary.evidence else ""))
     return out
 
 

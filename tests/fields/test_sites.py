@@ -418,6 +418,21 @@ def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> No
         # tissue sampled from a node proved the spread
         ("A 64-year-old man with lung cancer had an adrenal metastasis. EBUS sampling of a subcarinal node "
          "demonstrated metastatic carcinoma.", ["LN", "O"]),
+        # a lesion left indeterminate or suspicious and not confirmed, in other words
+        ("A 58-year-old man with a gastric GIST had an L3 metastasis. At follow-up the pulmonary nodule was "
+         "unchanged and still regarded as indeterminate.", ["V"]),
+        ("A 61-year-old woman with a gastric GIST had an L2 metastasis. A sclerotic focus in the left iliac wing "
+         "was reported as suspicious, but it was not confirmed as a metastasis.", ["V"]),
+        # a question raised and answered no; a spine said spared
+        ("A 67-year-old man with tonsil cancer had rib metastases. Scintigraphy raised the question of lumbar "
+         "involvement, which was excluded by MRI.", ["B"]),
+        # the soft-tissue part of a rib lesion is the rib's
+        ("A 60-year-old man with lung cancer had a metastatic lesion of the right seventh rib with a soft-tissue "
+         "component.",
+         ["B"]),
+        # the organ of an extragastrointestinal GIST is its own, not a metastasis site
+        ("A 55-year-old woman had a gastrointestinal stromal tumour of the pancreas; CT showed a mass arising from "
+         "the tail of the pancreas, and liver metastases.", ["L"]),
         # a lesion the next sentence calls indeterminate, or one too small to characterise
         ("A 52-year-old woman with a colonic GIST had a sacral metastasis. CT showed a 1-cm lesion in the left "
          "adrenal gland. It was regarded as an adenoma.", ["V"]),
