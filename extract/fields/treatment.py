@@ -216,7 +216,10 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                 if not lab.spinal_only and ctx["treated_before"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue  # "he had received chemotherapy 2 years earlier": for the primary
                 if target is None:
-                    clause_other = bool(not_spinal.search(clause))
+                    # an organ of the clause other than the primary named as the spine's disease
+                    # ("a woman with thyroid cancer had a T6 metastasis treated with EBRT")
+                    clause_other = any(not _primary_named_after_organ().match(clause[o.end():])
+                                       for o in not_spinal.finditer(clause))
                     if lab.spinal_only:
                         ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
                     else:

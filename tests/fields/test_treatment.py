@@ -347,3 +347,21 @@ def test_issue_10_treatments_not_given_elsewhere_or_part_of_another(text: str, e
 )
 def test_issue_10_a_tki_discussed_unavailable_or_planned_is_not_given(text: str, expected: list[str]) -> None:
     assert _treated(text).get("tki") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # other words for the same procedures (own words)
+        ("A 60-year-old man with a rectal GIST had a sacral metastasis. He underwent partial sacrectomy.",
+         ["tumor resection"]),
+        ("A 62-year-old man with renal cancer had a T11 metastasis; somatectomy of T11 was performed.", ["corpectomy"]),
+        ("A 49-year-old man with a GIST had an L1 metastasis. Percutaneous cementation was performed.",
+         ["vertebroplasty"]),
+        ("A 57-year-old woman with a GIST had a T8 metastasis that was surgically removed.", ["tumor resection"]),
+        # the primary's organ named as the spine's disease is no other target of the treatment
+        ("A 58-year-old woman with thyroid cancer had a T6 metastasis treated with EBRT.", ["radiotherapy"]),
+    ],
+)
+def test_issue_10_procedures_in_other_words(text: str, expected: list[str]) -> None:
+    assert _treated(text).get("spinal_treatment") == expected
