@@ -78,11 +78,14 @@ MONTHS: dict[str, int] = {
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 #: A calendar date of the precision case reports use: "March 2010", "Mar. 2010", "2009",
-#: "03/2010", "2010-03". Groups ``month``/``year`` or ``mm``/``yy``.
+#: "03/2010", ISO "2010-03" or "2010-03-20", and day-first "20.03.2010" (never ambiguous with
+#: dots). Groups ``month``/``year``, ``mm``/``yy``, ``iso_y``/``iso_m`` or ``dot_m``/``dot_y``.
 DATE_RE = re.compile(
     r"(?<![\w/.-])(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?P<month>(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
     r"[a-z]*\.?)\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d\d)"
     r"|(?P<mm>0?[1-9]|1[0-2])/(?P<yy>(?:19|20)\d\d)"
+    r"|(?P<iso_y>(?:19|20)\d\d)-(?P<iso_m>0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?"
+    r"|(?:0?[1-9]|[12]\d|3[01])\.(?P<dot_m>0?[1-9]|1[0-2])\.(?P<dot_y>(?:19|20)\d\d)"
     r"|(?P<year_only>(?:19|20)\d\d))(?![\w/-])",
     re.IGNORECASE,
 )
@@ -120,6 +123,10 @@ def date_months(match: re.Match[str]) -> tuple[int, int | None] | None:
         return int(match.group("year")), month
     if match.group("yy"):
         return int(match.group("yy")), int(match.group("mm"))
+    if match.group("iso_y"):
+        return int(match.group("iso_y")), int(match.group("iso_m"))
+    if match.group("dot_y"):
+        return int(match.group("dot_y")), int(match.group("dot_m"))
     if match.group("year_only"):
         return int(match.group("year_only")), None
     return None

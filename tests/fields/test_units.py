@@ -102,3 +102,17 @@ def test_flat_text_undoes_pdf_line_breaks_and_maps_offsets() -> None:
     j = flat.text.index("describe")
     a, b = flat.span(j, j + len("describe"))
     assert source[a:b] == "de-\nscribe"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MRI on 2021-04-20 showed", (2021, 4)),  # ISO, with or without the day
+        ("surgery in 2010-03 was", (2010, 3)),
+        ("admitted on 12.03.2018 with", (2018, 3)),  # day first where dots separate
+        ("a PSA of 2.4 ng/mL", None),
+    ],
+)
+def test_issue_10_iso_and_dotted_dates(text: str, expected: tuple[int, int] | None) -> None:
+    found = [date_months(m) for m in DATE_RE.finditer(text)]
+    assert (found[0] if found else None) == expected
