@@ -231,3 +231,14 @@ def test_issue_10_the_age_at_an_earlier_operation_is_not_the_presentations() -> 
             "PET-CT showed a sacral metastasis.")
     got = {v.field: v.value for v in demographics.extract(PatientText.whole(ingest.text_document(text)))}
     assert "age_years" not in got and got["sex"] == "male"
+
+
+def test_team_words_2_c03_each_patient_of_a_series_told_in_one_paragraph_keeps_its_age(nlp_with_ner) -> None:  # type: ignore[no-untyped-def]
+    """Three patients told in one paragraph of a letter (team-written battery, c03): ConText
+    reads the later ones as other patients, but the age that opens a patient's own stretch is
+    that patient's."""
+    from extract.cases import extract_cases
+
+    path = Path(__file__).parent / "data" / "team_words_2" / "c03_gist_three_patients.txt"
+    rows = [r.to_json() for r in extract_cases(ingest.read(path), nlp_with_ner)]
+    assert [(r["age_years"], r["sex"]) for r in rows] == [(71.0, "male"), (39.0, "female"), (62.0, "male")]
