@@ -97,17 +97,17 @@ def _context_says_other(patient: PatientText, start: int, end: int) -> bool:
 def find_age(patient: PatientText) -> AgeMention | None:
     text = patient.document.text
     regions = _regions(patient)
+    # a patient cut out of a series: the age that opens one of its own stretches introduces this
+    # patient, whatever ConText makes of a series told in one paragraph ("...; a 39-year-old
+    # woman, treated by ..., was found ...")
+    split = min(r0 for r0, _ in patient.ranges) > 0
     for kinds in (("adjective",), ("history",)):
         for i, region in enumerate(regions):
             for a, b in region:
                 for mention in age_mentions(text, a, b):
                     if mention.kind == "history" and _LATER_STEP.search(text, mention.end, min(b, mention.end + 800)):
                         continue  # "resection at the age of 57 ... Nine years after the surgery": an earlier event's age
-                    # the age that opens one of the patient's own stretches introduces this patient,
-                    # whatever ConText makes of a series told in one paragraph ("...; a 39-year-old
-                    # woman, treated by ..., was found ...")
-                    opens = min(r0 for r0, _ in patient.ranges) > 0 and any(
-                        r0 <= mention.start < r0 + 40 for r0, _ in patient.ranges)
+                    opens = split and any(r0 <= mention.start < r0 + 40 for r0, _ in patient.ranges)
                     if (mention.kind in kinds and _usable(text, mention, in_case_section=i == 0)
                             and (opens or not _context_says_other(patient, mention.start, mention.end))):
                         return mention

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -169,8 +170,10 @@ def statements(patient: PatientText) -> list[Statement]:
     told = _told_regions(document)
     story = story_of(patient)
     spinal_treated = bool(spinal_treatments(story))
-    # the story's sentences that speak of no patient of ours (the literature, medicine in general)
+    # the story's sentences that speak of no patient of ours (the literature, medicine in general),
+    # in text order: found by bisection, so a long report costs no more per sentence
     not_ours = [story.evidence_span(x, 0, len(x.text)) for x in story.sentences if not x.kept]
+    not_ours_starts = [c for c, _ in not_ours]
     out: list[Statement] = []
     for a, b in patient.ranges:
         for s, e in sentences(text, a, b):
@@ -178,7 +181,8 @@ def statements(patient: PatientText) -> list[Statement]:
             sentence = text[s:e]
             if len(sentence) < 8 or is_literature_sentence(sentence):
                 continue
-            if any(c <= s < d for c, d in not_ours):
+            k = bisect_right(not_ours_starts, s) - 1
+            if k >= 0 and s < not_ours[k][1]:
                 continue  # "Most guidelines recommend surveillance for at least ten years"
             in_told = any(c <= s < d for c, d in told)
             if not in_told and not subject.search(sentence) and not re.search(r"\bfollow", sentence, re.IGNORECASE):

@@ -807,18 +807,17 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
     egist = bool(rules.extragastrointestinal.search(text))
     gist = rules.gist.pattern
     for term in rules.primary_sites:
+        organ = f"(?:{term.pattern.pattern})"
         if term.extragastrointestinal_only and not egist:
             # an organ outside the gut named as the GIST's origin is an extragastrointestinal GIST
             # even where the word is not used ("a GIST arising from the pancreas", "a primary GIST
             # of the liver"); a GIST merely "in" or "of" the liver or pelvis may be a metastasis
-            organ = f"(?:{term.pattern.pattern})"
             origin = (rf"(?:{gist})[\s,]+(?:(?:which|that)\s+)?(?:(?:had|has)\s+)?(?:arising|arose|arisen|originating|originated|derived|developing|developed|stemming)\s+"
                       rf"(?:from|in|within)\s+(?:the\s+)?{organ}|\bprimary\s+(?:(?:[\w-]+\s+){{0,2}})?(?:{gist})\s+(?:of|in)\s+(?:the\s+)?{organ}|"
                       rf"(?:{gist})\s+(?:of|in)\s+(?:the\s+)?(?:{rules.egist_organs})\b")
             for m in re.finditer(origin, text, re.IGNORECASE):
                 out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
             continue
-        organ = f"(?:{term.pattern.pattern})"
         # "rectal GIST", "jejunal gastrointestinal stromal tumor", "small intestine GIST"
         for m in re.finditer(rf"{organ}[\s-]+(?:(?:primary|malignant|high[- ]risk|low[- ]risk|intermediate[- ]risk|large|giant|huge|recurrent|metastatic)[\s-]+)*(?:{gist})", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))

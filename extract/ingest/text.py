@@ -127,7 +127,7 @@ def delimited_tables(text: str) -> tuple[str, list[Table]]:
             continue
         j, rows = i + 1, []
         while j < len(lines):
-            if _SEPARATOR_ROW.match(lines[j]) and lines[j].strip():
+            if _SEPARATOR_ROW.match(lines[j]):
                 j += 1
                 continue
             cells = _cells(lines[j])
