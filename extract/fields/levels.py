@@ -39,7 +39,11 @@ _ORD_OWN = rf"{_ORD}(?:\s+{_REGION_WORD}(?={_ORD_SEP}{_ORD}))?+"
 ORDINAL_LEVEL_RE = re.compile(
     rf"\b(?P<ords>{_ORD_OWN}(?:{_ORD_SEP}{_ORD_OWN}){{0,11}})\s+"
     r"(?P<region>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra\w*|vertebral|spine|spinous|level|segment)"
-    r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b",
+    r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b"
+    # the region named before its numbers: "thoracic vertebrae 5 and 6", "lumbar vertebra 3"
+    r"|\b(?P<nregion>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra[el]?|vertebral\s+bod(?:y|ies))\s+"
+    r"(?P<nums>\d{1,2}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:-|–|\bto\b|\bthrough\b)\s*)\d{1,2}){0,11})"
+    r"(?![0-9.,]?\d|\s*(?:%|(?:years?|yrs?|months?|weeks?|days?|hours?|cm|mm|ml|kg|g|gy|times)\b))",
     re.IGNORECASE,
 )
 _REGION = {"cervical": "C", "thoracic": "T", "dorsal": "T", "lumbar": "L", "sacral": "S"}
@@ -53,6 +57,20 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
         return ["C1"]
     if m.group("c2"):
         return ["C2"]
+    if m.group("nums"):
+        prefix = _REGION[m.group("nregion").lower()]
+        nums = list(re.finditer(r"\d{1,2}", m.group("nums")))
+        got: list[str] = []
+        for k, num in enumerate(nums):
+            lv = f"{prefix}{int(num.group())}"
+            if lv not in LEVEL_ORDER:
+                continue
+            sep = m.group("nums")[nums[k - 1].end() : num.start()] if k else ""
+            if got and re.search(r"-|–|\bto\b|\bthrough\b", sep, re.IGNORECASE):
+                got.extend(x for x in expand_levels(got[-1], lv) if x not in got)
+            elif lv not in got:
+                got.append(lv)
+        return got
     region = _REGION[m.group("region").lower()]
 
     def level(word: str, own_region: str | None = None) -> str | None:
@@ -98,6 +116,10 @@ def expand_levels(first: str, last: str) -> list[str]:
     return list(LEVELS[a : b + 1])
 
 
+#: a range dash or word right after a listed level ("T2" of "C7, T2-T4")
+_RANGE_AFTER_RE = re.compile(rf"\s*(?:-|–|—|\bto\b|\bthrough\b)\s*(?P<p>{_LV})?(?:\s|-(?=\d))?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
+
+
 def levels_of_match(m: re.Match[str]) -> list[str]:
     first = _level(m.group("p1"), m.group("n1"))
     if first is None:
@@ -108,6 +130,12 @@ def levels_of_match(m: re.Match[str]) -> list[str]:
     if second is None:
         return [first]
     if m.group("sep").lower() in ("and", ",", "/"):
+        # "C7, T2-T4": the listed level opens a range of its own
+        run = _RANGE_AFTER_RE.match(m.string, m.end())
+        if run:
+            last = _level(run.group("p") or m.group("p2") or m.group("p1"), run.group("n"))
+            if last is not None:
+                return [first, *expand_levels(second, last)]
         return [first, second]
     return expand_levels(first, second)
 

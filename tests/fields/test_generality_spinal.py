@@ -63,6 +63,12 @@ LEVELS = [
     ("The metastasis was removed by corpectomy of D4 and D5.", ["T4", "T5"]),
     # ... but a tumour spanning levels is the tumour's extent
     ("MRI showed an epidural metastasis spanning the T6-T8 levels.", ["T6", "T7", "T8"]),
+    # issue 10: the region named before its numbers, and a range inside a list
+    ("MRI showed metastases in thoracic vertebrae 5 and 6 with cord compression.", ["T5", "T6"]),
+    ("The scan showed deposits throughout lumbar vertebrae 2 to 4, in keeping with metastases.", ["L2", "L3", "L4"]),
+    ("A metastatic lesion of lumbar vertebra 3 measured 2 cm; lumbar vertebra 2 cm above was normal.", ["L3"]),
+    ("MRI showed multiple spinal metastases (C7, T2-T4, L5).", ["C7", "T2", "T3", "T4", "L5"]),
+    ("Metastatic deposits were seen at L1, L3-5 and the sacrum.", ["L1", "L3", "L4", "L5", "S"]),
     ("MRI showed no metastasis at L4; the vertebral bodies were intact.", []),
     ("Spinal metastases at T6 were reported by Smith et al. in a similar patient [4].", []),
     ("The T2-weighted images showed a hyperintense metastatic lesion in the liver.", []),

@@ -34,6 +34,9 @@ def values(patient: PatientText) -> dict[str, object]:
         ("L5-S1", ["L5", "S1"]),
         ("sacrum", ["S"]),
         ("S2, coccyx", ["S2", "Co"]),
+        ("C7, T2-T4", ["C7", "T2", "T3", "T4"]),
+        ("thoracic vertebrae 5 and 6", ["T5", "T6"]),
+        ("lumbar vertebra 3 years ago", []),
         ("N/A", []),
     ],
 )
