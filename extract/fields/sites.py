@@ -339,9 +339,19 @@ def statement_kind(sentence_text: str, rules: SiteRules | None = None) -> str:
         return "other"
     if rules.other_patient_weak_cues.search(sentence_text):
         return "patient" if strong else "other"
-    if rules.generic_cues.search(sentence_text):
+    if any(not _definite_plural(sentence_text, m) for m in rules.generic_cues.finditer(sentence_text)):
         return "patient" if (strong or weak) else "generic"
     return "patient" if (strong or weak) else "plain"
+
+
+_OWN_PLURAL = re.compile(r"(?i)(?:tumou?rs|GISTs)")
+_DEFINITE_BEFORE = re.compile(r"(?i)\b(?:the|both|her|his|its|their|these\s+two|two|three|four|five|multiple|several)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _definite_plural(text: str, m: re.Match[str]) -> bool:
+    """A plural tumour noun that counts the patient's own tumours ("confirming that the ovarian
+    tumours were metastases", "both tumours"), not tumours in general."""
+    return bool(_OWN_PLURAL.fullmatch(m.group())) and bool(_DEFINITE_BEFORE.search(text, 0, m.start()))
 
 
 _DISCUSSION = re.compile(r"(?i)^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|background|discussion|conclusions?|"
@@ -688,6 +698,9 @@ def _metastasis_in_sentence(sentence: Sentence, rules: SiteRules, excluded_organ
                         and _CALLED_METASTASES.match(sentence.text, sentence.tokens[t].end - sentence.start):
                     pair = (m.start, t)
                     break
+        # "one of the seven lymph nodes contained cancer", "3/12 positive lymph nodes"
+        if pair is None and m.value == "LN" and _nodes_held_tumour(sentence, m):
+            pair = (m.start, m.end)
         # "The biopsy of the chest wall showed HCC": tissue from the site proved the tumour
         if pair is None and _biopsy_proved(sentence, m, rules):
             pair = (m.start, m.end)
@@ -738,6 +751,21 @@ def _proved_benign(sentence: Sentence, last: int) -> bool:
     return m is not None and m.start() <= 60 and not re.search(r"(?i)metasta|malignan|carcinom", clause[:m.end()])
 
 
+_NODE_RESULT = re.compile(
+    r"(?i)[\w-]*+\s*+(?:\([^()]{0,20}\)\s*+)?(?:(?:was|were)\s+(?:found\s+to\s+be\s+|also\s+)?(?:positive\b|involved\b|infiltrated\b|invaded\b)"
+    r"|(?:contained|containing|harbou?red|harbou?ring|showed|revealed)\s+(?:metastatic\s+)?(?:cancer|carcinoma|tumou?r|malignan\w+|neoplastic|\w*oma\b))")
+_NODE_POSITIVE_BEFORE = re.compile(r"(?i)\b(?:positive|tumou?r-(?:positive|bearing)|involved)\s+(?:[\w-]+\s+){0,1}$")
+
+
+def _nodes_held_tumour(sentence: Sentence, m: SiteMention) -> bool:
+    """Lymph nodes the text finds holding the tumour ("one of the seven resected lymph nodes
+    contained cancer", "two nodes were positive", "3/14 positive lymph nodes"), not negated."""
+    rel_start, rel_end = m.char_start - sentence.start, m.char_end - sentence.start
+    if _NODE_RESULT.match(sentence.text, rel_end):
+        return True
+    return bool(_NODE_POSITIVE_BEFORE.search(sentence.text, max(0, rel_start - 40), rel_start))
+
+
 def _biopsy_proved(sentence: Sentence, m: SiteMention, rules: SiteRules) -> bool:
     rel_start = m.char_start - sentence.start
     before = sentence.text[max(0, rel_start - 60):rel_start]
@@ -775,13 +803,24 @@ def _origin_organs(patient_sentences: list[Sentence], rules: SiteRules) -> set[s
     about another cancer they are not metastasis sites."""
     organs: set[str] = set()
     for sentence in patient_sentences:
-        for m in _site_mentions(sentence, rules.metastasis_sites, rules, metastasis=True):
+        mentions = _site_mentions(sentence, rules.metastasis_sites, rules, metastasis=True)
+        for m in mentions:
             if _is_origin_descriptor(sentence, m, rules):
                 organs.add(m.organ)
-            elif not re.search(r"(?i)metasta", sentence.text) and _PRIMARY_HERE.search(
-                    sentence.text[max(0, m.char_start - sentence.start - 60):m.char_end - sentence.start + 60]):
+            elif not re.search(r"(?i)metasta", sentence.text) and _primary_word_near(sentence, m, mentions):
                 organs.add(m.organ)  # "a metabolically active lesion in the breast, establishing the primary"
     return organs
+
+
+def _primary_word_near(sentence: Sentence, m: SiteMention, mentions: list[SiteMention]) -> bool:
+    """A "primary" word within 60 characters of the organ with no other organ between them:
+    "the primary renal tumour and the liver tumour" makes the kidney the origin, not the liver."""
+    lo = max(0, m.char_start - sentence.start - 60)
+    for p in _PRIMARY_HERE.finditer(sentence.text, lo, m.char_end - sentence.start + 60):
+        a, b = sorted((p.start() + sentence.start, m.char_start))
+        if not any(o.organ != m.organ and a <= o.char_start < b for o in mentions):
+            return True
+    return False
 
 
 def _is_adjective_like(word: str) -> bool:
@@ -1075,6 +1114,10 @@ _PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}
 # Tumour spread, or a cancer the patient already had (a new lesion in a patient with a
 # "seven-year history of renal cell carcinoma" is its metastasis even where the word is not used).
 _SPREAD = re.compile(r"(?i)\bmetasta\w*|\bsecondar(?:y|ies)\s+(?:deposit|lesion|tumou?r|location)|"
+                     # a tumour's invasion of its neighbours, nodes found to hold the tumour
+                     r"\b(?:tumou?r|carcinoma|cancer|neoplastic|malignant)\s+(?:[\w-]+\s+){0,6}?(?:invasion|invading|invaded|infiltrating|infiltrated)\b|"
+                     r"\bnodes?\s+(?:[\w-]+\s+){0,2}?(?:was|were|being)\s+positive\b|\b(?:positive|involved)\s+(?:lymph\s+)?nodes\b|"
+                     r"\bnodes?\s+(?:contained|containing|harbou?red|showed|revealed)\s+(?:metastatic\s+)?(?:cancer|carcinoma|tumou?r|malignant)|"
                      r"\b(?:history\s+of|known|previously\s+(?:treated|resected|diagnosed|operated))\s+(?:[\w-]+\s+){0,4}?"
                      r"(?:\w*carcinoma|\w*sarcoma|cancer|malignan\w+|myeloma|lymphoma|melanoma)s?\b")
 

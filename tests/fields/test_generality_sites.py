@@ -359,3 +359,35 @@ def test_real_literature_tables_without_mission_values_give_no_rows() -> None:
 )
 def test_spinal_reports_of_other_primaries(text: str, codes: set[str]) -> None:
     assert found(text) == (None, codes)
+
+
+# issue 10, MACCROBAT metastatic reports curated for the fields (tests/fields/data/maccrobat_meta):
+# each real sentence beside one of ours that says the same in other words.
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a tumour's invasion of its neighbours, in a report that names no metastasis (MACCROBAT 26350418)
+        (("Definitive histology showed a markedly irregular infiltrative growth of the tumor with invasion of "
+          "the thyroid tissue and cervical soft tissues."), {"O", "ST"}),
+        ("Resection showed the carcinoma invading the abdominal wall muscles.", {"ST"}),
+        ("The specimen showed fungal invasion of the abdominal wall muscles.", set()),
+        # nodes found to hold the tumour (MACCROBAT 24957905)
+        (("The pathological examination showed that one out of the seven resected lymph nodes contained "
+          "cancer (T3N1M0)."), {"LN"}),
+        ("Two of the fourteen regional lymph nodes were positive for adenocarcinoma.", {"LN"}),
+        ("The colectomy specimen had three positive lymph nodes.", {"LN"}),
+        ("All of the resected lymph nodes were negative.", set()),
+        # the patient's own tumours counted in the plural are no statement about tumours in general
+        # (MACCROBAT 27842595)
+        (("Immunohistochemistry of the colon cancer confirmed that the ovarian tumors were metastases from "
+          "the colon."), {"O"}),
+        ("Both adrenal tumours proved to be metastases of her lung carcinoma.", {"O"}),
+        # "primary" belongs to the organ it is next to (MACCROBAT 26445413)
+        (("Due to the similar pathologic characteristics between the primary renal carcinoid tumor and liver "
+          "tumor, the report indicated a carcinoid tumor of the left kidney with liver metastasis."), {"L"}),
+        ("Histology of the primary lung tumour and of the adrenal nodule matched, proving an adrenal metastasis.",
+         {"O"}),
+    ],
+)
+def test_spread_in_metastatic_reports_of_other_primaries(text: str, codes: set[str]) -> None:
+    assert found(text) == (None, codes)
