@@ -34,9 +34,10 @@ from extract.fields.patients import (
     is_literature_sentence,
     sentences,
 )
-from extract.fields.story import story_of
+from extract.fields.story import Sentence, Story, story_of
+from extract.fields.timeline import dates, relative_steps
 from extract.fields.treatment import spinal_treatments
-from extract.fields.units import parse_number, to_months
+from extract.fields.units import date_months, months_between, parse_number, to_months
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -237,4 +238,68 @@ def extract(patient: PatientText) -> list[FieldValue]:
     if with_months:
         last = with_months[-1]
         out.append(FieldValue("follow_up_months", last.months, make_evidence(document, last.start, last.end)))
+    elif with_status:
+        dated = _dated_follow_up(patient, with_status[-1] if not died else died[-1])
+        if dated is not None:
+            out.append(FieldValue("follow_up_months", dated[0], make_evidence(document, *dated[1])))
     return out
+
+
+_TREATED = re.compile(
+    r"\b(?:underwent|undergo|operated|operation|surgery|surgical|resect\w*|excis\w*|\w+ectomy|\w+otomy|"
+    r"radiotherapy|radiation|irradiat\w*|chemotherapy|chemoradiotherapy|treated|treatment|therapy|received|"
+    r"started|initiated|commenced|administered|given)\b", re.IGNORECASE)
+
+
+def _date_of(text: str) -> tuple[int, int | None] | None:
+    """The last calendar date a sentence names, to the month ("in late January 2017")."""
+    found = [d for m in dates(text) if (d := date_months(m)) is not None and d[1] is not None]
+    return found[-1] if found else None
+
+
+def _date_in_force(story: Story, s: Sentence) -> tuple[int, int | None] | None:
+    """The date of the events ``s`` tells: its own, else the last date told before it in the
+    same part of the story with no "N months later" step in between."""
+    own = _date_of(s.text)
+    if own is not None:
+        return own
+    steps = relative_steps(s.text)
+    if len(steps) > 1:
+        return None
+    for x in reversed(story.sentences[max(0, s.index - 4) : s.index]):
+        if x.block != s.block or relative_steps(x.text):
+            return None
+        if (d := _date_of(x.text)) is not None:
+            if not steps:
+                return d
+            # "Four months later she underwent decompression": the step moves the date on
+            total = d[0] * 12 + (d[1] or 1) - 1 + round(steps[0][0])
+            return total // 12, total % 12 + 1
+    return None
+
+
+def _dated_follow_up(patient: PatientText, last: Statement) -> tuple[float, tuple[int, int]] | None:
+    """Follow-up from calendar dates where no duration is given: from the date of the
+    treatment the report is about (the spinal treatment where there is one, else the last dated
+    treatment before) to the date of the last status ("passed away in June 2015")."""
+    text = patient.document.text
+    end = _date_of(text[last.start:last.end])
+    if end is None:
+        return None
+    story = story_of(patient)
+    start: tuple[int, int | None] | None = None
+    treated = spinal_treatments(story)
+    if treated:
+        start = _date_in_force(story, treated[0][1])
+    else:
+        for x in story.sentences:
+            if not x.kept or x.start >= last.start:
+                break
+            if _TREATED.search(x.text) and (d := _date_of(x.text)) is not None and months_between(d, end) > 0:
+                start = d
+    if start is None:
+        return None
+    months = months_between(start, end)
+    if months <= 0:
+        return None
+    return months, (last.start, last.end)

@@ -191,3 +191,31 @@ def test_issue_10_the_patient_after_a_thing_is_still_the_patient() -> None:
         == "no evidence of disease"
     assert values("Whereas the first patient was alive with disease 22 months after irradiation, the second was "
                   "lost to follow-up.")["outcome_status"] == "alive with disease"
+
+
+# issue 10: follow-up from calendar dates where the report gives no duration (MACCROBAT
+# 28121940, 28383413 and 24518095 curated in tests/fields/data/maccrobat_meta), beside our own words
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        (("She was diagnosed with lung cancer and started nivolumab in January 2015. The subcutaneous lesions "
+          "regressed. Unfortunately, she developed aspiration pneumonia and passed away in June 2015."), "died", 5),
+        (("The patient received crizotinib as third-line therapy in May 2013 with a CT response. He remains on "
+          "treatment with no evidence of progression as of September 2013."), "alive with disease", 4),
+        # the spinal treatment is the start, dated in its own sentence or by the date told just before it
+        (("In March 2016 a woman with breast cancer presented with back pain. MRI showed a metastasis at T8 with "
+          "cord compression. She underwent decompression and posterior fixation. She died of liver failure in "
+          "October 2016."), "died", 7),
+        (("A man with renal carcinoma had a nephrectomy in 2010. In February 2014 he underwent radiotherapy for an "
+          "L2 metastasis. At his last visit, in December 2015, he was alive with stable disease."),
+         "alive with disease", 22),
+        # a step of the clock moves the date on; a date with no treatment before it gives nothing
+        (("In March 2016 a woman with breast cancer was found to have a metastasis at T8. Four months later she "
+          "underwent decompression. She died in October 2016."), "died", 3),
+        ("In June 2015 the patient died of pneumonia.", "died", None),
+    ],
+)
+def test_issue_10_follow_up_from_dates(text: str, status: str, months: float | None) -> None:
+    got = values(text)
+    assert got.get("outcome_status") == status
+    assert got.get("follow_up_months") == months
