@@ -378,6 +378,24 @@ def _people(intros: list[Introduction]) -> list[list[Introduction]]:
     return people
 
 
+def _told_twice(document: Document, people: list[list[Introduction]]) -> bool:
+    """One patient introduced twice at two ages: the abstract's "A 47-year-old woman presented
+    with neck pain three years after ..." and the case presentation's "In 2014 a 43-year-old
+    woman was admitted with ...", which starts the story at the first diagnosis. The first
+    person is introduced only before the case presentation's heading, the second only under
+    it, of the same sex, the ages a lifetime's part apart."""
+    heading = next((h for h in find_headings(document) if h.kind == "case" and not h.run_in), None)
+    if heading is None:
+        return False
+    first, second = people
+    if not (all(i.start < heading.start for i in first) and all(i.start > heading.start for i in second)):
+        return False
+    a, b = first[0], second[0]
+    if a.sex and b.sex and a.sex != b.sex:
+        return False
+    return a.age is not None and b.age is not None and abs(a.age - b.age) <= 25
+
+
 def _stops(document: Document, end: int) -> list[int]:
     return sorted({h.start for h in find_headings(document) if h.kind != "case" and h.start < end} | {end})
 
@@ -613,6 +631,8 @@ def find_patients(document: Document, doc: Doc | None = None) -> list[PatientTex
         lead = [(0, first)]
     else:
         people = _people(introductions(document, end))
+        if len(people) == 2 and announced <= 1 and _told_twice(document, people):
+            people = [people[0] + people[1]]
         if len(people) >= 2:
             stories, lead = _told_by_introductions(document, people, end)
             stories = [r for r in stories if r]

@@ -227,3 +227,24 @@ def test_issue_10_the_sex_a_series_gives_all() -> None:
     text = ("Sacral metastases of duodenal GIST in two young women\n\nThe first, aged 31, had a duodenal resection in "
             "2010. The second, aged 28, had a duodenal resection in 2012.")
     assert [p.get("sex") for p in _patients(text)] == ["female", "female"]
+
+
+def test_issue_10_one_patient_introduced_at_two_ages() -> None:
+    """team_words_3 c01/c04/c13/c15: the abstract introduces the patient at the spinal
+    presentation ("A 47-year-old woman presented with neck pain ..."), the case presentation
+    starts the story years earlier ("In 2014 a 43-year-old woman was admitted ..."): one
+    patient, whose age is the abstract's. Two persons of other sexes, or both introduced under the
+    case heading, stay two."""
+    from extract.cases import extract_cases
+
+    one = ("Abstract\nCase presentation: A 47-year-old woman presented with neck pain four years after "
+           "resection of a GIST of the stomach.\n\nCase presentation\nIn October 2014 a 43-year-old woman "
+           "was admitted with abdominal fullness. A gastric GIST was resected. In 2018 MRI showed a C5 "
+           "metastasis.")
+    rows = extract_cases(ingest.text_document(one))
+    assert [r.age_years for r in rows] == [47]
+    other_sex = one.replace("a 43-year-old woman", "a 43-year-old man")
+    assert len(_patients(other_sex)) == 2
+    both_under = ("Abstract\nWe report two patients with spinal metastases.\n\nCase presentation\nA 47-year-old "
+                  "woman presented with neck pain. A 43-year-old woman was admitted with back pain.")
+    assert len(_patients(both_under)) == 2
