@@ -30,6 +30,7 @@ from extract.document import Document
 from extract.fields import FieldValue, PatientText, make_evidence
 from extract.fields.patients import (
     case_sections,
+    find_headings,
     front_matter_end,
     is_literature_sentence,
     sentences,
@@ -156,7 +157,10 @@ def _duration(text: str, s: int, e: int, near: int | None, *,
 
 
 def _told_regions(document: Document) -> list[tuple[int, int]]:
-    """The case presentation and the abstract: they tell the patient."""
+    """The case presentation and the abstract: they tell the patient. A text with no
+    headings at all (a case presentation on its own) tells the patient throughout."""
+    if not find_headings(document):
+        return [(0, len(document.text))]
     return [*case_sections(document), (0, front_matter_end(document))]
 
 
@@ -230,18 +234,19 @@ def extract(patient: PatientText) -> list[FieldValue]:
              if st.status != "no evidence of disease" or not _superseded(patient, st)]
     out: list[FieldValue] = []
     with_status = [st for st in found if st.status]
-    if with_status:
-        died = [st for st in with_status if st.status == "died"]
-        last = died[-1] if died else with_status[-1]
-        out.append(FieldValue("outcome_status", last.status, make_evidence(document, last.start, last.end)))
+    died = [st for st in with_status if st.status == "died"]
+    final = (died[-1] if died else with_status[-1]) if with_status else None
+    if final is not None:
+        out.append(FieldValue("outcome_status", final.status, make_evidence(document, final.start, final.end)))
     with_months = [st for st in found if st.months is not None]
-    if with_months:
+    # the last status told after the last duration, with a date: its date gives the follow-up
+    dated = _dated_follow_up(patient, final) if final is not None and final.months is None and (
+        not with_months or with_months[-1].start < final.start) else None
+    if dated is not None:
+        out.append(FieldValue("follow_up_months", dated[0], make_evidence(document, *dated[1])))
+    elif with_months:
         last = with_months[-1]
         out.append(FieldValue("follow_up_months", last.months, make_evidence(document, last.start, last.end)))
-    elif with_status:
-        dated = _dated_follow_up(patient, with_status[-1] if not died else died[-1])
-        if dated is not None:
-            out.append(FieldValue("follow_up_months", dated[0], make_evidence(document, *dated[1])))
     return out
 
 

@@ -219,3 +219,13 @@ def test_issue_10_follow_up_from_dates(text: str, status: str, months: float | N
     got = values(text)
     assert got.get("outcome_status") == status
     assert got.get("follow_up_months") == months
+
+
+def test_issue_10_a_text_without_headings_tells_the_patient_throughout() -> None:
+    """MACCROBAT 28321073 (a case presentation on its own, no headings): a status far into the
+    text with no "he" or "the patient" is still the patient's."""
+    text = ("A 65-year-old man had lung cancer with liver metastases. " + "Laboratory values were unremarkable. " * 70 +
+            "A good partial response of the lung and liver lesions was seen eight months after chemotherapy.")
+    assert values(text) == {"outcome_status": "alive with disease", "follow_up_months": 8}
+    headed = "Case presentation\n" + text[:60] + "\nDiscussion\n" + text[60:]
+    assert values(headed) == {}
