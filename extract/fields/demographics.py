@@ -101,6 +101,9 @@ def find_age(patient: PatientText) -> AgeMention | None:
     # patient, whatever ConText makes of a series told in one paragraph ("...; a 39-year-old
     # woman, treated by ..., was found ...")
     split = min(r0 for r0, _ in patient.ranges) > 0
+    later = _later_age_of_the_summary(patient, regions)
+    if later is not None:
+        return later
     for kinds in (("adjective",), ("history",)):
         for i, region in enumerate(regions):
             for a, b in region:
@@ -112,6 +115,31 @@ def find_age(patient: PatientText) -> AgeMention | None:
                             and (opens or not _context_says_other(patient, mention.start, mention.end))):
                         return mention
     return _age_from_entities(patient)
+
+
+def _first_introduction(patient: PatientText, region: list[tuple[int, int]]) -> AgeMention | None:
+    text = patient.document.text
+    for a, b in region:
+        for mention in age_mentions(text, a, b):
+            if mention.kind == "adjective" and _usable(text, mention) \
+                    and not _context_says_other(patient, mention.start, mention.end):
+                return mention
+    return None
+
+
+def _later_age_of_the_summary(patient: PatientText, regions: list[list[tuple[int, int]]]) -> AgeMention | None:
+    """The abstract introduces the patient at the presentation the report is about ("A
+    71-year-old man developed a sacral metastasis five years after ..."), the case presentation
+    at the start of the story, years younger ("A 66-year-old man came with rectal tenesmus"):
+    the abstract's age is the presentation's."""
+    case, front = regions[0], regions[1]
+    if not case or not front:
+        return None
+    told = _first_introduction(patient, case)
+    summary = _first_introduction(patient, [r for r in front if not any(c <= r[0] < d for c, d in case)])
+    if told is None or summary is None or summary.start >= told.start:
+        return None
+    return summary if 1 < summary.value - told.value <= 25 else None
 
 
 _LATER_STEP = re.compile(r"\b[\w-]+\s+(?:years?|months?)\s+(?:later|after|afterwards|thereafter)\b", re.IGNORECASE)

@@ -193,7 +193,8 @@ _AT_AGE = re.compile(
     r"|at\s+(?P<a2>\d{1,3})\s+(?:years?|yrs?)\s+(?:of\s+age|old)"
     r"|aged\s+(?P<a3>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
     r"|when\s+(?:he|she|the\s+patient)\s+was\s+(?:aged\s+)?(?P<a4>\d{1,3})(?!\s*(?:months?|weeks?|days?))"
-    r"|at\s+(?P<a5>\d{2})(?=,?\s+(?:he|she)\s+(?:had|was|underwent|received)\b))\b",
+    r"|at\s+(?P<a5>\d{2})(?=,?\s+(?:he|she|the\s+patient)\s+(?:had|was|underwent|received|presented|developed|noticed|"
+    r"reported|complained|experienced|suffered|began|started|sought|came|returned|\w+ed)\b))\b",
     re.IGNORECASE)
 
 
@@ -376,9 +377,16 @@ class Timeline:
                     clock = (clock or 0.0) + months
                     last = (x, a, b)
         then = age_then(anchor.text)
-        # the age now: the spinal sentence's own ("At the age of 47 she developed ..."), else the
-        # patient's at the presentation
-        now_then = age_then(s.text) if then and s is not anchor else None
+        # the age now: the last age told on the way to the spinal sentence, with no step of the
+        # clock after it ("At 63 she reported lumbar pain. MRI showed ..."; "At the age of 47 she
+        # developed ..."), else the patient's at the presentation
+        now_then = None
+        if then and s is not anchor:
+            for x in reversed(walk[1:]):
+                if not x.kept or x.summary:
+                    continue
+                if (now_then := age_then(x.text)) is not None or relative_steps(x.text) or dates(x.text):
+                    break
         now = float(_age_value(now_then)) if now_then else self._age_now() if then else None
         if then and now is not None and now > _age_value(then) and not dated_or_framed:
             # the patient's age then and now frame the whole interval ("at the age of 49" in a

@@ -242,3 +242,35 @@ def test_team_words_2_c03_each_patient_of_a_series_told_in_one_paragraph_keeps_i
     path = Path(__file__).parent / "data" / "team_words_2" / "c03_gist_three_patients.txt"
     rows = [r.to_json() for r in extract_cases(ingest.read(path), nlp_with_ner)]
     assert [(r["age_years"], r["sex"]) for r in rows] == [(71.0, "male"), (39.0, "female"), (62.0, "male")]
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "sex"),
+    [
+        # team_words_3 c02: "The second patient, a man of 47, came to the emergency department"
+        ("The second patient, a man of 47, came to the emergency department with melaena.", 47, "male"),
+        ("She was a woman of 62 years when the back pain began.", 62, "female"),
+        # a measure is no age
+        ("A man of 70 kg and 1.80 m was admitted with back pain.", None, "male"),
+    ],
+)
+def test_issue_10_a_person_of_n_years(text: str, age: float | None, sex: str) -> None:
+    assert values(text).get("age_years") == age
+    assert values(text).get("sex") == sex
+
+
+def test_issue_10_the_abstract_gives_the_age_of_the_presentation_the_case_starts_earlier() -> None:
+    """team_words_3 c03: the abstract's "a 71-year-old man who developed a sacral metastasis",
+    the case's "A 66 years old man came to our attention for rectal tenesmus" (five years
+    before): the report is about the later presentation. A case age close to the abstract's
+    (a birthday between) keeps the case's."""
+    text = ("Abstract\nWe describe a 71-year-old man who developed a sacral metastasis five years after the "
+            "resection of a rectal GIST.\n\nCase report\nA 66 years old man came to our attention for rectal "
+            "tenesmus. A rectal GIST was resected. Five years later MRI showed a sacral metastasis.")
+    document = text_document(text)
+    (patient,) = find_patients(document)
+    got = {v.field: v.value for v in demographics.extract(patient)}
+    assert got["age_years"] == 71
+    close = text.replace("A 66 years old man", "A 70 years old man")
+    (patient,) = find_patients(text_document(close))
+    assert {v.field: v.value for v in demographics.extract(patient)}["age_years"] == 70

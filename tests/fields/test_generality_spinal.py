@@ -538,3 +538,18 @@ def test_evidence_is_verbatim(text: str) -> None:
     for v in values:
         ev = v.evidence
         assert p.document.text[ev.start : ev.end] == ev.text
+
+
+def test_issue_10_the_age_told_on_the_way_to_the_spinal_finding() -> None:
+    """team_words_3 c02: resection "at 55 years of age", a step of the clock for the liver
+    ("after 26 months of response"), then "At 63 she reported lumbar pain" before the MRI of the
+    spine: the ages frame the interval (96 months); a step told after the last age still moves
+    the clock."""
+    text = ("The patient was a woman who, at 55 years of age, underwent resection of a jejunal GIST. When she "
+            "was 59, CT showed liver metastases and imatinib was begun; after 26 months of response the liver "
+            "lesions progressed. At 63 she reported lumbar pain. MRI demonstrated metastatic involvement of the "
+            "L2 and L4 vertebrae.")
+    assert spinal(text)["time_to_spinal_metastasis_months"] == 96
+    stepped = text.replace("At 63 she reported lumbar pain.", "At 63 she reported lumbar pain. One year later")
+    stepped = stepped.replace("MRI demonstrated", "MRI then demonstrated")
+    assert spinal(stepped)["time_to_spinal_metastasis_months"] != 96
