@@ -553,3 +553,17 @@ def test_issue_10_the_age_told_on_the_way_to_the_spinal_finding() -> None:
     stepped = text.replace("At 63 she reported lumbar pain.", "At 63 she reported lumbar pain. One year later")
     stepped = stepped.replace("MRI demonstrated", "MRI then demonstrated")
     assert spinal(stepped)["time_to_spinal_metastasis_months"] != 96
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # team_words_3 c02: the small-bowel primary resected after the spinal finding
+        "Because of continued bleeding the ileal tumour was resected, and histology showed a GIST.",
+        "The jejunal mass was excised at laparotomy.",
+        "The duodenal tumour was removed by pancreas-preserving resection.",
+    ],
+)
+def test_issue_10_resection_of_a_small_bowel_primary_is_no_spinal_treatment(sentence: str) -> None:
+    text = "CT showed an abdominal mass and lytic metastases of thoracic vertebrae 7 and 8. " + sentence
+    assert spinal(text).get("spinal_treatment", []) == []
