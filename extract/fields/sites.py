@@ -354,6 +354,7 @@ def _definite_plural(text: str, m: re.Match[str]) -> bool:
     return bool(_OWN_PLURAL.fullmatch(m.group())) and bool(_DEFINITE_BEFORE.search(text, 0, m.start()))
 
 
+_KEYWORDS = re.compile(r"(?i)\s*key[\s-]*words?\b")
 _DISCUSSION = re.compile(r"(?i)^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:introduction|background|discussion|conclusions?|"
                          r"review|literature)\b")
 
@@ -479,6 +480,10 @@ def _level_ok(text: str, a: int, b: int, levels: _Covered | None) -> bool:
     return levels.holds(a)
 
 
+#: organs that seldom receive metastases: a carcinoma "of" them arose there
+_ORIGIN_ORGANS = frozenset({"prostate", "breast", "thyroid", "bladder", "genital", "gynaecological", "head and neck"})
+
+
 def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteRules) -> bool:
     """'lung cancer', 'rectal GIST', 'renal cell carcinoma': the site names where a tumour arose."""
     tail = sentence.text[mention.char_end - sentence.start:]
@@ -487,7 +492,10 @@ def _is_origin_descriptor(sentence: Sentence, mention: SiteMention, rules: SiteR
     head = sentence.text[: mention.char_start - sentence.start]
     # carcinomas seldom arise in bone, nodes or the brain: "carcinoma of the spine" is where it is
     of = rules.origin_of.search(head) if mention.organ not in rules.location_organs else None
-    if of and not re.search(r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?!from\b|to\b)(?:[\w-]+\s+){0,2}$", head[:of.start()]) \
+    # "metastatic carcinoma of the liver" reads either way; of an organ that seldom receives
+    # metastases ("metastatic adenocarcinoma of prostate") it names the origin
+    if of and (mention.organ in _ORIGIN_ORGANS or not re.search(
+            r"(?i)\b(?:metastatic|secondary|recurrent)\s+(?!from\b|to\b)(?:[\w-]+\s+){0,2}$", head[:of.start()])) \
             and not _names_own_origin(head[:of.end()], rules):
         return True
     # Allow other site adjectives in between ("cutaneous duodenal GIST").
@@ -1052,6 +1060,8 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         excluded |= _origin_organs([s for s in told if s in own or s.start < title], rules)
     following = {id(a): b for a, b in zip(told, told[1:])}
     for sentence in own:
+        if _KEYWORDS.match(sentence.text) or (sentence.section and _KEYWORDS.match(sentence.section)):
+            continue  # "Keywords: GIST; sacrum; bone metastasis" index the article (its primary, its topic), not sites
         found = _metastasis_in_sentence(sentence, rules, excluded, weak_ok)
         nxt = following.get(id(sentence))
         if found and nxt is not None and calls_back_benign(nxt.text):

@@ -391,3 +391,23 @@ def test_spinal_reports_of_other_primaries(text: str, codes: set[str]) -> None:
 )
 def test_spread_in_metastatic_reports_of_other_primaries(text: str, codes: set[str]) -> None:
     assert found(text) == (None, codes)
+
+
+# issue 10, team_words_3 (fresh excerpts): a keywords line, a general statement with
+# "commonest", the origin of a metastatic carcinoma, a lesion thought to be benign, a spine spared
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Keywords: GIST, rectum, sacrum, bone metastasis\n\n" + GIST + "A sacral metastasis was found.", {"V"}),
+        (("Carcinoma prostate is the commonest cancer to metastasise to bone in elderly males. MRI showed a "
+          "metastasis at D10."), {"V"}),
+        (("Histopathology showed metastatic adenocarcinoma of prostate in the D10 laminectomy tissue."), {"V"}),
+        ("Breast cancer is the commonest source of metastases to the liver in women. " + CANCER, set()),
+        (CANCER + "CT showed a 1.2-cm lesion in segment VI of the liver, thought possibly to be a haemangioma.", set()),
+        (CANCER + "A liver lesion was believed to be a simple cyst.", set()),
+        (("Pelvic and femoral bone metastases of urothelial carcinoma, with sparing of the spine. The iliac "
+          "lesion was biopsied."), {"B"}),
+    ],
+)
+def test_issue_10_fresh_excerpts_sites(text: str, codes: set[str]) -> None:
+    assert found(text) == (None, codes)
