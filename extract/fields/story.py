@@ -361,7 +361,7 @@ def level_mentions(ps: Story) -> list[LevelMention]:
         if not s.kept:
             continue
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
-        strong = ctx["disease"].search(s.text)
+        strong = any(not negated(s.text, m.start(), 3) for m in ctx["disease"].finditer(s.text))
         if not (strong or (cancer and (ctx["disease_weak"].search(s.text) or _level_vertebra(s.text))
                            and not ctx["benign_cause"].search(s.text))):
             continue
@@ -445,6 +445,7 @@ def spinal_sentences(ps: Story, mentions: list[LevelMention] | None = None) -> l
             weak_ok = cancer and not ctx["benign_cause"].search(clause)
             disease = list(ctx["disease"].finditer(clause)) + (list(ctx["disease_weak"].finditer(clause)) if weak_ok else [])
             if any(not negated(clause, m.start(), 8) and not ctx["hedge_before"].search(clause[max(0, m.start() - 80):m.start()])
+                   and not benign_verdict(clause[m.end():m.end() + 100])  # "uptake ..., attributed to arthropathy"
                    for m in disease) and not re.search(
                     r"\b(?:MRI|CT|imaging|scan)\s+of\s+the\s+(?:\w+\s+)?spine\s+(?:was|were)\s+(?:normal|unremarkable|negative)",
                     clause, re.IGNORECASE):

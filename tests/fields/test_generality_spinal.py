@@ -567,3 +567,32 @@ def test_issue_10_the_age_told_on_the_way_to_the_spinal_finding() -> None:
 def test_issue_10_resection_of_a_small_bowel_primary_is_no_spinal_treatment(sentence: str) -> None:
     text = "CT showed an abdominal mass and lytic metastases of thoracic vertebrae 7 and 8. " + sentence
     assert spinal(text).get("spinal_treatment", []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        # team_words_4 d01: the operated levels "apart from" the metastasis
+        (("MRI showed destructive lesions of the Th11 and Th12 vertebral bodies; apart from postoperative "
+          "changes at L4-L5, the other vertebrae were normal."), ["T11", "T12"]),
+        ("A man with lung cancer had a T9 metastasis and post-surgical changes of L5.", ["T9"]),
+        # team_words_4 d14: an old osteoporotic fracture without uptake beside the metastasis
+        (("A woman with endometrial cancer had an osteolytic metastasis of T7. A wedge fracture of L1, without "
+          "uptake and with the typical features of an old osteoporotic fracture, was also noted."), ["T7"]),
+        ("In this woman with breast cancer an L2 insufficiency fracture was seen, without uptake.", []),
+    ],
+)
+def test_issue_10_operated_and_osteoporotic_levels_are_no_metastasis(text: str, levels: list[str]) -> None:
+    assert spinal(text).get("spinal_levels", []) == levels
+
+
+def test_issue_10_uptake_called_degenerative_is_no_spinal_metastasis() -> None:
+    """team_words_4 d15: "mild uptake at the L4-L5 facet joints, which was attributed to
+    degenerative arthropathy, and MRI of the spine showed no vertebral metastases"."""
+    text = ("A man with nasopharyngeal carcinoma had liver metastases. Bone scan showed mild uptake at the L4-L5 "
+            "facet joints, which was attributed to degenerative arthropathy, and MRI of the spine showed no "
+            "vertebral metastases. He received chemotherapy.")
+    got = spinal(text)
+    assert got.get("synchronous") is None and got.get("spinal_treatment", []) == []
+    ours = "A man with lung cancer had uptake in the lumbar spine, ascribed to osteoarthritis."
+    assert spinal(ours).get("synchronous") is None
