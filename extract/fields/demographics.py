@@ -280,7 +280,9 @@ def _relative(patient: PatientText) -> tuple[AgeMention | None, SexMention | Non
         m = relation.search(text, a, b)
         if not m:
             continue
-        ages = age_mentions(text, max(a, m.start() - 40), min(b, m.end() + 60), of_relatives=True)
+        stop = re.search(r"[.;](?:\s|$)", text[m.end() : min(b, m.end() + 200)])
+        hi = m.end() + (stop.start() if stop else min(b, m.end() + 200) - m.end())
+        ages = age_mentions(text, max(a, m.start() - 40), max(min(b, m.end() + 60), hi), of_relatives=True)
         age = min(ages, key=lambda x: abs(x.start - m.end())) if ages else None
         value = words.get(m.group(0).lower())
         return age, (SexMention(value, m.start(), m.end()) if value else None)

@@ -577,7 +577,8 @@ def _relatives(document: Document, told: list[tuple[int, int]]) -> list[tuple[st
     relative = re.compile(rules["relative_patient"], re.IGNORECASE)
     disease = re.compile(rules["relative_disease"], re.IGNORECASE)
     event = re.compile(rules["relative_event"], re.IGNORECASE)
-    out: list[tuple[str, tuple[int, int]]] = []
+    gist = bool(_GIST_WORD.search(text[: min(len(text), 3000)]))
+    out: list[tuple[str, tuple[int, int], bool]] = []
     for a, b in told:
         for m in relative.finditer(text, a, b):
             s, e = sentence_around(text, m.start(), a, b)
@@ -585,7 +586,8 @@ def _relatives(document: Document, told: list[tuple[int, int]]) -> list[tuple[st
             if is_literature_sentence(sentence) or re.search(r"\b(?:no|without|negative)\b[^.]{0,30}$", text[s:m.start()], re.IGNORECASE):
                 continue
             paragraph = text[m.end():_paragraph_end(text, e, b)]  # the relative's sentence and the rest of its paragraph
-            aged = re.match(r"\s*(?:,\s*|\(\s*)(?:an?\s+|who\s+was\s+|aged\s+)?\d{1,3}", after) or re.search(r"\d[-\s](?:year|yr)s?[-\s]old\s+\w+$", text[s:m.end()])
+            aged = re.match(r"\s*(?:,\s*|\(\s*)(?:an?\s+|who\s+was\s+|aged\s+)?\d{1,3}", after) or re.search(r"\d[-\s](?:year|yr)s?[-\s]old\s+\w+$", text[s:m.end()]) \
+                or (_RELATIVE_AGE.search(after) and gist and _GIST_WORD.search(after))  # "Her father had a gastric GIST removed when he was 66"
             # told as a patient: with an age, or with the same disease ("was also diagnosed
             # with GIST"); "his mother had a skin cancer removed" is family history
             if not (aged or (re.search(r"\b(?:also|same|similar|likewise|too)\b", after, re.IGNORECASE)
@@ -593,9 +595,22 @@ def _relatives(document: Document, told: list[tuple[int, int]]) -> list[tuple[st
                 continue
             if not (disease.search(sentence) or (aged and disease.search(paragraph) and event.search(paragraph))):
                 continue  # a relative's age alone ("her 3-year-old son") tells no patient
-            if not any(sp == (s, e) for _, sp in out):
-                out.append((m.group("rel").lower(), (s, _paragraph_end(text, e, b))))
-    return out
+            # the sentence that introduces the patient too ("We describe a 46-year-old woman ...
+            # and her father, operated for a gastric GIST") is hers; the relative's own telling
+            # comes later
+            with_patient = any(x.kind == "adjective" and x.start < m.start() for x in age_mentions(text, s, m.start()))
+            if not any(sp == (s, e) for _, sp, _ in out):
+                out.append((m.group("rel").lower(), (s, _paragraph_end(text, e, b)), with_patient))
+    kept = []
+    for rel, span, with_patient in out:
+        if with_patient and any(r == rel and not w for r, _, w in out):
+            continue
+        kept.append((rel, span))
+    return kept
+
+
+_RELATIVE_AGE = re.compile(r"\b(?:when\s+(?:he|she)\s+was|at\s+(?:the\s+)?age\s+of|aged)\s+\d{1,3}\b", re.IGNORECASE)
+_GIST_WORD = re.compile(r"\b(?:GISTs?|gastrointestinal\s+stromal|stromal\s+tumou?rs?)\b", re.IGNORECASE)
 
 
 def _paragraph_end(text: str, at: int, limit: int) -> int:

@@ -376,6 +376,20 @@ class Timeline:
                 if event is None or a > event.start():
                     clock = (clock or 0.0) + months
                     last = (x, a, b)
+        if clock is None and origin and anchor is not s and prior_history(anchor.text):
+            # a flashback: the presentation, dated, is told before the primary's history ("was
+            # referred in 2020 with back pain. In 2013 she had undergone resection ...")
+            for x in reversed(self.sentences[: anchor.index]):
+                if x.block != anchor.block:
+                    break
+                if not x.kept or x.summary:
+                    continue
+                later_dates = [m for m in dates(x.text) if (d := date_months(m)) and months_between(origin, d) > 0]
+                if later_dates:
+                    m = later_dates[-1]
+                    clock, last = months_between(origin, date_months(m)), (x, m.start(), m.end())  # type: ignore[arg-type]
+                    dated_or_framed = True
+                    break
         then = age_then(anchor.text)
         # the age now: the last age told on the way to the spinal sentence, with no step of the
         # clock after it ("At 63 she reported lumbar pain. MRI showed ..."; "At the age of 47 she

@@ -596,3 +596,16 @@ def test_issue_10_uptake_called_degenerative_is_no_spinal_metastasis() -> None:
     assert got.get("synchronous") is None and got.get("spinal_treatment", []) == []
     ours = "A man with lung cancer had uptake in the lumbar spine, ascribed to osteoarthritis."
     assert spinal(ours).get("synchronous") is None
+
+
+def test_issue_10_a_flashback_to_the_primary_after_the_dated_presentation() -> None:
+    """team_words_4 d03: "was referred to our spine clinic in 2020 with low back pain ... In 2013
+    she had undergone segmental resection of the jejunum for a GIST ... MRI showed metastatic
+    involvement of L2": the presentation's date, told first, ends the interval (84)."""
+    text = ("The patient, a 46-year-old woman, was referred to our clinic in 2020 with low back pain. In 2013 she "
+            "had undergone resection of the proximal jejunum for a GIST. She took adjuvant imatinib for three "
+            "years. MRI showed metastatic involvement of the L2 and L3 vertebral bodies.")
+    assert spinal(text)["time_to_spinal_metastasis_months"] == 84
+    # a disc protrusion known since a later year is no spinal finding and moves nothing
+    disc = text + " Leg pain was explained by a disc protrusion at L5-S1, known since 2017."
+    assert spinal(disc)["time_to_spinal_metastasis_months"] == 84

@@ -248,3 +248,22 @@ def test_issue_10_one_patient_introduced_at_two_ages() -> None:
     both_under = ("Abstract\nWe report two patients with spinal metastases.\n\nCase presentation\nA 47-year-old "
                   "woman presented with neck pain. A 43-year-old woman was admitted with back pain.")
     assert len(_patients(both_under)) == 2
+
+
+def test_issue_10_a_relative_told_in_the_case_not_in_the_abstract_sentence() -> None:
+    """team_words_4 d03: the abstract names the patient and "her father, operated for a gastric
+    GIST" in one sentence; the case tells the father in his own paragraph ("Her father had had
+    a 6-cm gastric GIST removed ... when he was 66 years old"). The abstract sentence stays the
+    patient's (her spinal metastases are not his), the father's paragraph is his."""
+    from extract.cases import extract_cases
+
+    text = ("Abstract\nWe describe a 46-year-old woman with jejunal GISTs who later developed metastases of the "
+            "second lumbar vertebra, and her father, operated for a gastric GIST, who carries the same variant.\n\n"
+            "Case presentation\nThe proband, a 46-year-old woman, had a jejunal GIST resected in 2013. In 2020 MRI "
+            "showed a metastasis of L2, treated by vertebroplasty.\n\nHer father had had a 6-cm gastric GIST "
+            "removed by wedge resection when he was 66 years old. He remains free of recurrence five years after "
+            "the operation.")
+    daughter, father = extract_cases(ingest.text_document(text))
+    assert (daughter.age_years, daughter.spinal_levels, daughter.primary_site) == (46, ["L2"], "jejunum")
+    assert (father.age_years, father.sex, father.primary_site) == (66, "male", "stomach")
+    assert father.spinal_levels == [] and father.spinal_treatment == []
