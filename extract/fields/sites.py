@@ -900,10 +900,10 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
     return out
 
 
-def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
+def _term_span_flags(doc: Doc | None, start: int, end: int, relative: bool = False) -> bool:
     """True when the pipeline's ConText marks a term span over these characters negated or a
-    family member's. Only within sentences of ordinary length: a scope that ran on across a
-    column or page break is not trusted."""
+    family member's (unless the patient is that relative). Only within sentences of ordinary
+    length: a scope that ran on across a column or page break is not trusted."""
     if doc is None or "terms" not in doc.spans:
         return False
     for span in _site_term_spans(doc).overlapping(start, end):
@@ -913,7 +913,7 @@ def _term_span_flags(doc: Doc | None, start: int, end: int) -> bool:
             sentence_length = 0
         if not 0 < sentence_length <= 60:
             continue
-        for flag in ("is_negated", "is_family"):
+        for flag in ("is_negated",) if relative else ("is_negated", "is_family"):
             if span.has_extension(flag) and getattr(span._, flag, False):
                 return True
     return False
@@ -1013,7 +1013,7 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
                 or (title_or_lead and statement_kind(sentence.text, rules) != "other")):
             continue
         for cand in _primary_in_sentence(sentence, rules, gist_doc):
-            if _term_span_flags(patient.doc, cand.start, cand.end):
+            if _term_span_flags(patient.doc, cand.start, cand.end, relative=bool(patient.relation)):
                 continue
             rel = sentence.token_at(cand.start)
             if cand.value != "unknown" and _negated(sentence, rel, rel, rules):  # "no primary tumour was found" is the value
@@ -1073,7 +1073,7 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
                 continue  # "bone metastases in the thoracic spine", "a soft tissue mass in the cervical spine"
             if weak_ok and _other_cancer_in_clause(sentence, min(a, mention.start), max(b, mention.end), rules):
                 continue  # a GIST report: "prostate cancer with bone metastases" is the other cancer's
-            if _term_span_flags(patient.doc, mention.char_start, mention.char_end):
+            if _term_span_flags(patient.doc, mention.char_start, mention.char_end, relative=bool(patient.relation)):
                 continue
             start = min(sentence.tokens[a].start, mention.char_start)
             end = max(sentence.tokens[b].end, mention.char_end)
