@@ -235,6 +235,21 @@ def resects_primary(text: str) -> bool:
     return bool(m) and not spinal_cue(text) and not re.search(r"metasta", text, re.IGNORECASE)
 
 
+#: "synchronous liver metastases": the word dates another organ's metastases, not the spine's
+_OTHER_ORGAN_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:liver|hepatic|lungs?|pulmonary|peritoneal|omental|nodal|lymph|adrenal|brain|cerebral|"
+    r"skin|cutaneous|pleural|splenic|ovarian)\b", re.IGNORECASE)
+
+
+def _dates_other_organ(clause: str, at: int) -> bool:
+    """The word before ``clause[at]`` dates another organ's metastases and not the spine's:
+    "synchronous liver metastases", not "synchronous liver and L2 metastases"."""
+    if not _OTHER_ORGAN_AFTER.match(clause, at):
+        return False
+    phrase = re.split(r"(?i)metasta\w*|[;.]", clause[at : at + 100], maxsplit=1)[0]
+    return not (spinal_cue(phrase) or LEVEL_RE.search(phrase))
+
+
 class Timeline:
     """The events of one patient's story, in the order the text tells them."""
 
@@ -376,9 +391,10 @@ class Timeline:
                 if event is None or a > event.start():
                     clock = (clock or 0.0) + months
                     last = (x, a, b)
-        if clock is None and origin and anchor is not s and prior_history(anchor.text):
+        if origin and anchor is not s and prior_history(anchor.text) and (clock is None or dated_or_framed):
             # a flashback: the presentation, dated, is told before the primary's history ("was
-            # referred in 2020 with back pain. In 2013 she had undergone resection ...")
+            # referred in 2020 with back pain. In 2013 she had undergone resection ..."); the
+            # history's own later dates ("the last CT, in 06/2013") come before it
             for x in reversed(self.sentences[: anchor.index]):
                 if x.block != anchor.block:
                     break
@@ -387,8 +403,10 @@ class Timeline:
                 later_dates = [m for m in dates(x.text) if (d := date_months(m)) and months_between(origin, d) > 0]
                 if later_dates:
                     m = later_dates[-1]
-                    clock, last = months_between(origin, date_months(m)), (x, m.start(), m.end())  # type: ignore[arg-type]
-                    dated_or_framed = True
+                    presented = months_between(origin, date_months(m))  # type: ignore[arg-type]
+                    if clock is None or clock <= presented:
+                        clock, last = presented, (x, m.start(), m.end())
+                        dated_or_framed = True
                     break
         then = age_then(anchor.text)
         # the age now: the last age told on the way to the spinal sentence, with no step of the
@@ -439,7 +457,8 @@ class Timeline:
             # "Back pain was the first symptom of metastatic prostate cancer; MRI showed ... L2"
             clauses.append((0, s.text))
         for a, clause in clauses:
-            m = t["synchronous"].search(clause) or t["primary_found_with"].search(clause) or t["at_diagnosis"].search(clause)
+            m = next((x for x in t["synchronous"].finditer(clause) if not _dates_other_organ(clause, x.end())), None) \
+                or t["primary_found_with"].search(clause) or t["at_diagnosis"].search(clause)
             if m is None and not self.primary_events_before(s) and self.history_told_after(s) is None:
                 # "at presentation" is the initial one only for a patient with no earlier history
                 m = t["at_presentation"].search(clause)

@@ -609,3 +609,22 @@ def test_issue_10_a_flashback_to_the_primary_after_the_dated_presentation() -> N
     # a disc protrusion known since a later year is no spinal finding and moves nothing
     disc = text + " Leg pain was explained by a disc protrusion at L5-S1, known since 2017."
     assert spinal(disc)["time_to_spinal_metastasis_months"] == 84
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "sync"),
+    [
+        # team_words_4 d13: "synchronous" dates the liver metastases; the spine came later
+        (("We report a 50-year-old man who later developed metastases of the sixth and seventh cervical vertebrae "
+          "after distal pancreatectomy for a pNET with synchronous liver metastases."), None, False),
+        ("A woman had a gastric GIST with synchronous liver, lung and T9 metastases.", 0.0, True),
+        # the presentation dated before a flashback whose own dates come earlier
+        (("A 50-year-old man was referred in 09/2013 with neck pain. His medical history was remarkable for a "
+          "non-functioning, well-differentiated pNET, resected by distal pancreatectomy in 05/2011. The hepatic "
+          "disease was stable on the most recent CT, performed in 06/2013. MRI revealed metastatic involvement "
+          "of the C6 and C7 vertebral bodies."), 28.0, False),
+    ],
+)
+def test_issue_10_synchronous_of_another_organ_and_dated_flashbacks(text: str, months: float | None, sync: bool) -> None:
+    got = spinal(text)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
