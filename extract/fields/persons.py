@@ -118,10 +118,14 @@ def age_mentions(text: str, start: int = 0, end: int | None = None, *,
                 continue
             s = m.start("num") if kind == "adjective" else m.start()
             # the words before, in the same sentence ("... a sister and brother.\n\nA 15-year-old
-            # girl" is no relative's age)
+            # girl" is no relative's age); a "presentation" pattern carries its own context ("Now
+            # 57, she presented with ...")
             before = re.split(r"[.!?;]\s|\n", text[max(start, s - 50):s])[-1]
-            if not of_relatives and (before_re.search(before) or after_re.search(text[m.end():m.end() + 40])):
+            if not of_relatives and kind != "presentation" and (
+                    before_re.search(before) or after_re.search(text[m.end():m.end() + 40])):
                 continue
+            if kind == "presentation":
+                kind = "adjective"
             if m.start() in out or any(o.start <= m.start() < o.end for o in out.values()):
                 continue
             told_as = kind

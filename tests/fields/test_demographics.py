@@ -274,3 +274,13 @@ def test_issue_10_the_abstract_gives_the_age_of_the_presentation_the_case_starts
     close = text.replace("A 66 years old man", "A 70 years old man")
     (patient,) = find_patients(text_document(close))
     assert {v.field: v.value for v in demographics.extract(patient)}["age_years"] == 70
+
+
+def test_issue_10_now_n_she_presented() -> None:
+    """team_words_4 d09: "At the age of 49 she had had a left mastectomy ... Now 57, she
+    presented with upper back pain": the presentation's age; "she is now 65 and well" at the
+    time of writing is not an introduction."""
+    text = ("At the age of 49 she had had a left mastectomy for breast cancer. Now 57, she presented to her "
+            "practitioner with upper back pain.")
+    assert values(text)["age_years"] == 57
+    assert values("At the age of 49 she had had a mastectomy. She is now 65 and well.")["age_years"] == 49

@@ -628,3 +628,16 @@ def test_issue_10_a_flashback_to_the_primary_after_the_dated_presentation() -> N
 def test_issue_10_synchronous_of_another_organ_and_dated_flashbacks(text: str, months: float | None, sync: bool) -> None:
     got = spinal(text)
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "labels"),
+    [
+        # team_words_4 d09: the fracture "stabilised by balloon kyphoplasty" had no hardware
+        ("A pathological fracture of T6 was stabilised by balloon kyphoplasty.", ["kyphoplasty"]),
+        ("The T6 fracture was stabilized with cement augmentation (vertebroplasty).", ["vertebroplasty"]),
+        ("The T6 metastasis was stabilised with pedicle screws.", ["instrumentation"]),
+    ],
+)
+def test_issue_10_stabilised_by_cement_is_no_instrumentation(sentence: str, labels: list[str]) -> None:
+    assert spinal("A woman with breast cancer had a metastasis at T6. " + sentence)["spinal_treatment"] == labels
