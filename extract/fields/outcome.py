@@ -138,7 +138,7 @@ def _duration(text: str, s: int, e: int, near: int | None, *,
         if not_after.search(text[m.end():m.end() + 40]):
             continue
         if spinal_treated and _FROM_THE_PRIMARY.match(text, m.end()) and not re.match(
-                r"\s+\w+\s+(?:\w+\s+){0,3}?(?:lamin|corpect|vertebr|spondyl|kyphopl|decompress|spinal|spine)", text[m.end():m.end() + 60],
+                r"\s+\w+\s+(?:\w+\s+){0,4}?(?:lamin|corpect|vertebr|spondyl|kyphopl|decompress|spinal|spine)", text[m.end():m.end() + 60],
                 re.IGNORECASE):
             continue
         raw = m.group("num").lower()
@@ -159,9 +159,12 @@ def _duration(text: str, s: int, e: int, near: int | None, *,
 def _told_regions(document: Document) -> list[tuple[int, int]]:
     """The case presentation and the abstract: they tell the patient. A text with no
     headings at all (a case presentation on its own) tells the patient throughout."""
-    if not find_headings(document):
+    headings = find_headings(document)
+    if not headings:
         return [(0, len(document.text))]
-    return [*case_sections(document), (0, front_matter_end(document))]
+    # the abstract ends where the case presentation's own heading begins
+    front = min([front_matter_end(document), *(h.start for h in headings if h.kind == "case" and not h.run_in and h.start > 0)])
+    return [*case_sections(document), (0, front)]
 
 
 def statements(patient: PatientText) -> list[Statement]:
@@ -209,9 +212,10 @@ def _superseded(patient: PatientText, statement: Statement) -> bool:
     text = document.text
     event = re.compile(_rules()["later_event"], re.IGNORECASE)
     subject = re.compile(_rules()["patient_subject"], re.IGNORECASE)
-    for c, d in _told_regions(document):
-        if not c <= statement.start < d:
-            continue
+    # the innermost told part holding the statement: an abstract's last word is not undone by
+    # the case presentation that retells the story from its start
+    holding = [(c, d) for c, d in _told_regions(document) if c <= statement.start < d]
+    for c, d in sorted(holding, key=lambda r: r[1] - r[0])[:1]:
         for a, b in patient.ranges:
             lo, hi = max(a, c, statement.end), min(b, d)
             for s, e in sentences(text, lo, hi) if lo < hi else []:

@@ -229,3 +229,30 @@ def test_issue_10_a_text_without_headings_tells_the_patient_throughout() -> None
     assert values(text) == {"outcome_status": "alive with disease", "follow_up_months": 8}
     headed = "Case presentation\n" + text[:60] + "\nDiscussion\n" + text[60:]
     assert values(headed) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "months"),
+    [
+        # team_words_5 e16/e15: the abstract's last word, then the case presentation retells the
+        # story from its start (its new lesions are the old ones)
+        (("Abstract\nCase presentation: A 61-year-old woman with leiomyosarcoma had a T10 metastasis in 2021 "
+          "treated by en bloc corpectomy. The patient remains free of disease 2 years after the spinal surgery.\n\n"
+          "Case presentation\nIn 2017 she underwent hysterectomy. In 2021 MRI showed a metastasis of T10."),
+         "no evidence of disease", 24),
+        (("Abstract\nA 51-year-old man with melanoma had a C5 metastasis. He achieved a complete response and has "
+          "no evidence of disease 3 years after the spinal surgery.\n\nCase report\nA 51-year-old man presented "
+          "with neck pain. MRI showed metastases at C5, and CT showed multiple lung metastases."),
+         "no evidence of disease", 36),
+        # team_words_5 e03/e11: stable disease of named organs
+        ("Fourteen months after radiosurgery she remains intact, with stable hepatic and cervical disease on imatinib.",
+         "alive with disease", 14),
+        ("At 2-year follow-up she is pain-free with stable bone disease.", "alive with disease", 24),
+        # counted from the spinal diagnosis, said at length
+        (("A woman with colon cancer had a T11 metastasis and received radiotherapy. She died 9 months after the "
+          "diagnosis of the spinal metastasis."), "died", 9),
+    ],
+)
+def test_issue_10_abstract_outcomes_in_other_words(text: str, status: str, months: float) -> None:
+    got = values(text)
+    assert (got.get("outcome_status"), got.get("follow_up_months")) == (status, months)
