@@ -378,6 +378,35 @@ def _people(intros: list[Introduction]) -> list[list[Introduction]]:
     return people
 
 
+def _with_their_lead(document: Document, stories: list[list[tuple[int, int]]], first: int) -> list[list[tuple[int, int]]]:
+    """A series whose abstract tells each patient apart ("We report two patients: a 58-year-old
+    man ..., and a 71-year-old woman .... The man received SBRT and is alive ... The woman ...
+    died 5 months later"): each patient of the series also gets the abstract's words about him,
+    matched by the age and sex that introduce him in his own section."""
+    lead_people = _people(introductions(document, first))
+    if len(lead_people) != len(stories) or len(stories) < 2:
+        return stories
+    own = []
+    for ranges in stories:
+        intros = [i for a, b in ranges for i in introductions(document, b) if a <= i.start < b]
+        own.append(intros[0] if intros else None)
+    match: dict[int, int] = {}
+    for k, person in enumerate(lead_people):
+        hits = [n for n, i in enumerate(own) if i is not None and _same_person(person[0], i)
+                and i.age is not None and person[0].age is not None]
+        if len(hits) != 1 or hits[0] in match.values():
+            return stories
+        match[k] = hits[0]
+    start = min(i.start for person in lead_people for i in person)
+    stop = min([first, *(h.start for h in find_headings(document)
+                         if h.start > start and (not h.run_in or h.kind in ("back_matter", "discussion")))])
+    told, _ = _told_by_introductions(document, lead_people, stop)
+    out = [list(r) for r in stories]
+    for k, ranges in enumerate(told):
+        out[match[k]] = _merge(out[match[k]] + ranges)
+    return out
+
+
 def _told_twice(document: Document, people: list[list[Introduction]]) -> bool:
     """One patient introduced twice at two ages: the abstract's "A 47-year-old woman presented
     with neck pain three years after ..." and the case presentation's "In 2014 a 43-year-old
@@ -644,6 +673,7 @@ def find_patients(document: Document, doc: Doc | None = None) -> list[PatientTex
         stories = series
         first = min(a for ranges in series for a, _ in ranges)
         lead = [(0, first)]
+        stories = _with_their_lead(document, stories, first)
     else:
         people = _people(introductions(document, end))
         if len(people) == 2 and announced <= 1 and _told_twice(document, people):

@@ -269,3 +269,24 @@ def test_issue_10_a_relative_told_in_the_case_not_in_the_abstract_sentence(nlp_w
         assert (daughter.age_years, daughter.spinal_levels, daughter.primary_site) == (46, ["L2"], "jejunum")
         assert (father.age_years, father.sex, father.primary_site) == (66, "male", "stomach")
         assert father.spinal_levels == [] and father.spinal_treatment == []
+
+
+def test_issue_10_a_series_abstract_tells_each_patient_apart() -> None:
+    """team_words_5 e10: "We report two patients: a 58-year-old man in whom ... L1 ..., and a
+    71-year-old woman ... The man received SBRT and is alive with disease 12 months after SBRT.
+    The woman ... died 5 months later." then "The first patient, a 58-year-old man ...", "The
+    second patient, a 71-year-old woman ...": each patient has the abstract's words about him."""
+    from extract.cases import extract_cases
+
+    text = ("Abstract\nWe report two patients: a 58-year-old man in whom a metastasis of the first lumbar vertebra "
+            "was found three years after resection of a rectal cancer, and a 71-year-old woman with sigmoid cancer "
+            "whose staging CT showed metastases in several thoracic vertebrae. The man received stereotactic "
+            "radiotherapy and is alive with disease 12 months after SBRT. The woman was treated with denosumab and "
+            "died 5 months later.\n\nKeywords: colorectal cancer; spine\n\nCase presentation\nThe first patient, a "
+            "58-year-old man, had a rectal cancer resected in 2018. In 2021 MRI showed a lesion of L1.\n\nThe second "
+            "patient, a 71-year-old woman, was referred to the oncology clinic in")
+    man, woman = extract_cases(ingest.text_document(text))
+    assert (man.outcome_status, man.follow_up_months, man.spinal_levels) == ("alive with disease", 12, ["L1"])
+    assert (woman.outcome_status, woman.follow_up_months, woman.sex) == ("died", 5, "female")
+    assert "radiotherapy" in man.spinal_treatment and "denosumab" in woman.spinal_treatment
+    assert "denosumab" not in man.spinal_treatment
