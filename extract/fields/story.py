@@ -254,6 +254,10 @@ _FOR_THE_LESION = re.compile(r"\b(?:for|because\s+of|due\s+to|to\s+treat|to\s+re
 _LESION_AFTER = re.compile(r"\W*(?:vertebra\w*\s+)?(?:body\s+)?(?:metasta\w*|lesions?|tumou?rs?|mass|deposits?|fractures?|collapse)\b", re.IGNORECASE)
 
 
+_RADIATED_TO = re.compile(r"\b(?:radiotherapy|radiation|irradiat\w*|RT|SBRT|EBRT|Gy|fractions?)\b[^.;]{0,50}?"
+                          r"\b(?:to|at|over)\s+(?:the\s+)?(?:levels?\s+|segments?\s+)?$", re.IGNORECASE)
+
+
 def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     ctx = context()
     text = sentence.text
@@ -272,6 +276,8 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
         return True
     if ctx["level_benign_before"].search(before):  # "a haemangioma of T7"
         return True
+    if m.group("n2") and m.group("sep").lower() not in ("and", ",", "/") and _RADIATED_TO.search(before):
+        return True  # "radiotherapy of 30 Gy was given to T3-T7": the field, not the metastasis
     p1 = m.group("p1")
     if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and MRI_RE.search(text) \
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):

@@ -641,3 +641,21 @@ def test_issue_10_synchronous_of_another_organ_and_dated_flashbacks(text: str, m
 )
 def test_issue_10_stabilised_by_cement_is_no_instrumentation(sentence: str, labels: list[str]) -> None:
     assert spinal("A woman with breast cancer had a metastasis at T6. " + sentence)["spinal_treatment"] == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        # team_words_6 f05: a radiation field given as a range after the treated level
+        (("Imaging revealed metastases in T4-T6 with collapse of T5. Balloon kyphoplasty of T5 was performed and "
+          "radiotherapy of 30 Gy was given to T3-T7."), ["T4", "T5", "T6"]),
+        ("A metastasis of L3 was irradiated with 20 Gy in 5 fractions delivered to L2 to L4.", ["L3"]),
+        ("Radiotherapy was given to the L3 metastasis.", ["L3"]),
+        # team_words_6 f09: "A haemangioma was seen in D9 vertebral body"
+        ("MRI showed metastatic collapse of the D12 vertebral body. A haemangioma was seen in D9 vertebral body.", ["T12"]),
+        # team_words_6 f14: the neural foramen the lesion reaches
+        ("A lytic metastasis of the S1 vertebra extended to the left L5-S1 neural foramen.", ["S1"]),
+    ],
+)
+def test_issue_10_fields_haemangiomas_and_foramina_are_no_levels(text: str, levels: list[str]) -> None:
+    assert spinal(text).get("spinal_levels", []) == levels
