@@ -245,7 +245,9 @@ def _series(document: Document, several: bool = False) -> list[list[tuple[int, i
     # Markers in the discussion refer back to patients already told.
     first = markers[0].start
     for h in headings:
-        if h.kind in ("discussion", "back_matter") and h.start > first:
+        # (not the run-in "Conclusion:" or "Keywords:" of an abstract: the series goes on below it)
+        if h.kind in ("discussion", "back_matter") and h.start > first and not h.run_in and not (
+                h.kind == "back_matter" and re.match(r"key", h.title, re.IGNORECASE)):
             end = min(end, h.start)
             break
     markers = [k for k in markers if k.start < end]

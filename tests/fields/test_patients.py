@@ -290,3 +290,19 @@ def test_issue_10_a_series_abstract_tells_each_patient_apart() -> None:
     assert (woman.outcome_status, woman.follow_up_months, woman.sex) == ("died", 5, "female")
     assert "radiotherapy" in man.spinal_treatment and "denosumab" in woman.spinal_treatment
     assert "denosumab" not in man.spinal_treatment
+
+
+def test_issue_10_a_series_goes_on_below_the_abstracts_run_in_conclusion() -> None:
+    """team_words_6 f08: "Patient 1, ... Patient 2, ... Patient 3, ..." in a structured abstract
+    whose "Conclusion:" and "Keywords:" follow, then "Case presentations / Patient 1 / Patient 2"
+    below: each patient's case section is his too (the abstract's run-in headings end nothing)."""
+    text = ("Abstract\nBackground: Separation surgery is common.\nCases: Patient 1, a 59-year-old woman with lung "
+            "cancer, had a T7 metastasis. Patient 2, a 66-year-old woman, had an L2 fracture. Patient 3, a "
+            "72-year-old man, had C5 metastases.\nConclusion: It works.\nKeywords: spine\n\nIntroduction\nThe spine "
+            "is a common site.\n\nCase presentations\nPatient 1\nA 59-year-old woman presented with back pain. "
+            "She underwent a T7 laminectomy.\n\nPatient 2\nA 66-year-old woman had an endometrial carcinoma "
+            "resected two years earlier.")
+    first, second, third = find_patients(ingest.text_document(text))
+    told = [" ".join(text[a:b] for a, b in p.ranges) for p in (first, second, third)]
+    assert "T7 laminectomy" in told[0] and "endometrial carcinoma resected" in told[1]
+    assert "laminectomy" not in told[1] + told[2]
