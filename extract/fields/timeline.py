@@ -241,6 +241,20 @@ _OTHER_ORGAN_AFTER = re.compile(
     r"skin|cutaneous|pleural|splenic|ovarian)\b", re.IGNORECASE)
 
 
+def _spine_named_at(text: str) -> int | None:
+    """Where ``text`` first names the spine or a vertebral level, or None."""
+    found = [m.start() for m in (context()["spinal_site"].search(text), LEVEL_RE.search(text)) if m]
+    return min(found) if found else None
+
+
+def _spine_clause_end(text: str) -> int:
+    """The end of the clause of ``text`` that first names the spine (the whole text when none)."""
+    at = _spine_named_at(text)
+    if at is None:
+        return len(text)
+    return next((hi for lo, hi in clause_bounds(text) if lo <= at < hi), len(text))
+
+
 def _dates_other_organ(clause: str, at: int) -> bool:
     """The word before ``clause[at]`` dates another organ's metastases and not the spine's:
     "synchronous liver metastases", not "synchronous liver and L2 metastases"."""
@@ -387,7 +401,12 @@ class Timeline:
             # in the primary's own sentence, only the steps after its event ("underwent
             # gastrectomy; two years later ...")
             event = terms()["primary_event"].search(x.text) if x is anchor else None
+            # in the spinal sentence, only the steps up to the clause that names the spine ("... had
+            # a T7 metastasis found at diagnosis; ... alive 14 months later" tells the follow-up)
+            spine_clause_end = _spine_clause_end(x.text) if x is s or x is anchor else len(x.text)
             for months, a, b in relative_steps(x.text):
+                if a >= spine_clause_end:
+                    continue
                 if event is None or a > event.start():
                     clock = (clock or 0.0) + months
                     last = (x, a, b)
@@ -450,7 +469,9 @@ class Timeline:
         found in the same presentation ("It was later discovered that he was suffering from lung
         cancer", "biopsy-confirmed prostate cancer")."""
         t = terms()
-        if prior_history(s.text):
+        # an earlier illness, or a "later", up to the clause that names the spine (what follows
+        # it tells the treatment and the follow-up: "...; she was alive 14 months later")
+        if prior_history(s.text[: _spine_clause_end(s.text)]):
             return None
         clauses = spinal_clauses(s.text)
         if not t["later_event"].search(s.text):

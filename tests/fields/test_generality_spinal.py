@@ -659,3 +659,15 @@ def test_issue_10_stabilised_by_cement_is_no_instrumentation(sentence: str, labe
 )
 def test_issue_10_fields_haemangiomas_and_foramina_are_no_levels(text: str, levels: list[str]) -> None:
     assert spinal(text).get("spinal_levels", []) == levels
+
+
+def test_issue_10_a_step_after_the_spinal_clause_is_the_follow_up() -> None:
+    """team_words_6 f08: "Patient 1 ... had a T7 metastasis that was found on the staging scans at
+    diagnosis; she underwent T7 laminectomy ..., and was alive with stable disease 14 months
+    later": the 14 months follow the spinal finding, they are no interval to it."""
+    text = ("A 59-year-old woman with lung adenocarcinoma had a T7 metastasis with epidural compression that was "
+            "found at diagnosis; she underwent T7 laminectomy and SBRT, and was alive 14 months later.")
+    assert spinal(text)["time_to_spinal_metastasis_months"] == 0
+    # a step in the clause that names the spine is its interval
+    step = "A 64-year-old man had a renal cell carcinoma removed; the T9 metastasis appeared 30 months later."
+    assert spinal(step)["time_to_spinal_metastasis_months"] == 30
