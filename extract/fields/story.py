@@ -282,9 +282,12 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and MRI_RE.search(text) \
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
         return True
+    # "D2 lymph node dissection", "D1 resection": a D-level is a vertebra beside the spine's words,
+    # or as a run of levels ("a metastatic lesion at D11-12")
     return p1 == "D" and not (
         context()["spinal_site"].search(text) or _SPINE_WORK.search(text)
-        or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE))
+        or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE)
+        or (m.group("n2") and m.group("sep") in ("-", "–", "—", "‐")))
 
 
 #: A dorsal level ("D7") is a vertebra beside the cord or an operation on the spine.

@@ -671,3 +671,15 @@ def test_issue_10_a_step_after_the_spinal_clause_is_the_follow_up() -> None:
     # a step in the clause that names the spine is its interval
     step = "A 64-year-old man had a renal cell carcinoma removed; the T9 metastasis appeared 30 months later."
     assert spinal(step)["time_to_spinal_metastasis_months"] == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        # issue 10 (a gap of the first fresh set): a run of D-levels is vertebrae without a spinal word
+        ("A woman with breast cancer developed pain. MRI revealed metastatic lesions at D11-12.", ["T11", "T12"]),
+        ("A man with gastric cancer had a gastrectomy with D2 lymph node dissection and liver metastases.", []),
+    ],
+)
+def test_issue_10_a_run_of_dorsal_levels(text: str, levels: list[str]) -> None:
+    assert spinal(text).get("spinal_levels", []) == levels
