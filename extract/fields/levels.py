@@ -24,7 +24,7 @@ _LV = r"(?:C|Th|T|D|L|S)"
 #: A vertebral level or a run of them: "L3", "Th12", "T6-T8", "T12–L2", "C2-3", "T6 to T8",
 #: "T3 and T4", "from C7 to T5".
 LEVEL_RE = re.compile(
-    rf"(?<![A-Za-z0-9/.])(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
+    rf"(?<![A-Za-z0-9/.])(?<![A-Za-z]-)(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
     rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )

@@ -254,8 +254,10 @@ _FOR_THE_LESION = re.compile(r"\b(?:for|because\s+of|due\s+to|to\s+treat|to\s+re
 _LESION_AFTER = re.compile(r"\W*(?:vertebra\w*\s+)?(?:body\s+)?(?:metasta\w*|lesions?|tumou?rs?|mass|deposits?|fractures?|collapse)\b", re.IGNORECASE)
 
 
+_CHEMOTHERAPY = re.compile(r"\b(?:chemotherapy|oxaliplatin|cisplatin|carboplatin|docetaxel|paclitaxel|capecitabine|"
+                           r"gemcitabine|irinotecan|tegafur|SOX|XELOX|FOLFOX|regimen|oral\s+fluoropyrimidine)\b", re.IGNORECASE)
 _RADIATED_TO = re.compile(r"\b(?:radiotherapy|radiation|irradiat\w*|RT|SBRT|EBRT|Gy|fractions?)\b[^.;]{0,50}?"
-                          r"\b(?:to|at|over)\s+(?:the\s+)?(?:levels?\s+|segments?\s+)?$", re.IGNORECASE)
+                          r"\b(?:to|at|over)\s+(?:the\s+|an?\s+)?(?:levels?\s+|segments?\s+)?$", re.IGNORECASE)
 
 
 def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
@@ -279,6 +281,8 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     if m.group("n2") and m.group("sep").lower() not in ("and", ",", "/") and _RADIATED_TO.search(before):
         return True  # "radiotherapy of 30 Gy was given to T3-T7": the field, not the metastasis
     p1 = m.group("p1")
+    if p1 == "S" and _CHEMOTHERAPY.search(text) and not context()["spinal_site"].search(text):
+        return True  # "oxaliplatin and S-1": the oral fluoropyrimidine, not a sacral segment
     if p1 == "T" and m.group("n1") in ("1", "2") and not m.group("n2") and MRI_RE.search(text) \
             and not re.match(r"\W*(?:vertebra|level|body|spinous|lesion|metast)", after, re.IGNORECASE):
         return True
@@ -371,15 +375,22 @@ def level_mentions(ps: Story) -> list[LevelMention]:
             continue
         # "fracture"/"compression" name a metastasis only in a cancer patient (not trauma)
         strong = any(not negated(s.text, m.start(), 3) for m in ctx["disease"].finditer(s.text))
-        if not (strong or (cancer and (ctx["disease_weak"].search(s.text) or _level_vertebra(s.text))
-                           and not ctx["benign_cause"].search(s.text))):
+        weak = cancer and (ctx["disease_weak"].search(s.text) or _level_vertebra(s.text)) \
+            and not ctx["benign_cause"].search(s.text)
+        # in a cancer patient's own case, a vertebra named by its level is the disease's even
+        # in a sentence with no disease word ("Surgery at T 10 was performed"): the exclusions
+        # (fixation, discs, roots, arteries, benign verdicts) say where it is not
+        named = cancer and s.section == "case" and not ctx["benign_cause"].search(s.text) \
+            and any(levels_of_match(m) for m in LEVEL_RE.finditer(s.text))
+        if not (strong or weak or named):
             continue
+        levels_only = not (strong or weak)
         for offset, clause in clauses(s.text):
             if primary_spinal and not re.search(r"metasta", clause, re.IGNORECASE):
                 continue  # the levels of a chordoma of the spine are its own, not a metastasis
             if _about_others(clause):
                 continue
-            found = _levels_in(s, offset, offset + len(clause), out)
+            found = _levels_in(s, offset, offset + len(clause), out, levels_only)
             if found and _called_benign_next(ps, s):
                 continue  # "... a lesion in the T10 vertebral body. It was reported as indeterminate"
             starts = [lm.start - offset for lm in found]
@@ -393,8 +404,9 @@ def _level_vertebra(text: str) -> bool:
     return any(re.match(r"\s+vertebra", text[m.end() : m.end() + 12]) for m in LEVEL_RE.finditer(text))
 
 
-def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention]) -> list[LevelMention]:
-    """The level mentions of ``s.text[lo:hi]`` (offsets in the sentence)."""
+def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention], levels_only: bool = False) -> list[LevelMention]:
+    """The level mentions of ``s.text[lo:hi]`` (offsets in the sentence); ``levels_only``: the
+    named levels alone, not a sacrum or coccyx word (a focus "projecting over the sacrum")."""
     ctx = context()
     out: list[LevelMention] = []
     # "S6 segment of the right lung", "S1 and S2 heart sounds": an S-level beside a lung,
@@ -408,6 +420,8 @@ def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention]) -> list
         if not levels or _level_excluded(s, m) or negated(s.text, m.start()):
             continue
         out.append(LevelMention(s, m.start(), m.end(), levels))
+    if levels_only:
+        return out
     for m in ORDINAL_LEVEL_RE.finditer(s.text, lo, hi):
         lvs = ordinal_levels(m)
         if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]) \

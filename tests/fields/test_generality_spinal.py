@@ -683,3 +683,25 @@ def test_issue_10_a_step_after_the_spinal_clause_is_the_follow_up() -> None:
 )
 def test_issue_10_a_run_of_dorsal_levels(text: str, levels: list[str]) -> None:
     assert spinal(text).get("spinal_levels", []) == levels
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        # issue 10 (sealed validation: +4 levels, no new false one): in a cancer patient's case, a
+        # vertebra named by its level is the disease's even in a sentence with no disease word
+        ("A woman with breast cancer had back pain. Posterior surgery at T 10 was performed urgently.", ["T10"]),
+        ("A man with renal carcinoma presented with weakness. He was operated on at L 2 the next day.", ["L2"]),
+        # ... unless an exclusion says where it is not (team_words_4 d07, d08, c01; MACCROBAT 28248891)
+        (("A man with renal carcinoma had an L1 metastasis. The day before surgery the segmental arteries from "
+          "T12 to L2 on both sides were embolised."), ["L1"]),
+        ("A woman with lung cancer had T5 metastases. Molecular testing: EGFR and ALK negative, PD-L1 80%.", ["T5"]),
+        ("A man with a gastric GIST had a T10 metastasis. The L4/5 level showed only postoperative scarring.", ["T10"]),
+        ("A man with gastric cancer had a T8 metastasis. He was given oxaliplatin and S-1.", ["T8"]),
+        ("A woman with a GIST had a T5 metastasis. She received 30 Gy in ten fractions to a T4-T6 field.", ["T5"]),
+        # not in a report of no cancer
+        ("A man fell from a ladder. He was operated on at L 2 the next day.", []),
+    ],
+)
+def test_issue_10_a_vertebra_named_by_its_level_in_a_cancer_patients_case(text: str, levels: list[str]) -> None:
+    assert spinal(text).get("spinal_levels", []) == levels
