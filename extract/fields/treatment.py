@@ -178,6 +178,13 @@ def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
 _SYSTEMIC = frozenset({"chemotherapy", "zoledronic acid", "denosumab", "bisphosphonate"})
 
 
+#: the metastasis came after the treatment named next ("a sacral metastasis ... after chemoradiation")
+_METASTASIS_AFTER = re.compile(r"\bmetasta\w*\b[^.;]{0,80}?\b(?:after|following)\s+(?:[\w-]+\s+){0,3}[\w-]*$", re.IGNORECASE)
+#: the primary tumour and the treatment it had ("carcinoma of the cervix, treated with chemoradiation")
+_PRIMARY_TREATED_WITH = re.compile(r"\b(?:\w*carcinoma|cancer|\w*sarcoma|tumou?r|GIST|melanoma)\b(?:\s+(?:of|in)\s+the\s+\w+)?,?\s+"
+                                   r"(?:treated|managed)\s+(?:\w+\s+)?(?:with|by)\s+[\w-]*$", re.IGNORECASE)
+
+
 def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sentence, int, int]]:
     """(label, sentence, start, end) for each spinal treatment named in ``spinal``'s story. What
     makes a term not the patient's spinal treatment (a hedge, another organ, an earlier
@@ -215,6 +222,9 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                     continue  # systemic treatment after the spinal finding treats it too ("chemotherapy for HCC")
                 if not lab.spinal_only and ctx["treated_before"].search(s.text[max(a, m.start() - 60) : min(b, m.end() + 40)]):
                     continue  # "he had received chemotherapy 2 years earlier": for the primary
+                if not lab.spinal_only and (_METASTASIS_AFTER.search(s.text, max(a, m.start() - 120), m.start())
+                                            or _PRIMARY_TREATED_WITH.search(s.text, max(a, m.start() - 80), m.start())):
+                    continue  # "bone metastasis of cervical cancer after chemoradiation": what came before it
                 if target is None:
                     # an organ of the clause other than the primary named as the spine's disease
                     # ("a woman with thyroid cancer had a T6 metastasis treated with EBRT")
@@ -223,7 +233,7 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                     if lab.spinal_only:
                         ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
                     else:
-                        ok = (sentence_spinal and not clause_other) or (s.index >= first_spinal and not clause_other)
+                        ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
                     if not ok:
                         continue
                 out.append((lab.name, s, m.start(), m.end()))

@@ -705,3 +705,22 @@ def test_issue_10_a_run_of_dorsal_levels(text: str, levels: list[str]) -> None:
 )
 def test_issue_10_a_vertebra_named_by_its_level_in_a_cancer_patients_case(text: str, levels: list[str]) -> None:
     assert spinal(text).get("spinal_levels", []) == levels
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # issue 10 (sealed validation: spinal treatment +3, no new false one): radiotherapy or a drug
+        # named in a sentence about the spine is its treatment even with another organ in the clause
+        ("A man with lung cancer had a T9 metastasis; he received radiotherapy to the T9 vertebra and the left femur.",
+         ["radiotherapy"]),
+        ("A woman with breast cancer and liver metastases had an L2 metastasis treated with radiotherapy and denosumab.",
+         ["radiotherapy", "denosumab"]),
+        # ... but not the primary's treatment that came before it (team_words_3 c13)
+        ("Lumbosacral bone metastasis from squamous cell carcinoma of the cervix after chemoradiation.", []),
+        (("A woman developed metastases to L5 and the sacrum 29 months after the diagnosis of carcinoma of the "
+          "cervix, treated with chemoradiation."), []),
+    ],
+)
+def test_issue_10_treatment_in_a_sentence_about_the_spine(text: str, labels: list[str]) -> None:
+    assert spinal(text).get("spinal_treatment", []) == labels
