@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extract.fields import FieldValue, PatientText, make_evidence
+from extract.fields.levels import LEVEL_RE
 from extract.fields.patients import title_end
-from extract.fields.story import benign_verdict, calls_back_benign, story_of
+from extract.fields.story import benign_verdict, calls_back_benign, context, story_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -1117,7 +1118,16 @@ def _part_of_spinal_lesion(sentence: Sentence, mention: SiteMention, mentions: l
             return True
     if mention.value == "ST" and _LOCAL_EXTENSION.search(sentence.text) and any(m.value in ("V", "B") for m in mentions):
         return True  # "a lesion of the seventh rib with a soft-tissue component": the bone lesion's own
+    if mention.value == "ST" and _NEXT_TO_THE_SPINE.search(sentence.text[mention.char_start - sentence.start:mention.char_end - sentence.start]) \
+            and (LEVEL_RE.search(sentence.text) or context()["spinal_site"].search(sentence.text)) \
+            and _EXTENDS_NEAR.search(sentence.text[max(0, mention.char_start - sentence.start - 60):mention.char_end - sentence.start + 40]):
+        return True  # "an L3 metastasis with a paraspinal soft tissue mass", "extending into the psoas"
     return False
+
+
+#: soft tissue beside the spine, where a vertebral tumour grows out (not a distant muscle)
+_NEXT_TO_THE_SPINE = re.compile(r"(?i)paraspinal|paravertebral|prevertebral|psoas|iliopsoas|soft[\s-]+tissues?")
+_EXTENDS_NEAR = re.compile(r"(?i)\b(?:extension|extending|extended|extends|component|into|invad\w*|invasion|infiltrat\w*|mass|involv\w*)\b")
 
 
 _PRIMARY_ORGAN_CODE_ORGAN = {k: "peritoneum" for k in _PRIMARY_ORGAN_CODE}

@@ -411,3 +411,18 @@ def test_spread_in_metastatic_reports_of_other_primaries(text: str, codes: set[s
 )
 def test_issue_10_fresh_excerpts_sites(text: str, codes: set[str]) -> None:
     assert found(text) == (None, codes)
+
+
+# issue 10 (sealed validation: sites FP 12 -> 11): soft tissue beside the spine that a vertebral
+# metastasis grows into is the spinal lesion's own, not a soft-tissue metastasis
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (CANCER + "MRI showed an L3 metastasis with a large paraspinal soft tissue mass.", {"V"}),
+        (CANCER + "CT showed destruction of T11 with tumour extending into the left psoas muscle.", {"V"}),
+        # a soft-tissue metastasis elsewhere, or listed beside the spine, stays
+        (CANCER + "CT showed metastases in the liver, the gluteal muscles and the T11 vertebra.", {"L", "ST", "V"}),
+    ],
+)
+def test_issue_10_soft_tissue_beside_the_spine(text: str, codes: set[str]) -> None:
+    assert found(text) == (None, codes)
