@@ -1060,6 +1060,7 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         title = title_end(document)
         excluded |= _origin_organs([s for s in told if s in own or s.start < title], rules)
     following = {id(a): b for a, b in zip(told, told[1:])}
+    named_bone = False  # a B mention that names a bone other than the vertebrae ("rib", "ilium")
     for sentence in own:
         if _KEYWORDS.match(sentence.text) or (sentence.section and _KEYWORDS.match(sentence.section)):
             continue  # "Keywords: GIST; sacrum; bone metastasis" index the article (its primary, its topic), not sites
@@ -1068,7 +1069,7 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
         if found and nxt is not None and calls_back_benign(nxt.text):
             found = found[:-1]  # "... a lesion in the T10 vertebral body. It was reported as indeterminate"
         for mention, a, b in found:
-            if mention.value in seen:
+            if mention.value in seen and (mention.value != "B" or named_bone):
                 continue
             if _part_of_spinal_lesion(sentence, mention, [m for m, _, _ in found]):
                 continue  # "bone metastases in the thoracic spine", "a soft tissue mass in the cervical spine"
@@ -1076,12 +1077,34 @@ def metastasis_sites(patient: PatientText, rules: SiteRules | None = None,
                 continue  # a GIST report: "prostate cancer with bone metastases" is the other cancer's
             if _term_span_flags(patient.doc, mention.char_start, mention.char_end, relative=bool(patient.relation)):
                 continue
+            if mention.value == "B" and (not _GENERIC_BONE.fullmatch(document.text[mention.char_start:mention.char_end])
+                                         or _listed_apart(sentence, mention, [m for m, _, _ in found if m.value == "V"])):
+                named_bone = True  # a bone named, or "bone" listed apart from the spine ("liver, bone and spinal metastases")
+            if mention.value in seen:
+                continue
             start = min(sentence.tokens[a].start, mention.char_start)
             end = max(sentence.tokens[b].end, mention.char_end)
             seen[mention.value] = FieldValue("metastasis_sites", mention.value, make_evidence(document, start, end))
     if "V" not in seen and spinal is not None:
         seen["V"] = FieldValue("metastasis_sites", "V", story.evidence(spinal))
+    if "B" in seen and "V" in seen and not named_bone:
+        # "bone metastases" whose bones the report names are the vertebrae: V, not B (FIELDS.md's
+        # B is bone other than the vertebrae, or bone metastases that name no bone)
+        seen.pop("B")
     return list(seen.values())
+
+
+def _listed_apart(sentence: Sentence, mention: SiteMention, spinal: list[SiteMention]) -> bool:
+    """``mention`` and a spinal mention are items of one list ("bone and spinal metastases",
+    "bone, liver and spine"): the text tells the bones apart from the spine."""
+    toks = sentence.tokens
+    for other in spinal:
+        lo, hi = (mention.end + 1, other.start) if other.start > mention.end else (other.end + 1, mention.start)
+        between = [toks[k].lower for k in range(lo, hi)]
+        if 0 < len(between) <= 4 and any(w in (",", "and", "or", "/", "&") for w in between) \
+                and all(w in _LISTING or w == "," or _is_adjective_like(w) for w in between):
+            return True
+    return False
 
 
 _GENERIC_BONE = re.compile(r"(?i)bones?|bony|osseous|ossei|skeletal|skeleton")

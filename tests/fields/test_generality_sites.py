@@ -426,3 +426,22 @@ def test_issue_10_fresh_excerpts_sites(text: str, codes: set[str]) -> None:
 )
 def test_issue_10_soft_tissue_beside_the_spine(text: str, codes: set[str]) -> None:
     assert found(text) == (None, codes)
+
+
+# issue 10 (sealed validation: sites FP 11 -> 7, one true B lost; mission 0.911 -> 0.920): bone
+# metastases whose bones the report names only as vertebrae are the spine's (V, not B); a bone
+# named elsewhere, or "bone" listed apart from the spine, keeps B
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("A man with prostate cancer had bone metastases. MRI showed metastatic lesions at T10 and L2.", {"V"}),
+        ("The bone scan of this woman with breast cancer showed osseous metastases; MRI located them at T4 and T9.",
+         {"V"}),
+        ("A man with prostate cancer had bone metastases. MRI showed lesions at T10, and a rib metastasis was seen.",
+         {"V", "B"}),
+        ("A woman with breast cancer had liver, bone and spinal metastases.", {"L", "B", "V"}),
+        ("A man with lung cancer had multiple bone metastases.", {"B"}),
+    ],
+)
+def test_issue_10_bone_metastases_that_are_the_spines(text: str, codes: set[str]) -> None:
+    assert found(text) == (None, codes)
