@@ -585,7 +585,23 @@ class Timeline:
             return rounded
         if inferred is not None and not self.history_anywhere():
             return inferred
-        return None
+        return self._presented_with_it()
+
+    def _presented_with_it(self) -> Finding | None:
+        """No cancer told before the spine: no earlier history of a primary anywhere, no event of
+        the primary before the first spinal statement, and that statement names the vertebral
+        level ("A 58-year-old man presented with back pain. MRI showed a destructive lesion of T9
+        ..."): the spinal metastasis is how the cancer presented (FIELDS.md: 0, synchronous)."""
+        first = next((x for x in self.spinal if not x.summary), None)
+        if first is None or self.history_anywhere() or self.primary_events_before(first, same_block=False):
+            return None
+        if any(self.history_before(x) or prior_history(x.text) for x in self.spinal):
+            return None
+        if not any(lm.sentence is first for lm in self.story.levels):
+            return None
+        if self.order_known() is not None or primary_named(first.text):
+            return None
+        return Finding(0.0, True, first, 0, len(first.text))
 
     def history_anywhere(self) -> bool:
         """Some sentence of the story tells the primary as earlier history ("He had undergone

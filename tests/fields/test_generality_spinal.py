@@ -158,10 +158,11 @@ TIME_TRAPS = [
     ("A 60-year-old man had a car accident 5 years ago. MRI showed a metastasis of L2 from lung cancer.", None),
     (GIST + "In 2014 he underwent laminectomy for an L2 metastasis. Six weeks after the spinal surgery, MRI of "
      "L2 showed no residual tumour.", 48.0),
-    # the post-operative course, not the order of events
+    # the post-operative course is not the interval; with no cancer told before it, the L3 lesion
+    # is how the cancer presented (issue 10: 0, synchronous)
     (("A 70-year-old man presented with back pain. MRI showed an osteolytic lesion of L3. Laminectomy "
      "and fixation were performed. Histology showed metastatic carcinoma. MRI 3 months later showed "
-     "progression of the L3 lesion."), None),
+     "progression of the L3 lesion."), 0.0),
     # the literature, not the patient
     ("Spinal metastases were diagnosed 5 years after surgery in the patients reported by Lee et al. [7].", None),
 ]
@@ -724,3 +725,25 @@ def test_issue_10_a_vertebra_named_by_its_level_in_a_cancer_patients_case(text: 
 )
 def test_issue_10_treatment_in_a_sentence_about_the_spine(text: str, labels: list[str]) -> None:
     assert spinal(text).get("spinal_treatment", []) == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "months", "sync"),
+    [
+        # issue 10 (sealed validation: time 0.714 -> 0.800, synchronous 0.818 -> 0.870): no cancer told
+        # before the spine, and the first spinal statement names the level: the spine presented it
+        ("A 58-year-old man presented with back pain. MRI showed a destructive lesion of T9 with cord compression.",
+         0.0, True),
+        ("A 47-year-old woman had neck pain for two months. CT showed a lytic lesion in the C5 vertebral body.",
+         0.0, True),
+        # ... not when a cancer came before, or is named as the lesion's known source, or the order is told
+        ("A 64-year-old woman with breast cancer presented with back pain. MRI showed a T6 metastasis.", None, False),
+        ("A 60-year-old man had a car accident 5 years ago. MRI showed a metastasis of L2 from lung cancer.",
+         None, None),
+        ("A man developed back pain. MRI showed a T6 lesion. He had undergone a nephrectomy for RCC in 2010.",
+         None, False),
+    ],
+)
+def test_issue_10_a_spine_that_presented_the_cancer(text: str, months: float | None, sync: bool | None) -> None:
+    got = spinal(text)
+    assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
