@@ -1010,7 +1010,10 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
         # general word; only the literature's statements are not the patients'; the report's
         # own title ("Oesophageal GIST ...: a case report and review of the literature") is its own
         own_title = sentence.start < title and not re.search(r"\bet\s+al\b|\[\s*\d", sentence.text)
-        if not (is_own_statement(sentence, rules) or own_title
+        # "No primary tumour could be identified": the patient's, though "could" reads as general
+        unknown_told = bool(rules.unknown_primary.search(sentence.text)) and statement_kind(sentence.text, rules) != "other" \
+            and not (sentence.section and _DISCUSSION.match(sentence.section))
+        if not (is_own_statement(sentence, rules) or own_title or unknown_told
                 or (title_or_lead and statement_kind(sentence.text, rules) != "other")):
             continue
         for cand in _primary_in_sentence(sentence, rules, gist_doc):

@@ -445,3 +445,19 @@ def test_issue_10_soft_tissue_beside_the_spine(text: str, codes: set[str]) -> No
 )
 def test_issue_10_bone_metastases_that_are_the_spines(text: str, codes: set[str]) -> None:
     assert found(text) == (None, codes)
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "No primary tumour could be identified despite extensive work-up.",
+        "The origin of the tumour could not be determined.",
+    ],
+)
+def test_issue_10_a_primary_that_could_not_be_found(last: str) -> None:
+    """"could" marks general statements ("GISTs could ..."), but "No primary tumour could be
+    identified" is the patient's: unknown."""
+    text = "A 48-year-old man presented with paraparesis. MRI showed a T8 mass. Biopsy showed a GIST. " + last
+    assert found(text)[0] == "unknown"
+    assert found("Gastrointestinal stromal tumours could arise anywhere; no primary tumour could be named in "
+                 "general terms, as reported by Lee et al. [3]. " + GIST)[0] is None
