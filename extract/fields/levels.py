@@ -25,7 +25,7 @@ _LV = r"(?:C|Th|T|D|L|S)"
 #: "T3 and T4", "from C7 to T5".
 LEVEL_RE = re.compile(
     rf"(?<![A-Za-z0-9/.])(?<![A-Za-z]-)(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
-    rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
+    rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\s+the\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )
 _ORDINALS = {w: i + 1 for i, w in enumerate(
@@ -120,6 +120,10 @@ def expand_levels(first: str, last: str) -> list[str]:
 _RANGE_AFTER_RE = re.compile(rf"\s*(?:-|–|—|\bto\b|\bthrough\b)\s*(?P<p>{_LV})?(?:\s|-(?=\d))?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
 
 
+#: bare numbers listed on after "L2, 3" ("L2, 3 and 4"), each right after the other
+_BARE_MORE_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<n>\d{1,2})(?![0-9A-Za-z%]|[.,]\d)(?!\s*(?:years?|months?|weeks?|days?|cm|mm|Gy)\b)")
+
+
 def levels_of_match(m: re.Match[str]) -> list[str]:
     first = _level(m.group("p1"), m.group("n1"))
     if first is None:
@@ -129,6 +133,17 @@ def levels_of_match(m: re.Match[str]) -> list[str]:
     second = _level(m.group("p2") or m.group("p1"), m.group("n2"))
     if second is None:
         return [first]
+    if m.group("sep").lower() in ("and", ",", "/") and not m.group("p2"):
+        # "L2, 3 and 4": the bare numbers listed after the first go on
+        more, pos = [second], m.end()
+        while (n := _BARE_MORE_RE.match(m.string, pos, min(len(m.string), pos + 20))) is not None:
+            lv = _level(m.group("p1"), n.group("n"))
+            if lv is None:
+                break
+            more.append(lv)
+            pos = n.end()
+        if len(more) > 1:
+            return [first, *more]
     if m.group("sep").lower() in ("and", ",", "/"):
         # "C7, T2-T4": the listed level opens a range of its own
         run = _RANGE_AFTER_RE.match(m.string, m.end())

@@ -37,6 +37,9 @@ def values(patient: PatientText) -> dict[str, object]:
         ("C7, T2-T4", ["C7", "T2", "T3", "T4"]),
         ("thoracic vertebrae 5 and 6", ["T5", "T6"]),
         ("lumbar vertebra 3 years ago", []),
+        ("from the T10 to the L2 vertebrae", ["T10", "T11", "T12", "L1", "L2"]),
+        ("L2, 3 and 4", ["L2", "L3", "L4"]),
+        ("L2, 3 and 4 years", ["L2", "L3"]),
         ("N/A", []),
     ],
 )
