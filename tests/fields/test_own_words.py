@@ -9,6 +9,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from extract import ingest
 from extract.cases import extract_cases
 from extract.score import score_rows
@@ -56,3 +58,31 @@ def test_issue_10_second_team_words_battery(nlp_with_ner) -> None:  # type: igno
     assert result["micro_f1_mission"] >= 0.87, result["micro_f1_mission"]
     for field in ("spinal_levels", "synchronous", "spinal_treatment"):
         assert result["fields"][field]["f1"] >= 0.88, (field, result["fields"][field])
+
+
+# issue 10: the fresh sets of 2026-12-06 (first run -> floor now): full reports (3, 4) and web or
+# first-page excerpts cut off mid-case (5, 6), each written by a team member who had read neither
+# the rules nor the other sets
+FRESH = {"team_words_3": 0.95, "team_words_4": 0.92, "team_words_5": 0.96, "team_words_6": 0.95}
+
+
+@pytest.mark.parametrize(("folder", "floor"), sorted(FRESH.items()))
+def test_issue_10_fresh_team_written_sets(folder: str, floor: float, nlp_with_ner) -> None:  # type: ignore[no-untyped-def]
+    rows, gold = _run(Path(__file__).parent / "data" / folder, nlp_with_ner)
+    assert Counter(r["doc_id"] for r in rows) == Counter(g["doc_id"] for g in gold)
+    result = score_rows(rows, gold)
+    assert result["micro_f1_mission"] >= floor, result["micro_f1_mission"]
+
+
+def test_issue_10_maccrobat_metastatic_reports(nlp_with_ner) -> None:  # type: ignore[no-untyped-def]
+    """32 real MACCROBAT case presentations curated for the fields (tests/fields/data/
+    maccrobat_meta; first run 0.872): sites, outcome and follow-up on real wording."""
+    folder = Path(__file__).parent / "data" / "maccrobat_meta"
+    gold = [json.loads(line) for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    corpus = Path(__file__).resolve().parents[2] / "corpus" / "maccrobat"
+    rows = [r.to_json() for doc_id in sorted({g["doc_id"] for g in gold})
+            for r in extract_cases(ingest.read(corpus / f"{doc_id}.txt"), nlp_with_ner)]
+    result = score_rows(rows, gold)
+    assert result["micro_f1_mission"] >= 0.88, result["micro_f1_mission"]
+    for field in ("outcome_status", "follow_up_months"):
+        assert result["fields"][field]["f1"] >= 0.70, (field, result["fields"][field])
