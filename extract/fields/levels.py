@@ -62,14 +62,14 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
         nums = list(re.finditer(r"\d{1,2}", m.group("nums")))
         got: list[str] = []
         for k, num in enumerate(nums):
-            lv = f"{prefix}{int(num.group())}"
-            if lv not in LEVEL_ORDER:
+            named = f"{prefix}{int(num.group())}"
+            if named not in LEVEL_ORDER:
                 continue
             sep = m.group("nums")[nums[k - 1].end() : num.start()] if k else ""
             if got and re.search(r"-|–|\bto\b|\bthrough\b", sep, re.IGNORECASE):
-                got.extend(x for x in expand_levels(got[-1], lv) if x not in got)
-            elif lv not in got:
-                got.append(lv)
+                got.extend(x for x in expand_levels(got[-1], named) if x not in got)
+            elif named not in got:
+                got.append(named)
         return got
     region = _REGION[m.group("region").lower()]
 
