@@ -747,3 +747,18 @@ def test_issue_10_treatment_in_a_sentence_about_the_spine(text: str, labels: lis
 def test_issue_10_a_spine_that_presented_the_cancer(text: str, months: float | None, sync: bool | None) -> None:
     got = spinal(text)
     assert (got.get("time_to_spinal_metastasis_months"), got.get("synchronous")) == (months, sync)
+
+
+@pytest.mark.parametrize(
+    ("text", "levels"),
+    [
+        # team_words a12/b01 under the level-named rule: an injection's level, and hardware named
+        # five words before its range
+        (("A man with a small-bowel GIST had liver metastases. His radicular symptoms resolved with a "
+          "transforaminal epidural steroid injection at L4/5."), []),
+        (("A man with lung cancer had a T9 metastasis. Laminectomy was performed, and pedicle screw fixation was "
+          "then carried out from T7 to T11."), ["T9"]),
+    ],
+)
+def test_issue_10_injections_and_hardware_told_at_length(text: str, levels: list[str]) -> None:
+    assert spinal(text).get("spinal_levels", []) == levels
