@@ -870,7 +870,7 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
         for m in re.finditer(rf"{organ}[\s-]+(?:(?:primary|malignant|high[- ]risk|low[- ]risk|intermediate[- ]risk|large|giant|huge|recurrent|metastatic)[\s-]+)*(?:{gist})", text, re.IGNORECASE):
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "GIST of the stomach", "GIST arising from the small intestine"
-        for m in re.finditer(rf"(?:{gist})(?:[\s,()]+[\w-]+){{0,5}}?[\s,()]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
+        for m in re.finditer(rf"(?:{gist})(?:[\s,()]+[\w-]+){{0,7}}?[\s,()]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
             if re.search(r"(?i)\b(?:metasta\w*|to)\s+(?:the\s+)?" + organ + r"\W*$", m.group(0)):
                 continue  # "GIST metastatic to the liver"
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))

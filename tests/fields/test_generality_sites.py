@@ -461,3 +461,12 @@ def test_issue_10_a_primary_that_could_not_be_found(last: str) -> None:
     assert found(text)[0] == "unknown"
     assert found("Gastrointestinal stromal tumours could arise anywhere; no primary tumour could be named in "
                  "general terms, as reported by Lee et al. [3]. " + GIST)[0] is None
+
+
+def test_issue_10_a_gist_that_originated_in_the_wall_of_its_organ() -> None:
+    """"a GIST that originated in the posterior wall of the gastric body": the organ seven words
+    on is still the GIST's."""
+    assert found(GIST + "It was a GIST that originated in the posterior wall of the gastric body.")[0] == "stomach"
+    # the organ the GIST spread to is no origin, however far along
+    assert found(GIST + "A GIST of unknown origin later metastasized to the liver and the posterior wall of the "
+                 "stomach.")[0] == "unknown"
