@@ -589,9 +589,10 @@ def _hedged_after(sentence: Sentence, last: int) -> bool:
     return bool(_HEDGE_AFTER.match(sentence.text, sentence.tokens[last].end - sentence.start))
 
 
-#: after a weak trigger, in its clause: the lesions are called metastases
+#: after a weak trigger, in its clause: the lesions are called metastases (the lookahead on the
+#: first letters keeps a search over a long text without full stops fast)
 _CALLED_METASTASES = re.compile(
-    r"[^.;]{0,60}?\b(?:consistent\s+with|suggestive\s+of|compatible\s+with|in\s+keeping\s+with|typical\s+of|"
+    r"[^.;]{0,60}?\b(?=[cistrp])(?:consistent\s+with|suggestive\s+of|compatible\s+with|in\s+keeping\s+with|typical\s+of|"
     r"representing|confirmed\s+as|proven\s+to\s+be)\s+(?:(?:multiple|pulmonary|hepatic|distant|bone|nodal)\s+)?metasta",
     re.IGNORECASE)
 
