@@ -419,10 +419,10 @@ class Timeline:
                     break
                 if not x.kept or x.summary:
                     continue
-                later_dates = [m for m in dates(x.text) if (d := date_months(m)) and months_between(origin, d) > 0]
-                if later_dates:
-                    m = later_dates[-1]
-                    presented = months_between(origin, date_months(m))  # type: ignore[arg-type]
+                told_later = [(months_between(origin, d), m) for m in dates(x.text)
+                              if (d := date_months(m)) and months_between(origin, d) > 0]
+                if told_later:
+                    presented, m = told_later[-1]
                     if clock is None or clock <= presented:
                         clock, last = presented, (x, m.start(), m.end())
                         dated_or_framed = True

@@ -225,16 +225,13 @@ def treatment_mentions(ps: Story, spinal: list[Sentence]) -> list[tuple[str, Sen
                 if not lab.spinal_only and (_METASTASIS_AFTER.search(s.text, max(a, m.start() - 120), m.start())
                                             or _PRIMARY_TREATED_WITH.search(s.text, max(a, m.start() - 80), m.start())):
                     continue  # "bone metastasis of cervical cancer after chemoradiation": what came before it
-                if target is None:
-                    # an organ of the clause other than the primary named as the spine's disease
-                    # ("a woman with thyroid cancer had a T6 metastasis treated with EBRT")
+                if target is None and not sentence_spinal:
+                    # after the spinal finding, a treatment with no target of its own is the spine's
+                    # unless its clause names another organ than the primary ("a woman with thyroid
+                    # cancer had a T6 metastasis treated with EBRT" names the primary's)
                     clause_other = any(not _primary_named_after_organ().match(clause[o.end():])
                                        for o in not_spinal.finditer(clause))
-                    if lab.spinal_only:
-                        ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
-                    else:
-                        ok = sentence_spinal or (s.index >= first_spinal and not clause_other)
-                    if not ok:
+                    if s.index < first_spinal or clause_other:
                         continue
                 out.append((lab.name, s, m.start(), m.end()))
                 break
