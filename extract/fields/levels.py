@@ -21,18 +21,21 @@ LEVEL_ORDER["Co"] = len(LEVELS) + 1
 _PREFIX = {"c": "C", "t": "T", "th": "T", "d": "T", "l": "L", "s": "S"}
 
 _LV = r"(?:C|Th|T|D|L|S)"
+#: the dashes a range is printed with: hyphen, en and em dash, the Unicode hyphens and minus
+#: (publishers' PDFs), and the tilde of "T10~T12"
+DASHES = "-–—‐‑‒−~"
 #: A vertebral level or a run of them: "L3", "Th12", "T6-T8", "T12–L2", "C2-3", "T6 to T8",
 #: "T3 and T4", "from C7 to T5".
 LEVEL_RE = re.compile(
     rf"(?<![A-Za-z0-9/.])(?<![A-Za-z]-)(?P<p1>{_LV})(?:\s|-(?=\d))?(?P<n1>\d{{1,2}})"
-    rf"(?:\s*(?P<sep>-|–|—|‐|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\s+the\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
+    rf"(?:\s*(?P<sep>[{DASHES}]|\b(?:extending|expanding|extended|continuing)\s+(?:down\s+|up\s+)?to\b|\bto\s+the\b|\bto\b|\bthrough\b|\bthru\b|\band\b|/|,)\s*(?:(?P<p2>{_LV})(?:\s|-(?=\d))?)?(?P<n2>\d{{1,2}}))?"
     r"(?![0-9A-Za-z])"
 )
 _ORDINALS = {w: i + 1 for i, w in enumerate(
     ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"])}
 #: "the fourth lumbar vertebra", "12th thoracic vertebral body", "the atlas", "the odontoid"
 _ORD = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d{1,2}(?:st|nd|rd|th))"
-_ORD_SEP = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:-|–|\bto\b|\bthrough\b)\s*)(?:the\s+)?"
+_ORD_SEP = rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:[{DASHES}]|\bto\b|\bthrough\b)\s*)(?:the\s+)?"
 _REGION_WORD = r"(?:cervical|thoracic|dorsal|lumbar|sacral)"
 #: an ordinal with its own region before the next ("the twelfth thoracic and first lumbar")
 _ORD_OWN = rf"{_ORD}(?:\s+{_REGION_WORD}(?={_ORD_SEP}{_ORD}))?+"
@@ -42,7 +45,7 @@ ORDINAL_LEVEL_RE = re.compile(
     r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b"
     # the region named before its numbers: "thoracic vertebrae 5 and 6", "lumbar vertebra 3"
     r"|\b(?P<nregion>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra[el]?|vertebral\s+bod(?:y|ies))\s+"
-    r"(?P<nums>\d{1,2}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:-|–|\bto\b|\bthrough\b)\s*)\d{1,2}){0,11})"
+    r"(?P<nums>\d{1,2}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:[-–—‐‑‒−~]|\bto\b|\bthrough\b)\s*)\d{1,2}){0,11})"
     r"(?![0-9.,]?\d|\s*(?:%|(?:years?|yrs?|months?|weeks?|days?|hours?|cm|mm|ml|kg|g|gy|times)\b))",
     re.IGNORECASE,
 )
@@ -66,7 +69,7 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
             if named not in LEVEL_ORDER:
                 continue
             sep = m.group("nums")[nums[k - 1].end() : num.start()] if k else ""
-            if got and re.search(r"-|–|\bto\b|\bthrough\b", sep, re.IGNORECASE):
+            if got and re.search(rf"[{DASHES}]|\bto\b|\bthrough\b", sep, re.IGNORECASE):
                 got.extend(x for x in expand_levels(got[-1], named) if x not in got)
             elif named not in got:
                 got.append(named)
@@ -87,7 +90,7 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
         lv = level(word, own[k].group("r"))
         if lv is None:
             continue
-        if k and out and re.search(r"-|–|\bto\b|\bthrough\b", seps[k - 1], re.IGNORECASE):
+        if k and out and re.search(rf"[{DASHES}]|\bto\b|\bthrough\b", seps[k - 1], re.IGNORECASE):
             out.extend(x for x in expand_levels(out[-1], lv) if x not in out)
         elif lv not in out:
             out.append(lv)
@@ -117,11 +120,15 @@ def expand_levels(first: str, last: str) -> list[str]:
 
 
 #: a range dash or word right after a listed level ("T2" of "C7, T2-T4")
-_RANGE_AFTER_RE = re.compile(rf"\s*(?:-|–|—|\bto\b|\bthrough\b)\s*(?P<p>{_LV})?(?:\s|-(?=\d))?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
+_RANGE_AFTER_RE = re.compile(rf"\s*(?:[{DASHES}]|\bto\b|\bthrough\b)\s*(?P<p>{_LV})?(?:\s|-(?=\d))?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
 
 
 #: bare numbers listed on after "L2, 3" ("L2, 3 and 4"), each right after the other
 _BARE_MORE_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<n>\d{1,2})(?![0-9A-Za-z%]|[.,]\d)(?!\s*(?:years?|months?|weeks?|days?|cm|mm|Gy)\b)")
+
+
+#: a further slashed level after "C3/C4" or "T10/11"
+_SLASH_MORE_RE = re.compile(rf"\s*/\s*(?P<p>{_LV})?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
 
 
 def levels_of_match(m: re.Match[str]) -> list[str]:
@@ -133,6 +140,17 @@ def levels_of_match(m: re.Match[str]) -> list[str]:
     second = _level(m.group("p2") or m.group("p1"), m.group("n2"))
     if second is None:
         return [first]
+    if m.group("sep") == "/":
+        # "C3/C4/C5", "T10/11/12": the slashed list goes on (a slash bars a level of its own)
+        more, pos = [second], m.end()
+        while (n := _SLASH_MORE_RE.match(m.string, pos, min(len(m.string), pos + 12))) is not None:
+            lv = _level(n.group("p") or m.group("p2") or m.group("p1"), n.group("n"))
+            if lv is None:
+                break
+            more.append(lv)
+            pos = n.end()
+        if len(more) > 1:
+            return [first, *more]
     if m.group("sep").lower() in ("and", ",", "/") and not m.group("p2"):
         # "L2, 3 and 4": the bare numbers listed after the first go on
         more, pos = [second], m.end()

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from extract.fields import PatientText, make_evidence
 from extract.fields.levels import (
     COCCYX_RE,
+    DASHES,
     LEVEL_RE,
     MRI_RE,
     ORDINAL_LEVEL_RE,
@@ -291,7 +292,7 @@ def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:
     return p1 == "D" and not (
         context()["spinal_site"].search(text) or _SPINE_WORK.search(text)
         or re.match(r"\W*(?:vertebra|level)", after, re.IGNORECASE)
-        or (m.group("n2") and m.group("sep") in ("-", "–", "—", "‐")))
+        or (m.group("n2") and m.group("sep") in DASHES))
 
 
 #: A dorsal level ("D7") is a vertebra beside the cord or an operation on the spine.

@@ -1,0 +1,42 @@
+"""The grammar of vertebral levels (extract/fields/levels.py): ranges printed with any dash and
+lists joined by slashes, in our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.fields import PatientText, levels, treatment
+from extract.ingest import text_document
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # publishers print a range with a minus sign, a non-breaking hyphen or a figure dash;
+        # some journals with a tilde
+        ("T10\u2212T12", ["T10", "T11", "T12"]),
+        ("T10\u2011T12", ["T10", "T11", "T12"]),
+        ("C4\u20127", ["C4", "C5", "C6", "C7"]),
+        ("L1~L3", ["L1", "L2", "L3"]),
+        ("the 10th\u221212th thoracic vertebrae", ["T10", "T11", "T12"]),
+        ("lumbar vertebrae 2\u22124", ["L2", "L3", "L4"]),
+        # a slashed list goes on past its second level
+        ("C3/C4/C5", ["C3", "C4", "C5"]),
+        ("T10/11/12", ["T10", "T11", "T12"]),
+        ("T12/L1/L2", ["T12", "L1", "L2"]),
+        ("L4/5", ["L4", "L5"]),
+        # a slash is no range, and a number after it that is no level ends the list
+        ("C1/2/9 mm", ["C1", "C2"]),
+    ],
+)
+def test_issue_10_ranges_and_lists_in_any_print(cell: str, expected: list[str]) -> None:
+    assert levels.normalise_levels(cell) == expected
+
+
+def test_issue_10_a_minus_sign_range_in_the_story() -> None:
+    """Through the patient's story: a range printed with a minus sign is expanded like one
+    with a hyphen."""
+    text = ("A 61-year-old man with renal cell carcinoma presented with back pain. MRI showed metastases of "
+            "T10\u2212T12 with cord compression, and he underwent decompression.")
+    found = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
+    assert found["spinal_levels"] == ["T10", "T11", "T12"]
