@@ -97,6 +97,29 @@ def ordinal_levels(m: re.Match[str]) -> list[str]:
     return out
 
 
+_REGION_LEVELS = {"C": [f"C{i}" for i in range(1, 8)], "T": [f"T{i}" for i in range(1, 13)],
+                  "L": [f"L{i}" for i in range(1, 6)], "S": ["S"]}
+#: every vertebra of a region: "all lumbar vertebrae", "the entire thoracic and lumbar spine",
+#: "each of the five lumbar vertebrae", "all thoracic vertebral bodies"
+WHOLE_REGION_RE = re.compile(
+    r"\b(?:all|every|each)\s+(?:of\s+)?(?:the\s+|his\s+|her\s+)?(?:(?:five|seven|twelve|5|7|12)\s+)?"
+    r"(?P<regions>(?:cervical|thoracic|dorsal|lumbar|sacral)(?:\s*(?:,|and|/)\s*(?:cervical|thoracic|dorsal|lumbar|sacral)){0,3})"
+    r"\s+(?:vertebrae|vertebra|vertebral\s+bod(?:y|ies)|levels|segments)\b"
+    r"|\b(?:the\s+|his\s+|her\s+)?(?:entire|whole)\s+"
+    r"(?P<spine>(?:cervical|thoracic|dorsal|lumbar|sacral)(?:\s*(?:,|and|/)\s*(?:cervical|thoracic|dorsal|lumbar|sacral)){0,3})"
+    r"\s+(?:spine|vertebrae|vertebral\s+column)\b",
+    re.IGNORECASE,
+)
+
+
+def region_levels(m: re.Match[str]) -> list[str]:
+    """Levels of a :data:`WHOLE_REGION_RE` match: every level of each region named ("all
+    lumbar vertebrae" -> L1..L5; "the entire thoracic and lumbar spine" -> T1..L5; the sacrum
+    as a whole -> S)."""
+    words = re.findall(r"cervical|thoracic|dorsal|lumbar|sacral", m.group("regions") or m.group("spine"), re.IGNORECASE)
+    return [lv for w in words for lv in _REGION_LEVELS[_REGION[w.lower()]]]
+
+
 SACRUM_RE = re.compile(r"\b(?:sacrum|sacral|os\s+sacrum)\b(?!\s*-?\s*iliac)", re.IGNORECASE)
 COCCYX_RE = re.compile(r"\b(?:coccyx|coccygeal)\b", re.IGNORECASE)
 MRI_RE = re.compile(r"weighted|\bWI\b|MRI|magnetic|intens|signal|sequence|image|FLAIR|STIR", re.IGNORECASE)
@@ -185,6 +208,8 @@ def normalise_levels(text: str) -> list[str]:
         found.update(levels_of_match(m))
     for m in ORDINAL_LEVEL_RE.finditer(text):
         found.update(ordinal_levels(m))
+    for m in WHOLE_REGION_RE.finditer(text):
+        found.update(region_levels(m))
     if SACRUM_RE.search(text) and not any(lv.startswith("S") for lv in found):
         found.add("S")
     if COCCYX_RE.search(text):

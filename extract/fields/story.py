@@ -33,8 +33,10 @@ from extract.fields.levels import (
     MRI_RE,
     ORDINAL_LEVEL_RE,
     SACRUM_RE,
+    WHOLE_REGION_RE,
     levels_of_match,
     ordinal_levels,
+    region_levels,
 )
 from extract.fields.patients import title_end
 from extract.fields.units import FlatText
@@ -405,6 +407,13 @@ def _level_vertebra(text: str) -> bool:
     return any(re.match(r"\s+vertebra", text[m.end() : m.end() + 12]) for m in LEVEL_RE.finditer(text))
 
 
+#: the region is what was imaged or irradiated, not what the disease involved
+_EXAMINED_OR_RADIATED = re.compile(
+    r"\b(?:MRI|MR|CT|PET|scan\w*|imag\w*|radiograph\w*|X-?rays?|films?|views?|examin\w*|screen\w*|survey|study|"
+    r"radiotherapy|radiation|irradiat\w*|RT|Gy)\b(?:\s+[\w-]+){0,3}?\s+(?:of|to|covering|including|over|on)\s+$",
+    re.IGNORECASE)
+
+
 def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention], levels_only: bool = False) -> list[LevelMention]:
     """The level mentions of ``s.text[lo:hi]`` (offsets in the sentence); ``levels_only``: the
     named levels alone, not a sacrum or coccyx word (a focus "projecting over the sacrum")."""
@@ -428,6 +437,12 @@ def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention], levels_
         if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]) \
                 and not ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 50]):
             out.append(LevelMention(s, m.start(), m.end(), lvs))
+    for m in WHOLE_REGION_RE.finditer(s.text, lo, hi):
+        before = s.text[max(0, m.start() - 70) : m.start()]
+        if negated(s.text, m.start()) or ctx["level_exclude_before"].search(before) or _EXAMINED_OR_RADIATED.search(before) \
+                or ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 50]):
+            continue  # "MRI of the entire lumbar spine", "radiotherapy to the whole thoracic spine"
+        out.append(LevelMention(s, m.start(), m.end(), region_levels(m)))
     has_s = any(lv.startswith("S") for lm in [*found, *out] if lm.sentence is s for lv in lm.levels)
     for pat, code in ((SACRUM_RE, "S"), (COCCYX_RE, "Co")):
         for m in pat.finditer(s.text, lo, hi):

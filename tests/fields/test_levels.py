@@ -40,3 +40,48 @@ def test_issue_10_a_minus_sign_range_in_the_story() -> None:
             "T10\u2212T12 with cord compression, and he underwent decompression.")
     found = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
     assert found["spinal_levels"] == ["T10", "T11", "T12"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        # every vertebra of a region named by a quantifier
+        ("all lumbar vertebrae", ["L1", "L2", "L3", "L4", "L5"]),
+        ("each of the five lumbar vertebrae", ["L1", "L2", "L3", "L4", "L5"]),
+        ("the entire cervical spine", ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]),
+        ("all the thoracic and lumbar vertebral bodies", [f"T{i}" for i in range(1, 13)] + [f"L{i}" for i in range(1, 6)]),
+        # a spine without its region names no level
+        ("all vertebrae", []),
+        ("the whole spine", []),
+    ],
+)
+def test_issue_10_a_whole_region_names_each_of_its_levels(cell: str, expected: list[str]) -> None:
+    assert levels.normalise_levels(cell) == expected
+
+
+def _story_levels(text: str) -> list[str] | None:
+    found = {v.field: v.value for v in treatment.extract(PatientText.whole(text_document(text)))}
+    value = found.get("spinal_levels")
+    return value if isinstance(value, list) else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the sealed validation set: levels told as a whole region, none by number
+        ("A 70-year-old man with prostate cancer had back pain. Bone scintigraphy showed metastases in all lumbar "
+         "vertebrae and the sacrum.", ["L1", "L2", "L3", "L4", "L5", "S"]),
+        ("A 58-year-old woman with breast cancer presented with leg weakness; MRI showed that the entire lumbar "
+         "spine was infiltrated by tumour.", ["L1", "L2", "L3", "L4", "L5"]),
+        # ... but the region imaged or irradiated is not the region involved
+        ("A 63-year-old man with lung cancer had back pain. MRI of the entire lumbar spine showed a metastasis at "
+         "L3.", ["L3"]),
+        ("A 66-year-old man with renal cell carcinoma had a metastasis at T9 and received radiotherapy to the whole "
+         "thoracic spine.", ["T9"]),
+        # ... nor one the text says is free of disease
+        ("A 59-year-old woman with breast cancer had a lytic lesion of L2; all thoracic vertebrae were spared.",
+         ["L2"]),
+    ],
+)
+def test_issue_10_whole_regions_in_the_story(text: str, expected: list[str] | None) -> None:
+    assert _story_levels(text) == expected
