@@ -62,8 +62,10 @@ def test_issue_10_second_team_words_battery(nlp_with_ner) -> None:  # type: igno
 
 # issue 10: the fresh sets of 2026-12-06 (first run -> floor now): full reports (3, 4) and web or
 # first-page excerpts cut off mid-case (5, 6), each written by a team member who had read neither
-# the rules nor the other sets
-FRESH = {"team_words_3": 0.95, "team_words_4": 0.92, "team_words_5": 0.96, "team_words_6": 0.95}
+# the rules nor the other sets; and of 2026-12-07 (7: introductions that announce the case, levels
+# told as ranges, slashed lists and whole regions; first run 0.969)
+FRESH = {"team_words_3": 0.95, "team_words_4": 0.92, "team_words_5": 0.96, "team_words_6": 0.95,
+         "team_words_7": 0.95}
 
 
 @pytest.mark.parametrize(("folder", "floor"), sorted(FRESH.items()))
