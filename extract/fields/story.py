@@ -260,7 +260,10 @@ _LESION_AFTER = re.compile(r"\W*(?:vertebra\w*\s+)?(?:body\s+)?(?:metasta\w*|les
 _CHEMOTHERAPY = re.compile(r"\b(?:chemotherapy|oxaliplatin|cisplatin|carboplatin|docetaxel|paclitaxel|capecitabine|"
                            r"gemcitabine|irinotecan|tegafur|SOX|XELOX|FOLFOX|regimen|oral\s+fluoropyrimidine)\b", re.IGNORECASE)
 _RADIATED_TO = re.compile(r"\b(?:radiotherapy|radiation|irradiat\w*|RT|SBRT|EBRT|Gy|fractions?)\b[^.;]{0,50}?"
-                          r"\b(?:to|at|over)\s+(?:the\s+|an?\s+)?(?:levels?\s+|segments?\s+)?$", re.IGNORECASE)
+                          r"\b(?:to|at|over)\s+(?:the\s+|an?\s+)?(?:levels?\s+|segments?\s+|"
+                          # "... to the entire thoracic spine (T1 to T12, 30 Gy)": the field restated
+                          r"(?:entire\s+|whole\s+)?(?:(?:cervical|thoracic|dorsal|lumbar|sacral)\s+)?(?:spine|vertebrae)\s*\(\s*)?$",
+                          re.IGNORECASE)
 
 
 def _level_excluded(sentence: Sentence, m: re.Match[str]) -> bool:

@@ -85,3 +85,12 @@ def _story_levels(text: str) -> list[str] | None:
 )
 def test_issue_10_whole_regions_in_the_story(text: str, expected: list[str] | None) -> None:
     assert _story_levels(text) == expected
+
+
+def test_issue_10_team_words_7_a_field_restated_in_brackets() -> None:
+    """team_words_7 (n09): "radiotherapy to the entire thoracic spine (T1 to T12, 30 Gy)" is the
+    field, not the metastasis, in the brackets as in the words."""
+    text = ("A 57-year-old woman with lung adenocarcinoma had a painful metastasis of T6, treated by vertebroplasty. "
+            "She then received radiotherapy to the whole thoracic spine (T1\u2013T12, 30 Gy in 10 fractions) for "
+            "possible microscopic disease.")
+    assert _story_levels(text) == ["T6"]
