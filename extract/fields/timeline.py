@@ -272,6 +272,9 @@ class Timeline:
         self.sentences = story.sentences
         spinal = [s for s in story.spinal]
         treated = [t[1] for t in spinal_treatments(story)]
+        #: where the story first tells an operation on the spine (not a title's summary)
+        self.first_operated = min((t[1].index for t in spinal_treatments(story)
+                                   if t[0] in _OPERATIONS and not t[1].summary), default=None)
         first_found: dict[int, int] = {}
         for s in spinal:
             if not s.summary:
@@ -355,6 +358,18 @@ class Timeline:
                     return Finding(months, False, s, start, end)
         months, start, end = min(found, key=lambda f: f[1])
         return Finding(months, False, s, start, end)
+
+    def _anchored_before_operation(self, s: Sentence) -> Finding | None:
+        """:meth:`anchored`, but not an interval after an unnamed operation once the story has told
+        the operation on the spine ("One year after surgery she is ambulant"): that counts from
+        the spinal operation, a follow-up."""
+        found = self.anchored(s)
+        return None if found and self._after_spinal_operation(found) else found
+
+    def _after_spinal_operation(self, found: Finding) -> bool:
+        s = found.sentence
+        return self.first_operated is not None and self.first_operated < s.index \
+            and bool(_UNNAMED_OPERATION.search(s.text, found.start, found.end))
 
     def clock(self, s: Sentence) -> Finding | None:
         """Walk from the sentence that first diagnoses or resects the primary to the spinal one:
@@ -557,7 +572,7 @@ class Timeline:
         inferred: Finding | None = None
         rounded: Finding | None = None
         for s in self.spinal:
-            found = self.anchored(s)
+            found = self._anchored_before_operation(s)
             if found and _APPROXIMATE.search(s.text[max(0, found.start - 25) : found.start]) and not rounded:
                 rounded = found  # "more than five years after": a later exact figure wins
                 continue
@@ -569,12 +584,14 @@ class Timeline:
                     return found
                 continue
             told_after = self.history_told_after(s)
-            found = self.anchored(told_after) if told_after is not None and not self.primary_events_before(s) else None
+            found = self._anchored_before_operation(told_after) if told_after is not None and not self.primary_events_before(s) else None
             if found:  # "... 5 years earlier" frames this presentation
                 return found
             # a clock that moved from an earlier primary comes first: a "staging CT" years after
             # the mastectomy is a restaging
             clock = self.clock(s)
+            if clock is not None and self._after_spinal_operation(clock):
+                clock = None
             if clock is not None and clock.months:
                 return clock
             found = self.first_sign(s) or clock
@@ -637,6 +654,13 @@ _CLAUSE_START = re.compile(r"[;:,(]|\band\s+(?=(?:had|has|was|were|is|then|later
 #: before a duration: a rounded figure ("more than five years after the resection")
 _APPROXIMATE = re.compile(r"\b(?:more\s+than|over|nearly|almost|about|approximately|around|roughly|at\s+least|some|>)\s*+$",
                           re.IGNORECASE)
+
+
+_OPERATIONS = frozenset({"en bloc corpectomy", "total en bloc spondylectomy", "corpectomy", "tumor resection",
+                         "decompression", "instrumentation", "vertebroplasty", "kyphoplasty"})
+#: an interval after an operation the words do not name ("after surgery", "postoperatively")
+_UNNAMED_OPERATION = re.compile(r"(?i)\b(?:after|following|since|from)\s+(?:the\s+|his\s+|her\s+)?(?:surgery|operation|procedure)\b"
+                                r"|\bpost-?operative(?:ly)?\b")
 
 
 def _clause_of(text: str, start: int, end: int) -> str:

@@ -290,3 +290,21 @@ def test_issue_10_a_rounded_interval_gives_way_to_exact_dates() -> None:
             "A 58-year-old man underwent gastrectomy for a GIST in March 2014. In November 2019 MRI showed a "
             "metastasis of the sacrum.")
     assert timing_of(text) == (68.0, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # team_words_7 (g06): once the spinal operation is told, "after surgery" counts from it
+        ("Abstract\nCase: A 53-year-old woman with a GIST resected years before had neck pain; MRI showed a "
+         "metastasis at C7. She underwent posterior decompression and fixation.\nConclusion: One year after surgery "
+         "she is walking, with stable spinal disease.", (None, False)),
+        ("A 60-year-old man with prostate cancer had a T9 metastasis and underwent vertebroplasty. Postoperatively, "
+         "at six months, his spinal lesion was stable.", (None, False)),
+        # ... while before any spinal operation "after surgery" is the primary's
+        ("A 49-year-old man underwent gastrectomy for a GIST. Four years after surgery, MRI showed a metastasis "
+         "at L2.", (48.0, False)),
+    ],
+)
+def test_issue_10_after_the_spinal_operation_is_follow_up(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
