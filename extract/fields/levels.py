@@ -154,6 +154,19 @@ _BARE_MORE_RE = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?P<n>\d{1,2})(?![0
 _SLASH_MORE_RE = re.compile(rf"\s*/\s*(?P<p>{_LV})?(?P<n>\d{{1,2}})(?![0-9A-Za-z])")
 
 
+def _listed_on(m: re.Match[str], second: str, more_re: re.Pattern[str], window: int, prefix: str) -> list[str]:
+    """``second`` and the levels listed on after the match, each within ``window`` characters
+    of the one before ("L2, 3 and 4", "C3/C4/C5"); a listed number that is no level ends the list."""
+    more, pos = [second], m.end()
+    while (n := more_re.match(m.string, pos, min(len(m.string), pos + window))) is not None:
+        lv = _level(n.groupdict().get("p") or prefix, n.group("n"))
+        if lv is None:
+            break
+        more.append(lv)
+        pos = n.end()
+    return more
+
+
 def levels_of_match(m: re.Match[str]) -> list[str]:
     first = _level(m.group("p1"), m.group("n1"))
     if first is None:
@@ -165,24 +178,12 @@ def levels_of_match(m: re.Match[str]) -> list[str]:
         return [first]
     if m.group("sep") == "/":
         # "C3/C4/C5", "T10/11/12": the slashed list goes on (a slash bars a level of its own)
-        more, pos = [second], m.end()
-        while (n := _SLASH_MORE_RE.match(m.string, pos, min(len(m.string), pos + 12))) is not None:
-            lv = _level(n.group("p") or m.group("p2") or m.group("p1"), n.group("n"))
-            if lv is None:
-                break
-            more.append(lv)
-            pos = n.end()
+        more = _listed_on(m, second, _SLASH_MORE_RE, 12, m.group("p2") or m.group("p1"))
         if len(more) > 1:
             return [first, *more]
     if m.group("sep").lower() in ("and", ",", "/") and not m.group("p2"):
         # "L2, 3 and 4": the bare numbers listed after the first go on
-        more, pos = [second], m.end()
-        while (n := _BARE_MORE_RE.match(m.string, pos, min(len(m.string), pos + 20))) is not None:
-            lv = _level(m.group("p1"), n.group("n"))
-            if lv is None:
-                break
-            more.append(lv)
-            pos = n.end()
+        more = _listed_on(m, second, _BARE_MORE_RE, 20, m.group("p1"))
         if len(more) > 1:
             return [first, *more]
     if m.group("sep").lower() in ("and", ",", "/"):
