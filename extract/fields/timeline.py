@@ -401,7 +401,9 @@ class Timeline:
             if not x.kept or x.summary:
                 continue
             if x is not anchor:
-                dated = [(date_months(m), m) for m in dates(x.text)]
+                # "negative until early 2020": the end of a quiet spell bounds the finding, it is
+                # no event of its own
+                dated = [(date_months(m), m) for m in dates(x.text) if not _UNTIL.search(x.text, 0, m.start())]
                 if origin and dated and dated[0][0]:
                     delta = months_between(origin, dated[0][0])  # type: ignore[arg-type]
                     if delta >= 0:
@@ -656,6 +658,7 @@ _APPROXIMATE = re.compile(r"\b(?:more\s+than|over|nearly|almost|about|approximat
                           re.IGNORECASE)
 
 
+_UNTIL = re.compile(r"(?i)\b(?:until|till|up\s+to)\s+(?:(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[\s-]+)?$")
 _OPERATIONS = frozenset({"en bloc corpectomy", "total en bloc spondylectomy", "corpectomy", "tumor resection",
                          "decompression", "instrumentation", "vertebroplasty", "kyphoplasty"})
 #: an interval after an operation the words do not name ("after surgery", "postoperatively")

@@ -308,3 +308,21 @@ def test_issue_10_a_rounded_interval_gives_way_to_exact_dates() -> None:
 )
 def test_issue_10_after_the_spinal_operation_is_follow_up(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # team_words_7 (g06): a dated presentation, then the primary "had been excised" years
+        # before, then scans "negative until" a date: the interval runs to the presentation
+        ("A 53-year-old woman presented in March 2020 with neck pain. In September 2017 a GIST had been excised "
+         "from the retroperitoneum. Follow-up CT was negative until early 2020. MRI showed metastases at C6 and "
+         "C7.", (30.0, False)),
+        # the same in other words: a removal told in the pluperfect, a quiet spell "up to" a date
+        ("In June 2019 a 64-year-old man was admitted with lumbar pain. His renal cell carcinoma had been removed "
+         "in June 2014, and surveillance imaging was clear up to the end of 2018. CT showed a lytic lesion of "
+         "L3.", (60.0, False)),
+    ],
+)
+def test_issue_10_a_quiet_spell_until_a_date_is_no_event(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
