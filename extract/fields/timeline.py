@@ -402,8 +402,9 @@ class Timeline:
                 continue
             if x is not anchor:
                 # "negative until early 2020": the end of a quiet spell bounds the finding, it is
-                # no event of its own
-                dated = [(date_months(m), m) for m in dates(x.text) if not _UNTIL.search(x.text, 0, m.start())]
+                # no event of its own ("... until December 2002, when a foot drop developed" is)
+                dated = [(date_months(m), m) for m in dates(x.text)
+                         if not (_UNTIL.search(x.text, 0, m.start()) and not _WHEN.match(x.text, m.end()))]
                 if origin and dated and dated[0][0]:
                     delta = months_between(origin, dated[0][0])  # type: ignore[arg-type]
                     if delta >= 0:
@@ -659,6 +660,7 @@ _APPROXIMATE = re.compile(r"\b(?:more\s+than|over|nearly|almost|about|approximat
 
 
 _UNTIL = re.compile(r"(?i)\b(?:until|till|up\s+to)\s+(?:(?:early|mid|late|the\s+(?:end|beginning|start|middle)\s+of)[\s-]+)?$")
+_WHEN = re.compile(r"(?i)\s*,?\s*(?:when|at\s+which\s+(?:time|point))\b")  # "... until December 2002, when he developed"
 _OPERATIONS = frozenset({"en bloc corpectomy", "total en bloc spondylectomy", "corpectomy", "tumor resection",
                          "decompression", "instrumentation", "vertebroplasty", "kyphoplasty"})
 #: an interval after an operation the words do not name ("after surgery", "postoperatively")

@@ -322,6 +322,9 @@ def test_issue_10_after_the_spinal_operation_is_follow_up(text: str, expected: t
         ("In June 2019 a 64-year-old man was admitted with lumbar pain. His renal cell carcinoma had been removed "
          "in June 2014, and surveillance imaging was clear up to the end of 2018. CT showed a lytic lesion of "
          "L3.", (60.0, False)),
+        # ... but a spell that ends "when" something happened dates that event
+        ("A 58-year-old man had a gastrectomy for a GIST in May 2010. He was well until March 2014, when MRI "
+         "showed a metastasis at T11.", (46.0, False)),
     ],
 )
 def test_issue_10_a_quiet_spell_until_a_date_is_no_event(text: str, expected: tuple[object, object]) -> None:
