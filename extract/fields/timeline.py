@@ -343,6 +343,11 @@ class Timeline:
                     # breast cancer 8 years earlier"), not another event of its sentence ("..., and
                     # had been discharged from follow-up one year before")
                     clause = _clause_of(s.text, m.start(), m.end())
+                    if not (primary_named(clause) or t["primary_event"].search(clause)) and _set_off(s.text, m):
+                        # ", three years and four months before," set off by commas dates the
+                        # main clause ("She had undergone resection of the tumour, which ...,")
+                        first = _CLAUSE_START.search(s.text)
+                        clause = s.text[: first.start() if first else m.start()]
                     if not (primary_named(clause) or t["primary_event"].search(clause)):
                         continue
                 found.append((months, m.start(), m.end()))
@@ -666,6 +671,11 @@ _OPERATIONS = frozenset({"en bloc corpectomy", "total en bloc spondylectomy", "c
 #: an interval after an operation the words do not name ("after surgery", "postoperatively")
 _UNNAMED_OPERATION = re.compile(r"(?i)\b(?:after|following|since|from)\s+(?:the\s+|his\s+|her\s+)?(?:surgery|operation|procedure)\b"
                                 r"|\bpost-?operative(?:ly)?\b")
+
+
+def _set_off(text: str, m: re.Match[str]) -> bool:
+    """``m`` stands between commas, an adverbial of the sentence's main clause."""
+    return bool(re.search(r",\s*$", text[: m.start()]) and re.match(r"\s*,", text[m.end() :]))
 
 
 def _clause_of(text: str, start: int, end: int) -> str:

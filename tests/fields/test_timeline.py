@@ -329,3 +329,21 @@ def test_issue_10_after_the_spinal_operation_is_follow_up(text: str, expected: t
 )
 def test_issue_10_a_quiet_spell_until_a_date_is_no_event(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # team_words_7 (g05): a duration set off by commas dates the main clause's operation
+        ("A 55-year-old woman had back pain. She had undergone segmental resection of the tumour, which measured "
+         "9 cm, three years and four months before, and had been taking imatinib since then. MRI showed a "
+         "metastasis of the third lumbar vertebra.", (40.0, False)),
+        ("A 70-year-old man had had a nephrectomy for renal cell carcinoma, with clear margins, six years earlier, "
+         "and presented with neck pain; MRI showed a C5 metastasis.", (72.0, False)),
+        # ... not a duration in a clause of its own about something else
+        ("A 61-year-old man with lung cancer presented with back pain, which had begun two weeks before, and MRI "
+         "showed a T7 metastasis.", (None, False)),
+    ],
+)
+def test_issue_10_a_duration_set_off_by_commas_dates_the_main_clause(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
