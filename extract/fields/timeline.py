@@ -280,9 +280,14 @@ class Timeline:
             if not s.summary:
                 first_found.setdefault(s.block, s.index)
         first_treated: dict[int, int] = {}
+        ctx = context()
         for x in sorted(treated, key=lambda x: x.index):
             # a title naming the treatment tells no order of events, and a treatment told
-            # before the spinal finding (the primary's adjuvant chemotherapy) is not its own
+            # before the spinal finding (the primary's adjuvant chemotherapy) is not its own;
+            # nor is one that tells no event of the patient ("the management of such metastases
+            # has moved towards separation surgery followed by SBRT")
+            if not (x.strong_patient or ctx["narrative"].search(x.text) or ctx["our_patient"].search(x.text)):
+                continue
             if not x.summary and x.index >= first_found.get(x.block, x.index):
                 first_treated.setdefault(x.block, x.index)
         #: The sentences stating the spinal metastasis up to the first naming its treatment in

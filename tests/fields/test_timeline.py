@@ -347,3 +347,22 @@ def test_issue_10_a_quiet_spell_until_a_date_is_no_event(text: str, expected: tu
 )
 def test_issue_10_a_duration_set_off_by_commas_dates_the_main_clause(text: str, expected: tuple[object, object]) -> None:
     assert timing_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # team_words_7 (n10): an opening statement about how spinal metastases are managed names
+        # treatments but tells no event of the patient; the story's spinal statements go on
+        ("Dear Editor,\nThe management of spinal metastases from renal cell carcinoma has moved towards separation "
+         "surgery followed by stereotactic radiotherapy. A 66-year-old man underwent nephrectomy for renal cell "
+         "carcinoma four years before he presented with back pain. MRI showed a metastasis of T10.", (48.0, False)),
+        # ... while the patient's own spinal operation still ends the spinal story: a later interval
+        # is the post-operative course
+        ("A 66-year-old man with renal cell carcinoma had back pain. MRI showed a metastasis of T10, and he "
+         "underwent separation surgery followed by stereotactic radiotherapy. Two years after the nephrectomy a "
+         "new lesion of the T4 vertebra appeared.", (None, False)),
+    ],
+)
+def test_issue_10_a_general_statement_of_treatment_ends_no_spinal_story(text: str, expected: tuple[object, object]) -> None:
+    assert timing_of(text) == expected
