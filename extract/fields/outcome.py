@@ -38,7 +38,7 @@ from extract.fields.patients import (
 from extract.fields.story import Sentence, Story, story_of
 from extract.fields.timeline import dates, relative_steps
 from extract.fields.treatment import spinal_treatments
-from extract.fields.units import date_months, months_between, parse_number, to_months
+from extract.fields.units import add_months, date_months, months_between, parse_number, to_months
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -282,8 +282,7 @@ def _date_in_force(story: Story, s: Sentence) -> tuple[int, int | None] | None:
             if not steps:
                 return d
             # "Four months later she underwent decompression": the step moves the date on
-            total = d[0] * 12 + (d[1] or 1) - 1 + round(steps[0][0])
-            return total // 12, total % 12 + 1
+            return add_months(d, steps[0][0])
     return None
 
 

@@ -139,6 +139,13 @@ def months_between(a: tuple[int, int | None], b: tuple[int, int | None]) -> floa
     return float((b[0] - a[0]) * 12 + (b[1] - a[1]))
 
 
+def add_months(date: tuple[int, int | None], months: float) -> tuple[int, int]:
+    """``date`` moved on by ``months`` (rounded to whole months); a date without a month is read
+    as its January ("in 2014 ... four months later" -> May 2014)."""
+    total = date[0] * 12 + (date[1] or 1) - 1 + round(months)
+    return total // 12, total % 12 + 1
+
+
 # -- a flat view of text with offsets back to the source --------------------------------
 
 class FlatText:

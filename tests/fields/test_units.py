@@ -11,6 +11,7 @@ from extract.fields.units import (
     DATE_RE,
     DURATION_RE,
     FlatText,
+    add_months,
     date_months,
     duration_months,
     months_between,
@@ -116,3 +117,11 @@ def test_flat_text_undoes_pdf_line_breaks_and_maps_offsets() -> None:
 def test_issue_10_iso_and_dotted_dates(text: str, expected: tuple[int, int] | None) -> None:
     found = [date_months(m) for m in DATE_RE.finditer(text)]
     assert (found[0] if found else None) == expected
+
+
+def test_add_months_moves_a_date_on() -> None:
+    """Outcome's dated follow-up moves a date by a step ("Four months later ...")."""
+    assert add_months((2014, 11), 4) == (2015, 3)
+    assert add_months((2014, None), 4) == (2014, 5)
+    assert add_months((2020, 12), 0) == (2020, 12)
+    assert add_months((2019, 6), 2.6) == (2019, 9)
