@@ -45,7 +45,7 @@ ORDINAL_LEVEL_RE = re.compile(
     r"|\b(?P<c1>atlas)\b|\b(?P<c2>odontoid|dens\s+axis)\b"
     # the region named before its numbers: "thoracic vertebrae 5 and 6", "lumbar vertebra 3"
     r"|\b(?P<nregion>cervical|thoracic|dorsal|lumbar|sacral)\s+(?:vertebra[el]?|vertebral\s+bod(?:y|ies))\s+"
-    r"(?P<nums>\d{1,2}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:[-–—‐‑‒−~]|\bto\b|\bthrough\b)\s*)\d{1,2}){0,11})"
+    rf"(?P<nums>\d{{1,2}}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*(?:[{DASHES}]|\bto\b|\bthrough\b)\s*)\d{{1,2}}){{0,11}})"
     r"(?![0-9.,]?\d|\s*(?:%|(?:years?|yrs?|months?|weeks?|days?|hours?|cm|mm|ml|kg|g|gy|times)\b))",
     re.IGNORECASE,
 )

@@ -417,6 +417,14 @@ _EXAMINED_OR_RADIATED = re.compile(
     re.IGNORECASE)
 
 
+def _phrase_excluded(text: str, m: re.Match[str]) -> bool:
+    """A level phrase in words ("the fourth lumbar vertebra", "all lumbar vertebrae") that is
+    negated, a fixation's or root's, or followed by what makes it no metastasis."""
+    ctx = context()
+    return bool(negated(text, m.start()) or ctx["level_exclude_before"].search(text[max(0, m.start() - 70) : m.start()])
+                or ctx["level_exclude_after"].match(text[m.end() : m.end() + 50]))
+
+
 def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention], levels_only: bool = False) -> list[LevelMention]:
     """The level mentions of ``s.text[lo:hi]`` (offsets in the sentence); ``levels_only``: the
     named levels alone, not a sacrum or coccyx word (a focus "projecting over the sacrum")."""
@@ -437,13 +445,10 @@ def _levels_in(s: Sentence, lo: int, hi: int, found: list[LevelMention], levels_
         return out
     for m in ORDINAL_LEVEL_RE.finditer(s.text, lo, hi):
         lvs = ordinal_levels(m)
-        if lvs and not negated(s.text, m.start()) and not ctx["level_exclude_before"].search(s.text[max(0, m.start() - 70) : m.start()]) \
-                and not ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 50]):
+        if lvs and not _phrase_excluded(s.text, m):
             out.append(LevelMention(s, m.start(), m.end(), lvs))
     for m in WHOLE_REGION_RE.finditer(s.text, lo, hi):
-        before = s.text[max(0, m.start() - 70) : m.start()]
-        if negated(s.text, m.start()) or ctx["level_exclude_before"].search(before) or _EXAMINED_OR_RADIATED.search(before) \
-                or ctx["level_exclude_after"].match(s.text[m.end() : m.end() + 50]):
+        if _phrase_excluded(s.text, m) or _EXAMINED_OR_RADIATED.search(s.text, max(0, m.start() - 70), m.start()):
             continue  # "MRI of the entire lumbar spine", "radiotherapy to the whole thoracic spine"
         out.append(LevelMention(s, m.start(), m.end(), region_levels(m)))
     has_s = any(lv.startswith("S") for lm in [*found, *out] if lm.sentence is s for lv in lm.levels)

@@ -271,10 +271,11 @@ class Timeline:
         self.story = story
         self.sentences = story.sentences
         spinal = [s for s in story.spinal]
-        treated = [t[1] for t in spinal_treatments(story)]
+        treatments = spinal_treatments(story)
+        treated = [t[1] for t in treatments]
         #: where the story first tells an operation on the spine (not a title's summary)
-        self.first_operated = min((t[1].index for t in spinal_treatments(story)
-                                   if t[0] in _OPERATIONS and not t[1].summary), default=None)
+        self.first_operated = min((t[1].index for t in treatments if t[0] in _OPERATIONS and not t[1].summary),
+                                  default=None)
         first_found: dict[int, int] = {}
         for s in spinal:
             if not s.summary:
